@@ -1,0 +1,40 @@
+package io.stowage.events;
+
+/**
+ * The object event contract: the topic, the CloudEvent types and the binary-mode Kafka headers that
+ * metadata-service publishes and downstream consumers read.
+ */
+public final class ObjectEvents {
+
+    /** Default topic; one topic for all object events so that the events of one object stay in order. */
+    public static final String DEFAULT_TOPIC = "stowage.object-events";
+
+    public static final String CREATED = "io.stowage.object.created.v1";
+    public static final String DELETED = "io.stowage.object.deleted.v1";
+
+    public static final String SPEC_VERSION = "1.0";
+    public static final String SOURCE = "/stowage/metadata-service";
+    public static final String DATA_CONTENT_TYPE = "application/json";
+
+    /** CloudEvents Kafka protocol binding, binary content mode: attributes travel as {@code ce_} headers. */
+    public static final String HEADER_SPEC_VERSION = "ce_specversion";
+    public static final String HEADER_ID = "ce_id";
+    public static final String HEADER_SOURCE = "ce_source";
+    public static final String HEADER_TYPE = "ce_type";
+    public static final String HEADER_TIME = "ce_time";
+    public static final String HEADER_SUBJECT = "ce_subject";
+    public static final String HEADER_CONTENT_TYPE = "content-type";
+
+    private ObjectEvents() {
+    }
+
+    /** Record key and CloudEvent subject of an object's events: {@code {bucket}/{name}}. */
+    public static String key(String bucket, String name) {
+        return bucket + "/" + name;
+    }
+
+    /** Whether a CloudEvent type is one of Stowage's object events. */
+    public static boolean isObjectEvent(String type) {
+        return CREATED.equals(type) || DELETED.equals(type);
+    }
+}
