@@ -1,0 +1,31 @@
+package io.stowage.infra;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Prints a fresh access token of the local issuer for any user, from the key kept in the data
+ * directory: {@code TokenCli NAME [--admin] [--ttl SECONDS] [--data DIR] [--issuer URL]}.
+ */
+public final class TokenCli {
+
+    private TokenCli() {
+    }
+
+    public static void main(String[] args) {
+        List<String> list = Arrays.asList(args);
+        if (args.length == 0 || args[0].startsWith("--")) {
+            System.err.println("usage: token NAME [--admin] [--ttl SECONDS]");
+            System.exit(2);
+        }
+        Path data = Path.of(LocalInfra.option(args, "--data", ".stowage/data"));
+        String issuerUrl = LocalInfra.option(args, "--issuer", "http://127.0.0.1:8090" + TokenIssuer.REALM_PATH);
+        long ttl = Long.parseLong(LocalInfra.option(args, "--ttl", "3600"));
+        Set<String> roles = list.contains("--admin") ? Set.of("storage-admin") : Set.of();
+        TokenIssuer issuer = TokenIssuer.offline(data.resolve("issuer"), issuerUrl);
+        System.out.println(issuer.mint(args[0], roles, Duration.ofSeconds(ttl)));
+    }
+}
