@@ -1,0 +1,26 @@
+package io.stowage.gateway.routing;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Where the gateway finds the services behind it. */
+@ConfigMapping(prefix = "stowage.gateway")
+public interface GatewayConfig {
+
+    String metadataUrl();
+
+    String uploadUrl();
+
+    String signingUrl();
+
+    String imageUrl();
+
+    /** How long an upstream may stay silent before the call is given up (idle timeout). */
+    @WithDefault("30S")
+    Duration upstreamTimeout();
+
+    /** Lifetime in seconds of the presigned S3 URL the gateway streams a download from. */
+    @WithDefault("60")
+    int downloadUrlTtl();
+}

@@ -1,0 +1,97 @@
+package io.stowage.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.TokenIssuer;
+import io.stowage.infra.quarkus.OidcResource;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(OidcResource.class)
+@WithTestResource(UpstreamStub.class)
+class GatewayRoutingTest {
+
+    private static String alice() {
+        return SharedInfra.issuer().mint("alice", Set.of());
+    }
+
+    @Test
+    void refusesACallerWithoutATokenInTheErrorShape() {
+        given().get("/v1/buckets")
+                .then().statusCode(401)
+                .body("statusCode", equalTo(401))
+                .body("error", equalTo("Unauthorized"))
+                .body("message", notNullValue());
+    }
+
+    @Test
+    void refusesATokenSignedWithAnotherKey() throws Exception {
+        TokenIssuer forger = TokenIssuer.offline(Files.createTempDirectory("forger"), SharedInfra.issuer().issuer());
+        given().auth().oauth2(forger.mint("mallory", Set.of("storage-admin")))
+                .get("/v1/buckets")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void refusesAnExpiredToken() {
+        String expired = SharedInfra.issuer().mint("alice", Set.of(), Instant.now().minus(Duration.ofHours(2)), Duration.ofMinutes(5));
+        given().auth().oauth2(expired)
+                .get("/v1/buckets")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void refusesGarbageInsteadOfAToken() {
+        given().header("Authorization", "Bearer not.a.jwt")
+                .get("/v1/buckets")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void forwardsBucketCallsToMetadataWithTheCallersTokenBodyAndRequestId() {
+        given().auth().oauth2(alice()).header("X-Request-Id", "req-123").contentType("application/json")
+                .body("{\"name\":\"photos\"}")
+                .post("/v1/buckets")
+                .then().statusCode(201)
+                .header("X-Request-Id", "req-123")
+                .body("upstream", equalTo("metadata"));
+        assertEquals("POST /metadata/v1/buckets auth=true rid=req-123 body={\"name\":\"photos\"}", UpstreamStub.LAST.get("metadata"));
+    }
+
+    @Test
+    void forwardsUploadStepsToUploadService() {
+        given().auth().oauth2(alice()).contentType("application/json")
+                .body("{\"bucket\":\"photos\",\"path\":\"a.png\",\"contentType\":\"image/png\",\"size\":3}")
+                .post("/v1/files/presigned-url")
+                .then().statusCode(201).body("upstream", equalTo("upload"));
+        assertEquals(true, UpstreamStub.LAST.get("upload").startsWith("POST /upload/v1/files/presigned-url auth=true"));
+    }
+
+    @Test
+    void forwardsFileReadsAndDeletesToMetadata() {
+        given().auth().oauth2(alice()).delete("/v1/files/0b6f8a9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")
+                .then().statusCode(201).body("upstream", equalTo("metadata"));
+        assertEquals(true, UpstreamStub.LAST.get("metadata").startsWith("DELETE /metadata/v1/files/0b6f8a9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b auth=true"));
+    }
+
+    @Test
+    void answersUnknownRoutesWith404InTheErrorShape() {
+        given().auth().oauth2(alice()).get("/v1/nothing-here")
+                .then().statusCode(404).body("error", equalTo("NotFound"));
+    }
+
+    @Test
+    void reportsHealthy() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+}
