@@ -1,0 +1,243 @@
+package io.stowage.signing;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.stowage.infra.S3Server;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.quarkus.OidcResource;
+import io.stowage.infra.quarkus.S3Resource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Presigned URLs from the service, exercised against the real S3 server that verifies SigV4. */
+@QuarkusTest
+@WithTestResource(S3Resource.class)
+@WithTestResource(OidcResource.class)
+class SignResourceTest {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static S3Client s3;
+    private static String bucket;
+
+    @BeforeAll
+    static void s3Client() {
+        S3Server server = SharedInfra.s3();
+        bucket = server.bucket();
+        s3 = S3Client.builder()
+                .endpointOverride(URI.create(server.endpoint()))
+                .region(Region.of(server.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        s3.close();
+    }
+
+    @Test
+    void presignedPutStoresTheBytesWhenTheGivenHeadersAreSent() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        byte[] body = "hello stowage".getBytes(StandardCharsets.UTF_8);
+
+        JsonPath signed = sign(Map.of("operation", "s3:PutObject", "key", key,
+                "contentType", "text/plain", "contentLength", body.length));
+
+        assertEquals("PUT", signed.getString("method"));
+        Map<String, String> headers = signed.getMap("headers");
+        assertEquals("text/plain", headers.get("content-type"));
+        assertEquals(String.valueOf(body.length), headers.get("content-length"));
+        assertFalse(headers.containsKey("host"));
+        assertTrue(signed.getString("url").startsWith(SharedInfra.s3().endpoint() + "/" + bucket + "/" + key));
+        assertTrue(Instant.parse(signed.getString("expiresAt")).isAfter(Instant.now()));
+
+        assertEquals(200, put(signed, body, null).statusCode());
+        assertArrayEquals(body, s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+        assertEquals("text/plain", s3.headObject(r -> r.bucket(bucket).key(key)).contentType());
+    }
+
+    @Test
+    void s3RefusesAPutOfAnotherLengthOrContentType() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        JsonPath signed = sign(Map.of("operation", "s3:PutObject", "key", key,
+                "contentType", "image/png", "contentLength", 10));
+
+        assertEquals(403, put(signed, new byte[11], null).statusCode());
+        assertEquals(403, put(signed, new byte[9], null).statusCode());
+        assertEquals(403, put(signed, new byte[10], "text/html").statusCode());
+        assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(bucket).key(key)));
+
+        assertEquals(200, put(signed, new byte[10], null).statusCode());
+        assertEquals(10L, s3.headObject(r -> r.bucket(bucket).key(key)).contentLength());
+    }
+
+    @Test
+    void signsTheChecksumSoTheClientMustSendIt() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        byte[] body = "checked bytes".getBytes(StandardCharsets.UTF_8);
+        String digest = Base64.getEncoder().encodeToString(MessageDigest.getInstance("SHA-256").digest(body));
+
+        JsonPath signed = sign(Map.of("operation", "s3:PutObject", "key", key, "contentType", "text/plain",
+                "contentLength", body.length, "checksumSha256", digest));
+
+        assertEquals(digest, signed.getMap("headers").get("x-amz-checksum-sha256"));
+        assertEquals(200, put(signed, body, null).statusCode());
+        assertArrayEquals(body, s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
+    }
+
+    @Test
+    void presignedGetReturnsTheBytesWithTheAskedDisposition() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        byte[] body = "downloaded".getBytes(StandardCharsets.UTF_8);
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType("text/plain"), RequestBody.fromBytes(body));
+
+        JsonPath signed = sign(Map.of("operation", "s3:GetObject", "key", key,
+                "responseContentDisposition", "attachment; filename=\"a.txt\""));
+
+        assertEquals("GET", signed.getString("method"));
+        HttpResponse<byte[]> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(signed.getString("url"))).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, response.statusCode());
+        assertArrayEquals(body, response.body());
+        assertEquals("attachment; filename=\"a.txt\"",
+                response.headers().firstValue("content-disposition").orElse(null));
+    }
+
+    @Test
+    void s3RefusesATamperedUrl() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        String other = "blobs/" + UUID.randomUUID();
+        s3.putObject(r -> r.bucket(bucket).key(other), RequestBody.fromBytes(new byte[]{1, 2, 3}));
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(new byte[]{4, 5, 6}));
+
+        String url = sign(Map.of("operation", "s3:GetObject", "key", key)).getString("url");
+
+        assertEquals(403, get(url.replace(key, other)).statusCode());
+        assertEquals(403, get(url.replaceFirst("X-Amz-Expires=\\d+", "X-Amz-Expires=604800")).statusCode());
+        assertEquals(200, get(url).statusCode());
+    }
+
+    @Test
+    void s3RefusesAnExpiredUrl() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(new byte[]{7}));
+
+        JsonPath signed = sign(Map.of("operation", "s3:GetObject", "key", key, "expiresIn", 1));
+        Instant expiresAt = Instant.parse(signed.getString("expiresAt"));
+        // SigV4 expiry has one-second resolution: wait until the URL is certainly past it.
+        while (!Instant.now().isAfter(expiresAt.plusSeconds(1))) {
+            Thread.sleep(200);
+        }
+
+        assertEquals(403, get(signed.getString("url")).statusCode());
+    }
+
+    @Test
+    void rejectsInvalidRequestsWithTheErrorShape() {
+        for (Map<String, Object> bad : new Map[]{
+                Map.of("operation", "s3:PutObject", "key", ""),
+                Map.of("operation", "s3:PutObject", "key", "/blobs/x"),
+                Map.of("operation", "s3:PutObject", "key", "blobs/../secret"),
+                Map.of("operation", "s3:GetObject", "key", "blobs/./x"),
+                Map.of("operation", "s3:DeleteObject", "key", "blobs/x"),
+                Map.of("operation", "s3:GetObject", "key", "blobs/x", "expiresIn", 0),
+                Map.of("operation", "s3:GetObject", "key", "blobs/x", "expiresIn", 604801),
+                Map.of("operation", "s3:PutObject", "key", "blobs/x", "contentLength", -1),
+                Map.of("operation", "s3:PutObject", "key", "blobs/x", "checksumSha256", "not-a-digest")}) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400)
+                    .body("statusCode", equalTo(400))
+                    .body("error", equalTo("InvalidRequest"));
+        }
+        given().auth().oauth2(token()).contentType(ContentType.JSON).body("{not json")
+                .when().post("/v1/sign")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    @Test
+    void acceptsTheLongestExpiryS3Allows() {
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("operation", "s3:GetObject", "key", "blobs/x", "expiresIn", 604800))
+                .when().post("/v1/sign")
+                .then().statusCode(200).body("url", org.hamcrest.Matchers.containsString("X-Amz-Expires=604800"));
+    }
+
+    @Test
+    void refusesCallersWithoutAValidToken() {
+        Map<String, Object> body = Map.of("operation", "s3:GetObject", "key", "blobs/x");
+        given().contentType(ContentType.JSON).body(body)
+                .when().post("/v1/sign")
+                .then().statusCode(401)
+                .body("statusCode", equalTo(401)).body("error", equalTo("Unauthorized"));
+        given().auth().oauth2(token() + "x").contentType(ContentType.JSON).body(body)
+                .when().post("/v1/sign")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void reportsHealthy() {
+        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    private static String token() {
+        return SharedInfra.issuer().mint("alice", Set.of());
+    }
+
+    private static JsonPath sign(Map<String, Object> request) {
+        return given().auth().oauth2(token()).contentType(ContentType.JSON).body(request)
+                .when().post("/v1/sign")
+                .then().statusCode(200).extract().jsonPath();
+    }
+
+    /** Sends the signed headers as given, except those java.net.http sets itself from the body. */
+    private static HttpResponse<String> put(JsonPath signed, byte[] body, String contentTypeOverride) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(signed.getString("url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        Map<String, String> headers = signed.getMap("headers");
+        headers.forEach((name, value) -> {
+            if (!name.equals("content-length")) {
+                request.header(name, name.equals("content-type") && contentTypeOverride != null ? contentTypeOverride : value);
+            }
+        });
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> get(String url) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
