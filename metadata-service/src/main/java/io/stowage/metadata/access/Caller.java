@@ -1,0 +1,20 @@
+package io.stowage.metadata.access;
+
+import io.quarkus.security.identity.SecurityIdentity;
+
+import java.util.Set;
+
+/**
+ * Who is calling, as far as the catalog cares: the token's {@code sub} and whether it carries a
+ * full-access role.
+ */
+public record Caller(String subject, boolean admin) {
+
+    /** Roles that may do everything (Supabase's service_role, Stowage's storage-admin). */
+    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role");
+
+    public static Caller of(SecurityIdentity identity) {
+        boolean admin = ADMIN_ROLES.stream().anyMatch(identity::hasRole);
+        return new Caller(identity.getPrincipal().getName(), admin);
+    }
+}

@@ -1,0 +1,42 @@
+package io.stowage.metadata.catalog;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+
+@Entity
+@Table(name = "buckets")
+public class BucketEntity extends PanacheEntityBase {
+
+    @Id
+    public String name;
+
+    @Column(name = "public", nullable = false)
+    public boolean isPublic;
+
+    @Column(name = "file_size_limit")
+    public Long fileSizeLimit;
+
+    /** Comma-separated; MIME types cannot contain commas. Null means any type. */
+    @Column(name = "allowed_mime_types")
+    public String allowedMimeTypes;
+
+    @Column(nullable = false)
+    public String owner;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    public List<String> allowedMimeTypeList() {
+        return allowedMimeTypes == null ? null : Arrays.asList(allowedMimeTypes.split(","));
+    }
+}

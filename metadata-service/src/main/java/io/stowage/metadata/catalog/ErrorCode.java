@@ -1,0 +1,28 @@
+package io.stowage.metadata.catalog;
+
+/** The stable machine codes of docs/service-contracts.md, with the HTTP status each one means. */
+public enum ErrorCode {
+    InvalidRequest(400),
+    InvalidBucketName(400),
+    InvalidObjectName(400),
+    Unauthorized(401),
+    Forbidden(403),
+    BucketNotFound(404),
+    ObjectNotFound(404),
+    UploadNotFound(404),
+    BucketAlreadyExists(409),
+    ObjectAlreadyExists(409),
+    UploadExpired(410),
+    InternalError(500),
+    UpstreamUnavailable(503);
+
+    private final int status;
+
+    ErrorCode(int status) {
+        this.status = status;
+    }
+
+    public int status() {
+        return status;
+    }
+}

@@ -1,0 +1,33 @@
+package io.stowage.metadata.catalog;
+
+import java.util.Locale;
+
+/** Who may read an object besides its owner and admins. */
+public enum Visibility {
+    /** Anyone. */
+    PUBLIC,
+    /** The owner only. */
+    PRIVATE,
+    /** Any signed-in user. */
+    PROTECTED,
+    /** The owner and listed users (the list is not modelled yet, so only the owner for now). */
+    SHARED;
+
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses the wire form; null means the default, {@link #PRIVATE}. */
+    public static Visibility parse(String value) {
+        if (value == null) {
+            return PRIVATE;
+        }
+        for (Visibility v : values()) {
+            if (v.wire().equals(value)) {
+                return v;
+            }
+        }
+        throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest,
+                "visibility must be one of public, private, protected, shared");
+    }
+}

@@ -1,0 +1,138 @@
+package io.stowage.metadata.outbox;
+
+import io.stowage.events.ObjectEvents;
+import io.stowage.metadata.config.MetadataConfig;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+
+/**
+ * Publishes outbox rows to Kafka as CloudEvents 1.0 in binary mode. Blocking: used only from the
+ * relay's worker thread.
+ */
+@ApplicationScoped
+public class EventPublisher {
+
+    private static final Logger LOG = Logger.getLogger(EventPublisher.class);
+
+    private final String bootstrapServers;
+    private final MetadataConfig.Events events;
+    private volatile KafkaProducer<String, String> producer;
+    private volatile boolean topicReady;
+
+    public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MetadataConfig config) {
+        this.bootstrapServers = bootstrapServers;
+        this.events = config.events();
+    }
+
+    /** A row ready to go out. */
+    public record Event(UUID id, String type, String subject, String payload, Instant occurredAt) {
+    }
+
+    /** Sends the events in order; returns their futures in the same order (the producer keeps per-partition order). */
+    public List<Future<RecordMetadata>> send(List<Event> batch) {
+        ensureTopic();
+        KafkaProducer<String, String> p = producer();
+        return batch.stream().map(e -> p.send(toRecord(e))).toList();
+    }
+
+    ProducerRecord<String, String> toRecord(Event e) {
+        ProducerRecord<String, String> record = new ProducerRecord<>(events.topic(), e.subject(), e.payload());
+        record.headers()
+                .add(header(ObjectEvents.HEADER_SPEC_VERSION, ObjectEvents.SPEC_VERSION))
+                .add(header(ObjectEvents.HEADER_ID, e.id().toString()))
+                .add(header(ObjectEvents.HEADER_SOURCE, ObjectEvents.SOURCE))
+                .add(header(ObjectEvents.HEADER_TYPE, e.type()))
+                .add(header(ObjectEvents.HEADER_TIME, e.occurredAt().toString()))
+                .add(header(ObjectEvents.HEADER_SUBJECT, e.subject()))
+                .add(header(ObjectEvents.HEADER_CONTENT_TYPE, ObjectEvents.DATA_CONTENT_TYPE));
+        return record;
+    }
+
+    private static RecordHeader header(String name, String value) {
+        return new RecordHeader(name, value.getBytes(UTF_8));
+    }
+
+    /**
+     * Creates the topic with the partitions and replication asked for, once; an existing topic is
+     * left as it is. Broker auto-creation would give it the broker's defaults instead.
+     */
+    private void ensureTopic() {
+        if (topicReady) {
+            return;
+        }
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        try (Admin admin = Admin.create(props)) {
+            admin.createTopics(List.of(new NewTopic(events.topic(), events.partitions(), events.replicationFactor())))
+                    .all().get(10, TimeUnit.SECONDS);
+            LOG.infof("created topic %s (%d partitions)", events.topic(), events.partitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("could not create topic " + events.topic(), e.getCause());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + events.topic(), e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer while creating topic " + events.topic(), e);
+        }
+        topicReady = true;
+    }
+
+    private KafkaProducer<String, String> producer() {
+        KafkaProducer<String, String> p = producer;
+        if (p == null) {
+            synchronized (this) {
+                if (producer == null) {
+                    producer = new KafkaProducer<>(Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ProducerConfig.ACKS_CONFIG, "all",
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                            // fail a send fast while Kafka is away: the rows stay in the outbox for the next round
+                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
+                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
+                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                            ProducerConfig.CLIENT_ID_CONFIG, "metadata-service-outbox",
+                            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+                }
+                p = producer;
+            }
+        }
+        return p;
+    }
+
+    @PreDestroy
+    void close() {
+        KafkaProducer<String, String> p = producer;
+        if (p != null) {
+            p.close(java.time.Duration.ofSeconds(5));
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package io.stowage.metadata.outbox;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.stowage.metadata.config.MetadataConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Moves outbox rows to Kafka, in order, outside any request transaction.
+ *
+ * <p>It runs on a worker thread with plain JDBC and a blocking producer on purpose: waiting for a
+ * Kafka acknowledgement inside a reactive Hibernate transaction fails (HR000069, wrong thread), and
+ * the relay is not on any request path. Rows are locked while their batch is in flight and marked
+ * published only after the broker acknowledged them; if Kafka is away the transaction rolls back
+ * and the rows wait for the next round, so no event is lost and none is sent for a change that
+ * rolled back. A retry may send an event twice: consumers drop duplicates by the CloudEvent id.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+
+    /** Held for the relay's transaction so that one replica relays at a time and per-object order holds. */
+    private static final long RELAY_LOCK_KEY = 0x53544F57_4F555458L; // "STOWOUTX"
+
+    private static final String SELECT_BATCH = """
+            SELECT id, event_type, subject, payload, occurred_at
+              FROM outbox
+             WHERE published_at IS NULL
+             ORDER BY position
+             LIMIT ?
+               FOR UPDATE SKIP LOCKED
+            """;
+
+    private final AgroalDataSource dataSource;
+    private final EventPublisher publisher;
+    private final MetadataConfig.Outbox config;
+    private final ReentrantLock running = new ReentrantLock();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean failing;
+
+    public OutboxRelay(AgroalDataSource dataSource, EventPublisher publisher, MetadataConfig config) {
+        this.dataSource = dataSource;
+        this.publisher = publisher;
+        this.config = config.outbox();
+    }
+
+    @Scheduled(every = "${stowage.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void poll() {
+        relay();
+    }
+
+    /** Called after a catalog change commits, so its event goes out now rather than at the next poll. */
+    public void nudge() {
+        Infrastructure.getDefaultWorkerPool().execute(this::relay);
+    }
+
+    /** Publishes everything pending; if a relay is already running it is asked to go round once more. */
+    public void relay() {
+        again.set(true);
+        if (!running.tryLock()) {
+            return;
+        }
+        try {
+            while (again.getAndSet(false)) {
+                int sent;
+                do {
+                    sent = relayBatch();
+                } while (sent == config.batchSize());
+            }
+            if (failing) {
+                LOG.info("outbox relay: Kafka is reachable again");
+                failing = false;
+            }
+        } catch (Exception e) {
+            if (!failing) {
+                LOG.warnf("outbox relay: events wait in the outbox until Kafka takes them: %s", e.toString());
+                failing = true;
+            }
+        } finally {
+            running.unlock();
+        }
+    }
+
+    /** One transaction: lock a batch, publish it, mark what the broker acknowledged. Returns how many went out. */
+    int relayBatch() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                if (!tryRelayLock(connection)) {
+                    connection.rollback();
+                    return 0;
+                }
+                List<EventPublisher.Event> batch = lockBatch(connection);
+                if (batch.isEmpty()) {
+                    connection.commit();
+                    return 0;
+                }
+                List<Future<RecordMetadata>> acks = publisher.send(batch);
+                List<UUID> acknowledged = new ArrayList<>(batch.size());
+                Exception failure = null;
+                long deadline = System.nanoTime() + config.sendTimeout().toNanos();
+                for (int i = 0; i < acks.size(); i++) {
+                    try {
+                        acks.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                        acknowledged.add(batch.get(i).id());
+                    } catch (ExecutionException | TimeoutException e) {
+                        // stop at the first gap: what follows is retried after it, in order
+                        failure = e;
+                        break;
+                    }
+                }
+                markPublished(connection, acknowledged);
+                connection.commit();
+                if (failure != null) {
+                    throw new IllegalStateException("Kafka did not acknowledge event " + batch.get(acknowledged.size()).id(),
+                            failure instanceof ExecutionException ? failure.getCause() : failure);
+                }
+                return acknowledged.size();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                connection.rollback();
+                return 0;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static boolean tryRelayLock(Connection connection) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement("SELECT pg_try_advisory_xact_lock(?)")) {
+            st.setLong(1, RELAY_LOCK_KEY);
+            try (ResultSet rs = st.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
+            }
+        }
+    }
+
+    private List<EventPublisher.Event> lockBatch(Connection connection) throws SQLException {
+        try (PreparedStatement st = connection.prepareStatement(SELECT_BATCH)) {
+            st.setInt(1, config.batchSize());
+            try (ResultSet rs = st.executeQuery()) {
+                List<EventPublisher.Event> batch = new ArrayList<>();
+                while (rs.next()) {
+                    batch.add(new EventPublisher.Event(
+                            rs.getObject("id", UUID.class),
+                            rs.getString("event_type"),
+                            rs.getString("subject"),
+                            rs.getString("payload"),
+                            rs.getTimestamp("occurred_at").toInstant()));
+                }
+                return batch;
+            }
+        }
+    }
+
+    private static void markPublished(Connection connection, List<UUID> ids) throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement st = connection.prepareStatement("UPDATE outbox SET published_at = now() WHERE id = ANY (?)")) {
+            st.setArray(1, connection.createArrayOf("uuid", ids.toArray()));
+            st.executeUpdate();
+        }
+    }
+}

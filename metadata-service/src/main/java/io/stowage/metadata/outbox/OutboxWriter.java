@@ -1,0 +1,43 @@
+package io.stowage.metadata.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.stowage.events.ObjectEventData;
+import io.stowage.events.ObjectEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Adds events to the outbox. Must be called inside the transaction of the catalog change, so the
+ * event exists exactly when the change does.
+ */
+@ApplicationScoped
+public class OutboxWriter {
+
+    private final ObjectMapper json;
+
+    public OutboxWriter(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public Uni<OutboxEntry> append(String eventType, ObjectEventData data, Instant occurredAt) {
+        OutboxEntry entry = new OutboxEntry();
+        entry.id = UUID.randomUUID();
+        entry.eventType = eventType;
+        entry.subject = ObjectEvents.key(data.bucket(), data.name());
+        entry.payload = toJson(data);
+        entry.occurredAt = occurredAt;
+        return entry.persist();
+    }
+
+    private String toJson(ObjectEventData data) {
+        try {
+            return json.writeValueAsString(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("object event data did not serialise", e);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.stowage.metadata.rest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.stowage.metadata.catalog.BucketEntity;
+
+import java.util.List;
+
+/** The contract's Bucket record; {@code id} equals {@code name}. */
+public record BucketView(
+        String id,
+        String name,
+        @JsonProperty("public") boolean isPublic,
+        Long fileSizeLimit,
+        List<String> allowedMimeTypes,
+        String owner,
+        String createdAt,
+        String updatedAt) {
+
+    static BucketView of(BucketEntity b) {
+        return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.owner,
+                b.createdAt.toString(), b.updatedAt.toString());
+    }
+}

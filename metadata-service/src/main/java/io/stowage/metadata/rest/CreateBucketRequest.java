@@ -1,0 +1,38 @@
+package io.stowage.metadata.rest;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.catalog.Names;
+import io.stowage.metadata.catalog.NewBucket;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** {@code POST /v1/buckets} body. */
+public record CreateBucketRequest(
+        String name,
+        @JsonProperty("public") Boolean isPublic,
+        Long fileSizeLimit,
+        List<String> allowedMimeTypes) {
+
+    /** type/subtype, or type/* as a wildcard (no parameters, so no commas). */
+    private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/(\\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)");
+
+    NewBucket validated() {
+        Names.requireBucketName(name);
+        if (fileSizeLimit != null && fileSizeLimit < 0) {
+            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "fileSizeLimit must be a number of bytes, 0 or more");
+        }
+        if (allowedMimeTypes != null) {
+            for (String type : allowedMimeTypes) {
+                if (type == null || !MIME_TYPE.matcher(type).matches()) {
+                    throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest,
+                            "allowedMimeTypes entries must look like 'image/png' or 'image/*'");
+                }
+            }
+        }
+        return new NewBucket(name, Boolean.TRUE.equals(isPublic), fileSizeLimit,
+                allowedMimeTypes == null ? null : List.copyOf(allowedMimeTypes));
+    }
+}

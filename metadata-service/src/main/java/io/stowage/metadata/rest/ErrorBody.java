@@ -1,0 +1,5 @@
+package io.stowage.metadata.rest;
+
+/** The error shape of every route: {@code {"statusCode","error","message"}}. */
+public record ErrorBody(int statusCode, String error, String message) {
+}

@@ -1,0 +1,57 @@
+package io.stowage.metadata.rest;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.catalog.Catalog;
+import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.outbox.OutboxRelay;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import org.jboss.resteasy.reactive.RestResponse;
+
+/**
+ * Routes for the other services, never routed from outside. They still check the caller's token:
+ * upload-service forwards the user's.
+ */
+@Path("/internal/objects")
+@Authenticated
+public class InternalObjectResource {
+
+    private final Catalog catalog;
+    private final OutboxRelay relay;
+    private final SecurityIdentity identity;
+
+    public InternalObjectResource(Catalog catalog, OutboxRelay relay, SecurityIdentity identity) {
+        this.catalog = catalog;
+        this.relay = relay;
+        this.identity = identity;
+    }
+
+    /** Registers an uploaded blob: 201 the first time, 200 with the same File when the upload id repeats. */
+    @POST
+    public Uni<RestResponse<FileView>> register(RegisterObjectRequest request) {
+        if (request == null) {
+            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body describing the upload is required");
+        }
+        return catalog.register(Caller.of(identity), request.validated())
+                .invoke(r -> {
+                    if (r.created()) {
+                        relay.nudge();
+                    }
+                })
+                .map(r -> RestResponse.status(r.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
+                        FileView.of(r.object())));
+    }
+
+    /** The name may contain '/', so it takes the rest of the path. */
+    @GET
+    @Path("by-path/{bucket}/{name: .+}")
+    public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name) {
+        return catalog.readable(Caller.of(identity), bucket, name).map(FileView::of);
+    }
+}

@@ -1,0 +1,402 @@
+package io.stowage.metadata.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import io.restassured.specification.RequestSpecification;
+import io.stowage.events.ObjectEvents;
+import io.stowage.infra.PostgresServer;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.quarkus.KafkaResource;
+import io.stowage.infra.quarkus.OidcResource;
+import io.stowage.infra.quarkus.PostgresResource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The service against real PostgreSQL, Kafka and token issuer, driven over HTTP and read from Kafka. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(OidcResource.class)
+class MetadataServiceTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String admin() {
+        return SharedInfra.issuer().mint("root", Set.of("storage-admin"));
+    }
+
+    private static String user(String name) {
+        return SharedInfra.issuer().mint(name, Set.of());
+    }
+
+    private static RequestSpecification as(String token) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON);
+    }
+
+    private static String newBucket() {
+        String name = "b-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin()).body(Map.of("name", name)).post("/v1/buckets").then().statusCode(201);
+        return name;
+    }
+
+    private static Response register(String token, String uploadId, String bucket, String name, String visibility) {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of(
+                "uploadId", uploadId, "bucket", bucket, "name", name, "blobKey", "blobs/" + uploadId,
+                "size", 5, "contentType", "text/plain", "etag", "\"5d41402abc4b2a76b9719d911017c592\""));
+        if (visibility != null) {
+            body.put("visibility", visibility);
+        }
+        return as(token).body(body).post("/internal/objects");
+    }
+
+    /** Percent-encodes each segment of an object name, keeping its '/'. */
+    private static String pathOf(String name) {
+        return Arrays.stream(name.split("/", -1))
+                .map(s -> URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+
+    private static Response byPath(String token, String bucket, String name) {
+        return given().urlEncodingEnabled(false).auth().oauth2(token)
+                .get("/internal/objects/by-path/" + bucket + "/" + pathOf(name));
+    }
+
+    // --- buckets -------------------------------------------------------------------------------
+
+    @Test
+    void adminCreatesBucketAndItIsStored() throws SQLException {
+        String name = "photos-" + UUID.randomUUID().toString().substring(0, 8);
+        as(admin()).body(Map.of("name", name, "public", true, "fileSizeLimit", 1048576, "allowedMimeTypes", List.of("image/*", "application/pdf")))
+                .post("/v1/buckets")
+                .then().statusCode(201)
+                .body("id", equalTo(name))
+                .body("name", equalTo(name))
+                .body("public", equalTo(true))
+                .body("fileSizeLimit", equalTo(1048576))
+                .body("allowedMimeTypes", equalTo(List.of("image/*", "application/pdf")))
+                .body("owner", equalTo("root"))
+                .body("createdAt", notNullValue())
+                .body("updatedAt", notNullValue());
+
+        List<Map<String, Object>> rows = query("SELECT public, file_size_limit, owner FROM buckets WHERE name = ?", name);
+        assertEquals(1, rows.size());
+        assertEquals(true, rows.getFirst().get("public"));
+        assertEquals(1048576L, rows.getFirst().get("file_size_limit"));
+        assertEquals("root", rows.getFirst().get("owner"));
+
+        as(user("alice")).get("/v1/buckets/" + name).then().statusCode(200).body("name", equalTo(name)).body("public", equalTo(true));
+        as(user("alice")).get("/v1/buckets").then().statusCode(200).body("name", hasItem(name));
+    }
+
+    @Test
+    void userWithoutAdminRoleCannotCreateBucket() throws SQLException {
+        String name = "nope-" + UUID.randomUUID().toString().substring(0, 8);
+        as(user("alice")).body(Map.of("name", name)).post("/v1/buckets")
+                .then().statusCode(403).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(403)).body("error", equalTo("Forbidden"));
+        assertTrue(query("SELECT 1 FROM buckets WHERE name = ?", name).isEmpty());
+    }
+
+    @Test
+    void serviceRoleFromRealmAccessIsAdminToo() {
+        String name = "svc-" + UUID.randomUUID().toString().substring(0, 8);
+        as(SharedInfra.issuer().mint("backend", Set.of("service_role"))).body(Map.of("name", name)).post("/v1/buckets")
+                .then().statusCode(201).body("owner", equalTo("backend"));
+    }
+
+    @Test
+    void creatingAnExistingBucketAnswersConflict() {
+        String name = newBucket();
+        as(admin()).body(Map.of("name", name)).post("/v1/buckets")
+                .then().statusCode(409).body("statusCode", equalTo(409)).body("error", equalTo("BucketAlreadyExists"));
+    }
+
+    @Test
+    void rejectsBadBucketNames() {
+        for (String bad : List.of("", "Upper", "-dash-first", "a".repeat(64), "has space")) {
+            as(admin()).body(Map.of("name", bad)).post("/v1/buckets")
+                    .then().statusCode(400).body("statusCode", equalTo(400)).body("error", equalTo("InvalidBucketName"));
+        }
+    }
+
+    @Test
+    void unknownBucketIsNotFound() {
+        as(user("alice")).get("/v1/buckets/does-not-exist")
+                .then().statusCode(404).body("error", equalTo("BucketNotFound"));
+    }
+
+    @Test
+    void callsWithoutAValidTokenGetUnauthorizedJson() {
+        given().get("/v1/buckets")
+                .then().statusCode(401).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(401)).body("error", equalTo("Unauthorized")).body("message", notNullValue());
+        given().auth().oauth2("not-a-token").get("/v1/files/" + UUID.randomUUID())
+                .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("Unauthorized"));
+        String expired = SharedInfra.issuer().mint("alice", Set.of(), Instant.now().minus(Duration.ofHours(2)), Duration.ofHours(1));
+        given().auth().oauth2(expired).contentType(ContentType.JSON).body("{}").post("/internal/objects")
+                .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void malformedJsonIsABadRequest() {
+        as(admin()).body("{\"name\": ").post("/v1/buckets")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(400)).body("error", equalTo("InvalidRequest"));
+    }
+
+    // --- objects -------------------------------------------------------------------------------
+
+    @Test
+    void registersObjectOnceAndRepeatsReturnTheSameFile() throws SQLException {
+        String bucket = newBucket();
+        String uploadId = UUID.randomUUID().toString();
+        String alice = user("alice");
+        String id = register(alice, uploadId, bucket, "docs/readme.txt", null)
+                .then().statusCode(201)
+                .body("bucket", equalTo(bucket))
+                .body("name", equalTo("docs/readme.txt"))
+                .body("blobKey", equalTo("blobs/" + uploadId))
+                .body("size", equalTo(5))
+                .body("contentType", equalTo("text/plain"))
+                .body("etag", equalTo("\"5d41402abc4b2a76b9719d911017c592\""))
+                .body("checksumSha256", nullValue())
+                .body("owner", equalTo("alice"))
+                .body("visibility", equalTo("private"))
+                .body("versionId", notNullValue())
+                .extract().path("id");
+
+        register(alice, uploadId, bucket, "docs/readme.txt", null)
+                .then().statusCode(200).body("id", equalTo(id));
+
+        assertEquals(1, query("SELECT 1 FROM objects WHERE upload_id = ?", uploadId).size());
+        List<Map<String, Object>> events = query("SELECT event_type FROM outbox WHERE subject = ?", bucket + "/docs/readme.txt");
+        assertEquals(List.of(Map.of("event_type", ObjectEvents.CREATED)), events);
+        assertEquals(List.of(Map.of("ref_count", 1L)), query("SELECT ref_count FROM blobs WHERE blob_key = ?", "blobs/" + uploadId));
+    }
+
+    @Test
+    void refusesATakenNameAMissingBucketAndBadNames() {
+        String bucket = newBucket();
+        String alice = user("alice");
+        register(alice, UUID.randomUUID().toString(), bucket, "taken.txt", null).then().statusCode(201);
+        register(alice, UUID.randomUUID().toString(), bucket, "taken.txt", null)
+                .then().statusCode(409).body("error", equalTo("ObjectAlreadyExists"));
+        register(alice, UUID.randomUUID().toString(), "no-such-bucket", "a.txt", null)
+                .then().statusCode(404).body("error", equalTo("BucketNotFound"));
+        for (String bad : List.of("/abs", "a/../b", "ctl\u0001x", "x".repeat(1025))) {
+            register(alice, UUID.randomUUID().toString(), bucket, bad, null)
+                    .then().statusCode(400).body("error", equalTo("InvalidObjectName"));
+        }
+        register(alice, UUID.randomUUID().toString(), bucket, "v.txt", "everyone")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    @Test
+    void readsByIdAndByPathWithAwkwardNamesAndHidesPrivateObjectsFromOthers() {
+        String bucket = newBucket();
+        String name = "dir one/100% a+b #1 😀.txt";
+        String alice = user("alice");
+        String id = register(alice, UUID.randomUUID().toString(), bucket, name, null)
+                .then().statusCode(201).extract().path("id");
+
+        as(alice).get("/v1/files/" + id).then().statusCode(200).body("name", equalTo(name)).body("id", equalTo(id));
+        byPath(alice, bucket, name).then().statusCode(200).body("id", equalTo(id)).body("name", equalTo(name));
+        byPath(admin(), bucket, name).then().statusCode(200).body("id", equalTo(id));
+
+        String bob = user("bob");
+        as(bob).get("/v1/files/" + id).then().statusCode(404).body("error", equalTo("ObjectNotFound"));
+        byPath(bob, bucket, name).then().statusCode(404).body("error", equalTo("ObjectNotFound"));
+        as(bob).delete("/v1/files/" + id).then().statusCode(404).body("error", equalTo("ObjectNotFound"));
+        byPath(alice, bucket, "dir one/missing.txt").then().statusCode(404).body("error", equalTo("ObjectNotFound"));
+    }
+
+    @Test
+    void protectedObjectsAreReadableByAnySignedInUserButOnlyTheOwnerDeletes() {
+        String bucket = newBucket();
+        String id = register(user("alice"), UUID.randomUUID().toString(), bucket, "shared-notes.txt", "protected")
+                .then().statusCode(201).body("visibility", equalTo("protected")).extract().path("id");
+        as(user("bob")).get("/v1/files/" + id).then().statusCode(200).body("owner", equalTo("alice"));
+        as(user("bob")).delete("/v1/files/" + id).then().statusCode(403).body("error", equalTo("Forbidden"));
+        as(user("alice")).get("/v1/files/" + id).then().statusCode(200);
+    }
+
+    @Test
+    void deletingPublishesCreatedAndDeletedCloudEventsAndHidesTheObject() throws Exception {
+        String bucket = newBucket();
+        String name = "events/photo 1.png";
+        String uploadId = UUID.randomUUID().toString();
+        String alice = user("alice");
+        String key = bucket + "/" + name;
+
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
+
+            JsonNode file = JSON.readTree(register(alice, uploadId, bucket, name, "public")
+                    .then().statusCode(201).extract().asString());
+            String id = file.get("id").asText();
+
+            as(alice).delete("/v1/files/" + id).then().statusCode(200).body("id", equalTo(id));
+            as(alice).get("/v1/files/" + id).then().statusCode(404).body("error", equalTo("ObjectNotFound"));
+            byPath(alice, bucket, name).then().statusCode(404);
+
+            List<ConsumerRecord<String, String>> records = awaitRecords(consumer, key, 2);
+            ConsumerRecord<String, String> created = records.get(0);
+            ConsumerRecord<String, String> deleted = records.get(1);
+
+            assertCloudEvent(created, ObjectEvents.CREATED, key);
+            assertCloudEvent(deleted, ObjectEvents.DELETED, key);
+            assertFalse(header(created, "ce_id").equals(header(deleted, "ce_id")));
+
+            JsonNode createdData = JSON.readTree(created.value());
+            assertEquals(bucket, createdData.get("bucket").asText());
+            assertEquals(name, createdData.get("name").asText());
+            assertEquals(file.get("versionId").asText(), createdData.get("versionId").asText());
+            assertEquals(5, createdData.get("size").asLong());
+            assertEquals("text/plain", createdData.get("contentType").asText());
+            assertEquals(file.get("etag").asText(), createdData.get("etag").asText());
+            assertEquals("alice", createdData.get("owner").asText());
+            assertEquals("public", createdData.get("visibility").asText());
+            assertEquals("blobs/" + uploadId, createdData.get("blobKey").asText());
+            assertFalse(createdData.get("blobReleased").asBoolean());
+
+            JsonNode deletedData = JSON.readTree(deleted.value());
+            assertEquals(name, deletedData.get("name").asText());
+            assertEquals("blobs/" + uploadId, deletedData.get("blobKey").asText());
+            assertTrue(deletedData.get("blobReleased").asBoolean());
+            assertTrue(deletedData.get("sequence").asLong() > createdData.get("sequence").asLong());
+
+            // the outbox rows behind the two events are marked published, under the CloudEvent ids
+            List<Map<String, Object>> rows = query(
+                    "SELECT id::text AS id, published_at IS NOT NULL AS published FROM outbox WHERE subject = ? ORDER BY position", key);
+            assertEquals(List.of(
+                    Map.of("id", header(created, "ce_id"), "published", true),
+                    Map.of("id", header(deleted, "ce_id"), "published", true)), rows);
+            assertTrue(query("SELECT 1 FROM blobs WHERE blob_key = ?", "blobs/" + uploadId).isEmpty());
+        }
+    }
+
+    @Test
+    void deletingOneOfTwoObjectsSharingABlobDoesNotReleaseIt() throws Exception {
+        String bucket = newBucket();
+        String alice = user("alice");
+        Map<String, Object> common = Map.of("bucket", bucket, "blobKey", "blobs/shared-" + bucket, "size", 1,
+                "contentType", "text/plain", "etag", "\"e\"");
+        Map<String, Object> first = new java.util.HashMap<>(common);
+        first.put("uploadId", UUID.randomUUID().toString());
+        first.put("name", "one.txt");
+        Map<String, Object> second = new java.util.HashMap<>(common);
+        second.put("uploadId", UUID.randomUUID().toString());
+        second.put("name", "two.txt");
+        String id = as(alice).body(first).post("/internal/objects").then().statusCode(201).extract().path("id");
+        as(alice).body(second).post("/internal/objects").then().statusCode(201);
+
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
+            as(admin()).delete("/v1/files/" + id).then().statusCode(200);
+            List<ConsumerRecord<String, String>> records = awaitRecords(consumer, bucket + "/one.txt", 2);
+            JsonNode deleted = JSON.readTree(records.get(1).value());
+            assertEquals(ObjectEvents.DELETED, header(records.get(1), "ce_type"));
+            assertFalse(deleted.get("blobReleased").asBoolean());
+        }
+        assertEquals(List.of(Map.of("ref_count", 1L)), query("SELECT ref_count FROM blobs WHERE blob_key = ?", "blobs/shared-" + bucket));
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private static void assertCloudEvent(ConsumerRecord<String, String> record, String type, String key) {
+        assertEquals(key, record.key());
+        assertEquals("1.0", header(record, "ce_specversion"));
+        assertEquals(type, header(record, "ce_type"));
+        assertEquals("/stowage/metadata-service", header(record, "ce_source"));
+        assertEquals(key, header(record, "ce_subject"));
+        assertEquals("application/json", header(record, "content-type"));
+        assertNotNull(UUID.fromString(header(record, "ce_id")));
+        assertNotNull(Instant.parse(header(record, "ce_time")));
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header h = record.headers().lastHeader(name);
+        assertNotNull(h, "header " + name);
+        return new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static KafkaConsumer<String, String> consumer() {
+        return new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "metadata-test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+    }
+
+    /** Polls until {@code count} records with the key arrived, or gives up after a generous wait. */
+    private static List<ConsumerRecord<String, String>> awaitRecords(KafkaConsumer<String, String> consumer, String key, int count) {
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (found.size() < count && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
+                if (key.equals(r.key())) {
+                    found.add(r);
+                }
+            }
+        }
+        assertEquals(count, found.size(), "records with key " + key);
+        return found;
+    }
+
+    private static List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
+        PostgresServer pg = SharedInfra.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+             PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                while (rs.next()) {
+                    Map<String, Object> row = new java.util.LinkedHashMap<>();
+                    for (int c1 = 1; c1 <= rs.getMetaData().getColumnCount(); c1++) {
+                        row.put(rs.getMetaData().getColumnLabel(c1), rs.getObject(c1));
+                    }
+                    rows.add(row);
+                }
+                return rows;
+            }
+        }
+    }
+}
