@@ -6,15 +6,17 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Picks loopback ports: a fixed one when asked for, a free one for 0. */
-final class Ports {
+public final class Ports {
 
     private Ports() {
     }
 
     static int orFree(int port) {
-        if (port > 0) {
-            return port;
-        }
+        return port > 0 ? port : free();
+    }
+
+    /** A loopback port that nothing listens on right now. */
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();

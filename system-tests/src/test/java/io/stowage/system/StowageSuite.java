@@ -1,0 +1,165 @@
+package io.stowage.system;
+
+import io.stowage.infra.InfraEnvironment;
+import io.stowage.infra.KafkaBroker;
+import io.stowage.infra.Ports;
+import io.stowage.infra.PostgresServer;
+import io.stowage.infra.S3Server;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.TokenIssuer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole platform for black-box tests: real infrastructure in this JVM, and the five services as
+ * separate processes started from their packaged {@code quarkus-app}, exactly as they run in the
+ * local run. Started once per JVM, stopped when it exits.
+ */
+public final class StowageSuite {
+
+    public static final List<String> SERVICES = List.of("metadata-service", "signing-service", "upload-service",
+            "image-service", "gateway-service");
+
+    private static StowageSuite running;
+
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final List<Process> processes = new ArrayList<>();
+    private final TokenIssuer issuer;
+    private final KafkaBroker kafka;
+    private final S3Server s3;
+    private final String topic = InfraEnvironment.DEFAULT_TOPIC;
+
+    private StowageSuite(TokenIssuer issuer, KafkaBroker kafka, S3Server s3, PostgresServer pg) {
+        this.issuer = issuer;
+        this.kafka = kafka;
+        this.s3 = s3;
+        kafka.createTopic(topic, 3);
+        Path root = Path.of(System.getProperty("stowage.root", "..")).toAbsolutePath().normalize();
+        Path logs = root.resolve("system-tests/target/service-logs");
+        try {
+            Files.createDirectories(logs);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        for (String service : SERVICES) {
+            ports.put(service, Ports.free());
+        }
+        Map<String, String> env = new LinkedHashMap<>(InfraEnvironment.of(pg, kafka, s3, issuer.issuer(), topic));
+        env.put("STOWAGE_METADATA_URL", url("metadata-service"));
+        env.put("STOWAGE_SIGNING_URL", url("signing-service"));
+        env.put("STOWAGE_UPLOAD_URL", url("upload-service"));
+        env.put("STOWAGE_IMAGE_URL", url("image-service"));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+        for (String service : SERVICES) {
+            Path jar = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+            if (!Files.exists(jar)) {
+                throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify builds them before this module)");
+            }
+            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs.resolve(service + ".log").toFile());
+            builder.environment().putAll(env);
+            builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            try {
+                processes.add(builder.start());
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot start " + service, e);
+            }
+        }
+        for (String service : SERVICES) {
+            awaitReady(service, logs.resolve(service + ".log"));
+        }
+    }
+
+    /** The running suite, started on first use. */
+    public static synchronized StowageSuite get() {
+        if (running == null) {
+            running = new StowageSuite(SharedInfra.issuer(), SharedInfra.kafka(), SharedInfra.s3(), SharedInfra.postgres());
+        }
+        return running;
+    }
+
+    public String gatewayUrl() {
+        return url("gateway-service");
+    }
+
+    public String url(String service) {
+        return "http://127.0.0.1:" + ports.get(service);
+    }
+
+    public TokenIssuer issuer() {
+        return issuer;
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public S3Server s3() {
+        return s3;
+    }
+
+    public String topic() {
+        return topic;
+    }
+
+    private void awaitReady(String service, Path log) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var response = http.send(HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        String tail;
+        try {
+            List<String> lines = Files.readAllLines(log);
+            tail = String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            tail = "(no log)";
+        }
+        throw new IllegalStateException(service + " did not become ready; its log ends with:\n" + tail);
+    }
+
+    private void stop() {
+        for (Process process : processes) {
+            process.destroy();
+        }
+        for (Process process : processes) {
+            try {
+                if (!process.waitFor(java.util.concurrent.TimeUnit.SECONDS.toMillis(10), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                    process.destroyForcibly();
+                }
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

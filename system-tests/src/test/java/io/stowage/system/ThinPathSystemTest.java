@@ -1,0 +1,230 @@
+package io.stowage.system;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.events.ObjectEvents;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import javax.imageio.ImageIO;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The thin path through the gateway, every hop real: an admin creates a bucket, a user uploads with a
+ * presigned URL straight to S3 and registers the upload, downloads the same bytes, deletes the file,
+ * and a downstream consumer reads the created and deleted CloudEvents from Kafka.
+ */
+class ThinPathSystemTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private static StowageSuite suite;
+    private static String admin;
+    private static String alice;
+    private static String bob;
+
+    @BeforeAll
+    static void startSuite() {
+        suite = StowageSuite.get();
+        admin = suite.issuer().mint("root", Set.of("storage-admin"));
+        alice = suite.issuer().mint("alice", Set.of());
+        bob = suite.issuer().mint("bob", Set.of());
+    }
+
+    @Test
+    void uploadDownloadDeleteThroughTheGatewayPublishesCloudEvents() throws Exception {
+        String bucket = "photos-" + UUID.randomUUID().toString().substring(0, 8);
+        String path = "trips/day 1/café + 100% #1 🐱.png";
+        byte[] bytes = png();
+
+        // an admin creates the bucket
+        HttpResponse<String> created = send("POST", "/v1/buckets", admin, Map.of("name", bucket));
+        assertEquals(201, created.statusCode(), created.body());
+        assertEquals(bucket, JSON.readTree(created.body()).get("name").asText());
+
+        // a user asks for a presigned upload URL ...
+        HttpResponse<String> presigned = send("POST", "/v1/files/presigned-url", alice,
+                Map.of("bucket", bucket, "path", path, "contentType", "image/png", "size", bytes.length));
+        assertEquals(200, presigned.statusCode(), presigned.body());
+        JsonNode upload = JSON.readTree(presigned.body());
+        assertEquals("PUT", upload.get("method").asText());
+        URI s3Url = URI.create(upload.get("url").asText());
+        assertTrue(s3Url.toString().startsWith(suite.s3().endpoint()), "the URL points at S3 itself: " + s3Url);
+
+        // ... PUTs the bytes straight to S3 with it ...
+        HttpRequest.Builder put = HttpRequest.newBuilder(s3Url).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        upload.get("headers").fields().forEachRemaining(h -> {
+            if (!h.getKey().equalsIgnoreCase("content-length") && !h.getKey().equalsIgnoreCase("host")) {
+                put.header(h.getKey(), h.getValue().asText());
+            }
+        });
+        HttpResponse<String> stored = HTTP.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, stored.statusCode(), stored.body());
+
+        // ... and registers the upload: the object is in the catalog
+        HttpResponse<String> registered = send("POST", "/v1/files", alice, Map.of("uploadId", upload.get("uploadId").asText()));
+        assertEquals(201, registered.statusCode(), registered.body());
+        JsonNode file = JSON.readTree(registered.body());
+        String id = file.get("id").asText();
+        assertEquals(path, file.get("name").asText());
+        assertEquals(bytes.length, file.get("size").asLong());
+        assertEquals("alice", file.get("owner").asText());
+
+        HttpResponse<String> byId = send("GET", "/v1/files/" + id, alice, null);
+        assertEquals(200, byId.statusCode(), byId.body());
+        assertEquals(bucket, JSON.readTree(byId.body()).get("bucket").asText());
+
+        // the user downloads the same bytes; a range gets part of them; another user sees nothing
+        String objectPath = "/v1/objects/" + bucket + "/" + encodePath(path);
+        HttpResponse<byte[]> download = get(objectPath, alice, null);
+        assertEquals(200, download.statusCode());
+        assertArrayEquals(bytes, download.body());
+        assertEquals("image/png", download.headers().firstValue("Content-Type").orElse(null));
+        assertNotNull(download.headers().firstValue("ETag").orElse(null));
+
+        HttpResponse<byte[]> range = get(objectPath, alice, "bytes=0-7");
+        assertEquals(206, range.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(bytes, 0, 8), range.body());
+
+        assertEquals(404, get(objectPath, bob, null).statusCode());
+        assertEquals(401, get(objectPath, null, null).statusCode());
+
+        // the user deletes it; the download then answers 404
+        HttpResponse<String> deleted = send("DELETE", "/v1/files/" + id, alice, null);
+        assertEquals(200, deleted.statusCode(), deleted.body());
+        HttpResponse<byte[]> gone = get(objectPath, alice, null);
+        assertEquals(404, gone.statusCode());
+        assertEquals("ObjectNotFound", JSON.readTree(gone.body()).get("error").asText());
+
+        // a downstream consumer reads both CloudEvents, in order, keyed by {bucket}/{path}
+        List<ConsumerRecord<String, String>> events = eventsFor(ObjectEvents.key(bucket, path), 2);
+        assertEquals(List.of(ObjectEvents.CREATED, ObjectEvents.DELETED),
+                events.stream().map(r -> header(r, "ce_type")).toList());
+        for (ConsumerRecord<String, String> event : events) {
+            assertEquals("1.0", header(event, "ce_specversion"));
+            assertNotNull(header(event, "ce_id"));
+            assertNotNull(header(event, "ce_source"));
+            assertNotNull(header(event, "ce_time"));
+            assertTrue(header(event, "content-type").startsWith("application/json"));
+            JsonNode data = JSON.readTree(event.value());
+            assertEquals(bucket, data.get("bucket").asText());
+            assertEquals(path, data.get("name").asText());
+            assertEquals(bytes.length, data.get("size").asLong());
+            assertEquals("alice", data.get("owner").asText());
+            assertFalse(data.get("blobKey").asText().isBlank());
+        }
+        assertTrue(JSON.readTree(events.get(1).value()).get("blobReleased").asBoolean());
+        assertTrue(JSON.readTree(events.get(1).value()).get("sequence").asLong()
+                > JSON.readTree(events.get(0).value()).get("sequence").asLong());
+    }
+
+    @Test
+    void gatewayRefusesAnonymousAndForgedCallers() throws Exception {
+        assertEquals(401, send("GET", "/v1/buckets", null, null).statusCode());
+        HttpResponse<String> forged = send("GET", "/v1/buckets", alice.substring(0, alice.lastIndexOf('.') + 1) + "AAAA", null);
+        assertEquals(401, forged.statusCode());
+        assertEquals("Unauthorized", JSON.readTree(forged.body()).get("error").asText());
+    }
+
+    @Test
+    void onlyAdminsCreateBuckets() throws Exception {
+        HttpResponse<String> refused = send("POST", "/v1/buckets", bob, Map.of("name", "bobs-own"));
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertEquals("Forbidden", JSON.readTree(refused.body()).get("error").asText());
+    }
+
+    private static List<ConsumerRecord<String, String>> eventsFor(String key, int expected) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", suite.kafka().bootstrapServers());
+        props.put("group.id", "system-test-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(suite.topic()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        assertEquals(expected, found.size(), "events with key " + key);
+        return found;
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    private static HttpResponse<String> send(String method, String path, String token, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path))
+                .timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<byte[]> get(String path, String token, String range) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (range != null) {
+            request.header("Range", range);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static String encodePath(String path) {
+        return Arrays.stream(path.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+
+    private static byte[] png() throws Exception {
+        BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
+        var g = image.createGraphics();
+        g.setColor(Color.MAGENTA);
+        g.fillRect(0, 0, 32, 24);
+        g.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+}
