@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
@@ -170,6 +171,20 @@ class MetadataServiceTest {
         String expired = SharedInfra.issuer().mint("alice", Set.of(), Instant.now().minus(Duration.ofHours(2)), Duration.ofHours(1));
         given().auth().oauth2(expired).contentType(ContentType.JSON).body("{}").post("/internal/objects")
                 .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void readinessChecksTheDatabase() {
+        given().get("/q/health/ready")
+                .then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem(containsString("PostgreSQL")));
+    }
+
+    @Test
+    void echoesTheCallersRequestId() {
+        given().header("X-Request-Id", "req-123").auth().oauth2(user("alice")).get("/v1/buckets")
+                .then().statusCode(200).header("X-Request-Id", "req-123");
     }
 
     @Test
