@@ -17,6 +17,10 @@ public final class TokenCli {
 
     public static void main(String[] args) {
         List<String> list = Arrays.asList(args);
+        if (list.contains("--dev-env")) {
+            devEnv(args);
+            return;
+        }
         if (args.length == 0 || args[0].startsWith("--")) {
             System.err.println("usage: token NAME [--admin] [--ttl SECONDS]");
             System.exit(2);
@@ -27,5 +31,16 @@ public final class TokenCli {
         Set<String> roles = list.contains("--admin") ? Set.of("storage-admin") : Set.of();
         TokenIssuer issuer = TokenIssuer.offline(data.resolve("issuer"), issuerUrl);
         System.out.println(issuer.mint(args[0], roles, Duration.ofSeconds(ttl)));
+    }
+
+    /** The local run's ready-made tokens as {@code KEY=value} lines: an admin, alice and bob, valid for a day. */
+    private static void devEnv(String[] args) {
+        Path data = Path.of(LocalInfra.option(args, "--data", ".stowage/data"));
+        String issuerUrl = LocalInfra.option(args, "--issuer", "http://127.0.0.1:8090" + TokenIssuer.REALM_PATH);
+        TokenIssuer issuer = TokenIssuer.offline(data.resolve("issuer"), issuerUrl);
+        Duration day = Duration.ofDays(1);
+        System.out.println("STOWAGE_ADMIN_TOKEN=" + issuer.mint("admin", Set.of("storage-admin"), day));
+        System.out.println("STOWAGE_ALICE_TOKEN=" + issuer.mint("alice", Set.of(), day));
+        System.out.println("STOWAGE_BOB_TOKEN=" + issuer.mint("bob", Set.of(), day));
     }
 }
