@@ -1,6 +1,7 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -40,7 +41,8 @@ public class ErrorMapper {
         return body(ErrorCode.Forbidden, "this needs the storage-admin or service_role role");
     }
 
-    @ServerExceptionMapper
+    /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
         return body(ErrorCode.InvalidRequest, "request body is not valid JSON for this route: " + e.getOriginalMessage());
     }

@@ -192,6 +192,11 @@ class MetadataServiceTest {
         as(admin()).body("{\"name\": ").post("/v1/buckets")
                 .then().statusCode(400).contentType(ContentType.JSON)
                 .body("statusCode", equalTo(400)).body("error", equalTo("InvalidRequest"));
+        as(user("alice")).body("{\"uploadId\": \"u\", \"size\": \"five\"}").post("/internal/objects")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(400)).body("error", equalTo("InvalidRequest"));
+        as(user("alice")).body("{\"uploadId\": \"u\"}").post("/internal/objects")
+                .then().statusCode(400).body("error", equalTo("InvalidBucketName"));
     }
 
     // --- objects -------------------------------------------------------------------------------
