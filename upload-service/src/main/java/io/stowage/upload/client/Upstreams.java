@@ -1,0 +1,81 @@
+package io.stowage.upload.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.UploadException;
+import io.stowage.upload.error.UpstreamRejection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import java.io.IOException;
+
+/**
+ * The calls upload-service makes to metadata-service and signing-service. Refusals come back as
+ * {@link UpstreamRejection} (passed through to the caller); a service that cannot be reached or
+ * answers nonsense becomes 502 UpstreamUnavailable.
+ */
+@ApplicationScoped
+public class Upstreams {
+
+    private final MetadataApi metadata;
+    private final SigningApi signing;
+    private final ObjectMapper json;
+
+    public Upstreams(@RestClient MetadataApi metadata, @RestClient SigningApi signing, ObjectMapper json) {
+        this.metadata = metadata;
+        this.signing = signing;
+        this.json = json;
+    }
+
+    public Uni<BucketInfo> bucket(String name, String authorization) {
+        return call("metadata-service", metadata.bucket(name, authorization))
+                .map(answer -> parse("metadata-service", answer.body(), BucketInfo.class));
+    }
+
+    public Uni<SignedUrl> presignPut(SignRequest request, String authorization) {
+        return call("signing-service", signing.sign(request, authorization))
+                .map(answer -> parse("signing-service", answer.body(), SignedUrl.class));
+    }
+
+    /** Registers the object; a 200 or 201 answer is returned as is, with its status. */
+    public Uni<Answer> registerObject(ObjectRegistration registration, String authorization) {
+        return call("metadata-service", metadata.registerObject(registration, authorization));
+    }
+
+    /** A successful answer of another service: its status and its JSON body. */
+    public record Answer(int status, String body) {
+        public JsonNode json(ObjectMapper mapper) {
+            try {
+                return mapper.readTree(body);
+            } catch (IOException e) {
+                throw new UploadException(ErrorCode.UpstreamUnavailable, "metadata-service answered unreadable JSON", e);
+            }
+        }
+    }
+
+    private static Uni<Answer> call(String service, Uni<Response> request) {
+        return request
+                .onFailure(t -> !(t instanceof UploadException)).transform(t ->
+                        new UploadException(ErrorCode.UpstreamUnavailable, service + " is unavailable", t))
+                .map(response -> {
+                    try (response) {
+                        String body = response.hasEntity() ? response.readEntity(String.class) : "";
+                        if (response.getStatus() >= 400) {
+                            throw new UpstreamRejection(service, response.getStatus(), body);
+                        }
+                        return new Answer(response.getStatus(), body);
+                    }
+                });
+    }
+
+    private <T> T parse(String service, String body, Class<T> type) {
+        try {
+            return json.readValue(body, type);
+        } catch (IOException e) {
+            throw new UploadException(ErrorCode.UpstreamUnavailable, service + " answered unreadable JSON", e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.stowage.upload.presigned;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Content types as buckets restrict them: {@code image/png}, {@code image/*}, {@code * /*}. */
+public final class MediaTypes {
+
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[\\x20-\\x7e]*)?");
+
+    private MediaTypes() {
+    }
+
+    public static boolean isValid(String contentType) {
+        return contentType != null && MEDIA_TYPE.matcher(contentType).matches();
+    }
+
+    /** The bare type: lower case, without parameters such as {@code charset}. */
+    public static String essence(String contentType) {
+        if (contentType == null) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        String bare = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return bare.equals("image/jpg") ? "image/jpeg" : bare;
+    }
+
+    /** True when the bucket allows any type (no list) or one of its patterns matches. */
+    public static boolean allowed(List<String> patterns, String contentType) {
+        if (patterns == null || patterns.isEmpty()) {
+            return true;
+        }
+        String type = essence(contentType);
+        for (String pattern : patterns) {
+            String p = essence(pattern);
+            if (p.equals("*") || p.equals("*/*") || p.equals(type)) {
+                return true;
+            }
+            if (p.endsWith("/*") && type.startsWith(p.substring(0, p.length() - 1))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

@@ -1,0 +1,183 @@
+package io.stowage.upload.presigned;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.stowage.upload.blobs.BlobHead;
+import io.stowage.upload.blobs.Blobs;
+import io.stowage.upload.client.BucketInfo;
+import io.stowage.upload.client.ObjectRegistration;
+import io.stowage.upload.client.SignRequest;
+import io.stowage.upload.client.SignedUrl;
+import io.stowage.upload.client.Upstreams;
+import io.stowage.upload.config.UploadConfig;
+import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.UploadException;
+import io.stowage.upload.error.UpstreamRejection;
+import io.stowage.upload.pending.PendingUpload;
+import io.stowage.upload.pending.PendingUploads;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The three-step presigned upload: hand out a URL for a fresh blob, let the client PUT to S3,
+ * then check what landed before metadata-service makes it an object. The bucket's limits are
+ * checked when the URL is asked for, signed into the URL, and checked again on the blob itself.
+ */
+@ApplicationScoped
+public class PresignedUploads {
+
+    private static final Logger LOG = Logger.getLogger(PresignedUploads.class);
+
+    private final Upstreams upstreams;
+    private final PendingUploads pending;
+    private final Blobs blobs;
+    private final UploadConfig config;
+    private final ObjectMapper json;
+
+    public PresignedUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, ObjectMapper json) {
+        this.upstreams = upstreams;
+        this.pending = pending;
+        this.blobs = blobs;
+        this.config = config;
+        this.json = json;
+    }
+
+    public Uni<IssuedUrl> issueUrl(Caller caller, UrlRequest request) {
+        return upstreams.bucket(request.bucket(), caller.authorization())
+                .invoke(bucket -> checkLimits(bucket, request.size(), request.contentType()))
+                .chain(bucket -> {
+                    String uploadId = UUID.randomUUID().toString();
+                    // Blob keys are opaque: the name lives in the catalog, so renames never touch S3.
+                    String blobKey = "blobs/" + UUID.randomUUID();
+                    SignRequest sign = SignRequest.putObject(blobKey, request.contentType(), request.size(), config.urlExpiresIn());
+                    return upstreams.presignPut(sign, caller.authorization())
+                            .chain(signed -> pending.save(new PendingUpload(uploadId, caller.subject(), request.bucket(),
+                                            request.path(), request.contentType(), request.size(), blobKey,
+                                            request.visibility(), Instant.now(), Instant.parse(signed.expiresAt()), null, null))
+                                    .map(saved -> issued(uploadId, signed)));
+                })
+                .invoke(issued -> LOG.infof("upload %s: URL issued for %s/%s to %s",
+                        issued.uploadId(), request.bucket(), request.path(), caller.subject()));
+    }
+
+    public Uni<Registration> register(Caller caller, String uploadId, String visibility) {
+        return findOwn(caller, uploadId).chain(upload -> {
+            if (upload.registered()) {
+                // Already an object: metadata-service answers the same File again (200).
+                return registerWithMetadata(caller, upload, upload.etag(), visibility);
+            }
+            if (upload.expiredAt(Instant.now())) {
+                return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(
+                        new UploadException(ErrorCode.UploadExpired, "upload " + uploadId + " has expired")));
+            }
+            return blobs.head(upload.blobKey())
+                    .chain(head -> verify(caller, upload, head))
+                    .chain(head -> registerWithMetadata(caller, upload, head.etag(), visibility));
+        });
+    }
+
+    private Uni<PendingUpload> findOwn(Caller caller, String uploadId) {
+        UploadException notFound = new UploadException(ErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
+        if (!isUuid(uploadId)) {
+            return Uni.createFrom().failure(notFound);
+        }
+        // Someone else's upload is reported exactly like a missing one: its existence is not revealed.
+        return pending.find(uploadId).map(found -> found
+                .filter(upload -> upload.owner().equals(caller.subject()))
+                .orElseThrow(() -> notFound));
+    }
+
+    /** Checks the blob against the upload, the bucket's current limits and its own first bytes. */
+    private Uni<BlobHead> verify(Caller caller, PendingUpload upload, Optional<BlobHead> found) {
+        if (found.isEmpty()) {
+            return Uni.createFrom().failure(new UploadException(ErrorCode.UploadMismatch,
+                    "nothing was uploaded for upload " + upload.uploadId()));
+        }
+        BlobHead head = found.get();
+        if (head.size() != upload.size()) {
+            return refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+                    "uploaded " + head.size() + " bytes, expected " + upload.size()));
+        }
+        if (!MediaTypes.essence(upload.contentType()).equals(MediaTypes.essence(head.contentType()))) {
+            return refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+                    "uploaded content type '" + head.contentType() + "', expected '" + upload.contentType() + "'"));
+        }
+        return upstreams.bucket(upload.bucket(), caller.authorization())
+                .onFailure(UpstreamRejection.class).call(rejected -> ((UpstreamRejection) rejected).status() == 404
+                        ? blobs.delete(upload.blobKey()) : Uni.createFrom().voidItem())
+                .chain(bucket -> {
+                    try {
+                        checkLimits(bucket, head.size(), upload.contentType());
+                    } catch (UploadException e) {
+                        return refuse(upload, e);
+                    }
+                    return firstBytes(upload, head.size());
+                })
+                .chain(bytes -> ContentSniffer.agrees(upload.contentType(), bytes)
+                        ? Uni.createFrom().item(head)
+                        : refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+                        "the uploaded bytes are not " + upload.contentType())));
+    }
+
+    private Uni<byte[]> firstBytes(PendingUpload upload, long size) {
+        // A ranged GET of an empty object is refused by S3 (416): there is nothing to sniff anyway.
+        return size == 0 ? Uni.createFrom().item(new byte[0]) : blobs.firstBytes(upload.blobKey(), config.sniffBytes());
+    }
+
+    private Uni<Registration> registerWithMetadata(Caller caller, PendingUpload upload, String etag, String visibility) {
+        String effectiveVisibility = visibility != null ? visibility : upload.visibility();
+        ObjectRegistration registration = new ObjectRegistration(upload.uploadId(), upload.bucket(), upload.path(),
+                upload.blobKey(), upload.size(), upload.contentType(), etag, effectiveVisibility);
+        return upstreams.registerObject(registration, caller.authorization())
+                .onFailure(UpstreamRejection.class).call(rejected -> ((UpstreamRejection) rejected).status() == 409
+                        && !upload.registered()
+                        // The name is taken: this blob will never be an object, so nothing is left behind.
+                        ? blobs.delete(upload.blobKey()) : Uni.createFrom().voidItem())
+                .chain(answer -> {
+                    JsonNode file = answer.json(json);
+                    String objectId = file.path("id").asText(null);
+                    Uni<PendingUpload> recorded = upload.registered() || objectId == null
+                            ? Uni.createFrom().item(upload)
+                            : pending.save(upload.registeredAs(objectId, etag));
+                    return recorded.map(saved -> new Registration(answer.status(), answer.body()));
+                })
+                .invoke(registered -> LOG.infof("upload %s: registered as %s/%s (%d)",
+                        upload.uploadId(), upload.bucket(), upload.path(), registered.status()));
+    }
+
+    private <T> Uni<T> refuse(PendingUpload upload, UploadException reason) {
+        LOG.infof("upload %s refused: %s", upload.uploadId(), reason.getMessage());
+        return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(reason));
+    }
+
+    private static void checkLimits(BucketInfo bucket, long size, String contentType) {
+        if (bucket.fileSizeLimit() != null && size > bucket.fileSizeLimit()) {
+            throw new UploadException(ErrorCode.PayloadTooLarge,
+                    size + " bytes exceed the bucket's limit of " + bucket.fileSizeLimit());
+        }
+        if (!MediaTypes.allowed(bucket.allowedMimeTypes(), contentType)) {
+            throw new UploadException(ErrorCode.InvalidMimeType,
+                    "content type '" + contentType + "' is not allowed in bucket '" + bucket.name() + "'");
+        }
+    }
+
+    private static IssuedUrl issued(String uploadId, SignedUrl signed) {
+        return new IssuedUrl(uploadId, signed.url(), signed.method(), signed.headers(), signed.expiresAt());
+    }
+
+    private static boolean isUuid(String value) {
+        if (value == null || value.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(value).toString().equals(value.toLowerCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

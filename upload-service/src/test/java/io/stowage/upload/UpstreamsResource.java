@@ -1,0 +1,120 @@
+package io.stowage.upload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.stowage.infra.S3Server;
+import io.stowage.infra.SharedInfra;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+/**
+ * The services upload-service calls. metadata-service is a WireMock stub (its own tests cover it),
+ * but signing is real: a small HTTP server answers {@code POST /v1/sign} by presigning with the AWS
+ * SDK against the shared S3 server, so the tests' PUTs really go to S3 and S3 enforces the
+ * signed length and type.
+ */
+public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private WireMockServer metadata;
+    private HttpServer signing;
+    private S3Presigner presigner;
+
+    @Override
+    public Map<String, String> start() {
+        metadata = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
+        metadata.start();
+
+        S3Server s3 = SharedInfra.s3();
+        presigner = S3Presigner.builder()
+                .region(Region.of(s3.region()))
+                .endpointOverride(URI.create(s3.endpoint()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(s3.accessKey(), s3.secretKey())))
+                .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(true).build())
+                .build();
+        try {
+            signing = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        signing.createContext("/v1/sign", exchange -> sign(exchange, s3.bucket()));
+        signing.start();
+
+        return Map.of(
+                "quarkus.rest-client.metadata.url", metadata.baseUrl(),
+                "quarkus.rest-client.signing.url", "http://127.0.0.1:" + signing.getAddress().getPort());
+    }
+
+    private void sign(HttpExchange exchange, String bucket) throws IOException {
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Bearer ")) {
+            respond(exchange, 401, Map.of("statusCode", 401, "error", "Unauthorized", "message", "no token"));
+            return;
+        }
+        Map<?, ?> request = JSON.readValue(exchange.getRequestBody(), Map.class);
+        if (!"s3:PutObject".equals(request.get("operation"))) {
+            respond(exchange, 400, Map.of("statusCode", 400, "error", "InvalidRequest", "message", "PUT only here"));
+            return;
+        }
+        PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p
+                .signatureDuration(Duration.ofSeconds(((Number) request.get("expiresIn")).longValue()))
+                .putObjectRequest(put -> put.bucket(bucket).key((String) request.get("key"))
+                        .contentType((String) request.get("contentType"))
+                        .contentLength(((Number) request.get("contentLength")).longValue())));
+        Map<String, String> headers = new LinkedHashMap<>();
+        presigned.signedHeaders().forEach((name, values) -> {
+            if (!name.equalsIgnoreCase("host")) {
+                headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
+            }
+        });
+        respond(exchange, 200, Map.of("url", presigned.url().toString(), "method", "PUT", "headers", headers,
+                "expiresAt", presigned.expiration().toString()));
+    }
+
+    private static void respond(HttpExchange exchange, int status, Object body) throws IOException {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (var out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(metadata,
+                new TestInjector.AnnotatedAndMatchesType(InjectWireMock.class, WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (metadata != null) {
+            metadata.stop();
+        }
+        if (signing != null) {
+            signing.stop(0);
+        }
+        if (presigner != null) {
+            presigner.close();
+        }
+    }
+}
