@@ -6,7 +6,6 @@ import io.stowage.infra.Ports;
 import io.stowage.infra.PostgresServer;
 import io.stowage.infra.S3Server;
 import io.stowage.infra.SharedInfra;
-import io.stowage.infra.TokenIssuer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -35,18 +34,17 @@ public final class StowageSuite {
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
-    private final TokenIssuer issuer;
+    private final Identities identities;
     private final KafkaBroker kafka;
     private final S3Server s3;
     private final String topic = InfraEnvironment.DEFAULT_TOPIC;
 
-    private StowageSuite(TokenIssuer issuer, KafkaBroker kafka, S3Server s3, PostgresServer pg) {
-        this.issuer = issuer;
+    private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, PostgresServer pg, Path root) {
+        this.identities = identities;
         this.kafka = kafka;
         this.s3 = s3;
         kafka.createTopic(topic, 3);
-        Path root = Path.of(System.getProperty("stowage.root", "..")).toAbsolutePath().normalize();
-        Path logs = root.resolve("system-tests/target/service-logs");
+        Path logs = root.resolve("system-tests/target/service-logs-" + identities.getClass().getSimpleName());
         try {
             Files.createDirectories(logs);
         } catch (IOException e) {
@@ -55,7 +53,7 @@ public final class StowageSuite {
         for (String service : SERVICES) {
             ports.put(service, Ports.free());
         }
-        Map<String, String> env = new LinkedHashMap<>(InfraEnvironment.of(pg, kafka, s3, issuer.issuer(), topic));
+        Map<String, String> env = new LinkedHashMap<>(InfraEnvironment.of(pg, kafka, s3, identities.issuer(), topic));
         env.put("STOWAGE_METADATA_URL", url("metadata-service"));
         env.put("STOWAGE_SIGNING_URL", url("signing-service"));
         env.put("STOWAGE_UPLOAD_URL", url("upload-service"));
@@ -83,12 +81,32 @@ public final class StowageSuite {
         }
     }
 
-    /** The running suite, started on first use. */
+    /**
+     * The running suite, started on first use. The system property {@code stowage.issuer} chooses the
+     * token issuer: {@code local} (local-infra's, the default) or {@code keycloak} (a real Keycloak).
+     */
     public static synchronized StowageSuite get() {
         if (running == null) {
-            running = new StowageSuite(SharedInfra.issuer(), SharedInfra.kafka(), SharedInfra.s3(), SharedInfra.postgres());
+            Path root = Path.of(System.getProperty("stowage.root", "..")).toAbsolutePath().normalize();
+            Identities identities = switch (System.getProperty("stowage.issuer", "local")) {
+                case "local" -> new LocalIdentities(SharedInfra.issuer());
+                case "keycloak" -> keycloak(root);
+                default -> throw new IllegalArgumentException("stowage.issuer must be local or keycloak");
+            };
+            running = new StowageSuite(identities, SharedInfra.kafka(), SharedInfra.s3(), SharedInfra.postgres(), root);
         }
         return running;
+    }
+
+    private static Identities keycloak(Path root) {
+        Path unpacked = root.resolve("system-tests/target/keycloak");
+        try (var dirs = Files.list(unpacked)) {
+            Path home = dirs.filter(d -> d.getFileName().toString().startsWith("keycloak-")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no Keycloak under " + unpacked));
+            return new KeycloakIdentities(home, Files.createDirectories(root.resolve("system-tests/target")).resolve("keycloak.log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Keycloak is not unpacked in " + unpacked, e);
+        }
     }
 
     public String gatewayUrl() {
@@ -99,8 +117,8 @@ public final class StowageSuite {
         return "http://127.0.0.1:" + ports.get(service);
     }
 
-    public TokenIssuer issuer() {
-        return issuer;
+    public Identities identities() {
+        return identities;
     }
 
     public KafkaBroker kafka() {

@@ -1,0 +1,122 @@
+package io.stowage.system;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.infra.Ports;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A real Keycloak (the Maven distribution, unpacked by the build into {@code target/keycloak}) as the
+ * issuer, with the {@code stowage} realm imported; tokens come from its password grant.
+ */
+final class KeycloakIdentities implements Identities, AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Process process;
+    private final String issuer;
+
+    KeycloakIdentities(Path home, Path log) {
+        int port = Ports.free();
+        this.issuer = "http://localhost:" + port + "/realms/stowage";
+        try {
+            Path imports = Files.createDirectories(home.resolve("data/import"));
+            try (var realm = KeycloakIdentities.class.getResourceAsStream("/keycloak/stowage-realm.json")) {
+                Files.copy(realm, imports.resolve("stowage-realm.json"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            home.resolve("bin/kc.sh").toFile().setExecutable(true);
+            ProcessBuilder builder = new ProcessBuilder(List.of(home.resolve("bin/kc.sh").toString(), "start-dev",
+                    "--http-port=" + port, "--import-realm", "--hostname=http://localhost:" + port,
+                    "--health-enabled=false", "--metrics-enabled=false"))
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile());
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_USERNAME", "admin");
+            builder.environment().put("KC_BOOTSTRAP_ADMIN_PASSWORD", "admin");
+            builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+            builder.environment().put("JAVA_OPTS_KC_HEAP", "-Xms64m -Xmx512m");
+            this.process = builder.start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start Keycloak from " + home, e);
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(this::close));
+        awaitRealm(log);
+    }
+
+    private void awaitRealm(Path log) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Keycloak stopped while starting; see " + log);
+            }
+            try {
+                var response = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
+                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("Keycloak not ready after 300 s; see " + log);
+    }
+
+    @Override
+    public String issuer() {
+        return issuer;
+    }
+
+    @Override
+    public String token(String user) {
+        String form = "grant_type=password&client_id=stowage-cli&username=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                + "&password=password&scope=openid";
+        try {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/protocol/openid-connect/token"))
+                    .header("Content-Type", "application/x-www-form-urlencoded")
+                    .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("Keycloak refused a token for " + user + ": " + response.body());
+            }
+            return JSON.readTree(response.body()).get("access_token").asText();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            process.destroyForcibly();
+        }
+    }
+}
