@@ -55,31 +55,10 @@ final class KeycloakIdentities implements Identities, AutoCloseable {
     }
 
     private void awaitRealm(Path log) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(300).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak stopped while starting; see " + log);
-            }
-            try {
-                var response = HTTP.send(HttpRequest.newBuilder(URI.create(issuer + "/.well-known/openid-configuration"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+        if (!Readiness.await(issuer + "/.well-known/openid-configuration", Duration.ofSeconds(300), process)) {
+            close();
+            throw new IllegalStateException("Keycloak did not become ready; see " + log);
         }
-        throw new IllegalStateException("Keycloak not ready after 300 s; see " + log);
     }
 
     @Override

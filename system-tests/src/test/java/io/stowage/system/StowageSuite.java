@@ -8,10 +8,6 @@ import io.stowage.infra.S3Server;
 import io.stowage.infra.SharedInfra;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -76,8 +72,8 @@ public final class StowageSuite {
                 throw new UncheckedIOException("cannot start " + service, e);
             }
         }
-        for (String service : SERVICES) {
-            awaitReady(service, logs.resolve(service + ".log"));
+        for (int i = 0; i < SERVICES.size(); i++) {
+            awaitReady(SERVICES.get(i), processes.get(i), logs.resolve(SERVICES.get(i) + ".log"));
         }
     }
 
@@ -133,28 +129,9 @@ public final class StowageSuite {
         return topic;
     }
 
-    private void awaitReady(String service, Path log) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            try {
-                var response = http.send(HttpRequest.newBuilder(URI.create(url(service) + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+    private void awaitReady(String service, Process process, Path log) {
+        if (Readiness.await(url(service) + "/q/health/ready", Duration.ofSeconds(120), process)) {
+            return;
         }
         String tail;
         try {
