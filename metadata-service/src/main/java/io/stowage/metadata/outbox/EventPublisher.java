@@ -19,7 +19,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -39,12 +38,15 @@ public class EventPublisher {
 
     private final String bootstrapServers;
     private final MetadataConfig.Events events;
+    /** Bounds every wait on Kafka, so a relay round with Kafka away ends and the rows wait for the next. */
+    private final java.time.Duration timeout;
     private volatile KafkaProducer<String, String> producer;
     private volatile boolean topicReady;
 
     public EventPublisher(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers, MetadataConfig config) {
         this.bootstrapServers = bootstrapServers;
         this.events = config.events();
+        this.timeout = config.outbox().sendTimeout();
     }
 
     /** A row ready to go out. */
@@ -85,11 +87,12 @@ public class EventPublisher {
         }
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        int timeoutMs = (int) timeout.toMillis();
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(5_000, timeoutMs));
         try (Admin admin = Admin.create(props)) {
             admin.createTopics(List.of(new NewTopic(events.topic(), events.partitions(), events.replicationFactor())))
-                    .all().get(10, TimeUnit.SECONDS);
+                    .all().get(timeoutMs, TimeUnit.MILLISECONDS);
             LOG.infof("created topic %s (%d partitions)", events.topic(), events.partitions());
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
@@ -109,18 +112,22 @@ public class EventPublisher {
         if (p == null) {
             synchronized (this) {
                 if (producer == null) {
-                    producer = new KafkaProducer<>(Map.of(
-                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            ProducerConfig.ACKS_CONFIG, "all",
-                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                            ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                            // fail a send fast while Kafka is away: the rows stay in the outbox for the next round
-                            ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000,
-                            ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000,
-                            ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                            ProducerConfig.CLIENT_ID_CONFIG, "metadata-service-outbox",
-                            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+                    int timeoutMs = (int) timeout.toMillis();
+                    int requestTimeoutMs = Math.min(10_000, timeoutMs);
+                    Properties props = new Properties();
+                    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+                    props.put(ProducerConfig.CLIENT_ID_CONFIG, "metadata-service-outbox");
+                    props.put(ProducerConfig.ACKS_CONFIG, "all");
+                    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+                    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+                    // fail a send fast while Kafka is away: the rows stay in the outbox for the next round
+                    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Math.min(5_000, timeoutMs));
+                    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, requestTimeoutMs);
+                    props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+                    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Math.max(timeoutMs, requestTimeoutMs));
+                    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+                    producer = new KafkaProducer<>(props);
                 }
                 p = producer;
             }
@@ -129,7 +136,7 @@ public class EventPublisher {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         KafkaProducer<String, String> p = producer;
         if (p != null) {
             p.close(java.time.Duration.ofSeconds(5));

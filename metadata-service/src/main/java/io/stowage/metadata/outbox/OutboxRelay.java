@@ -38,7 +38,7 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     /** Held for the relay's transaction so that one replica relays at a time and per-object order holds. */
-    private static final long RELAY_LOCK_KEY = 0x53544F57_4F555458L; // "STOWOUTX"
+    public static final long RELAY_LOCK_KEY = 0x53544F57_4F555458L; // "STOWOUTX"
 
     private static final String SELECT_BATCH = """
             SELECT id, event_type, subject, payload, occurred_at
@@ -99,8 +99,11 @@ public class OutboxRelay {
         }
     }
 
-    /** One transaction: lock a batch, publish it, mark what the broker acknowledged. Returns how many went out. */
-    int relayBatch() throws SQLException {
+    /**
+     * One transaction: lock a batch, publish it, mark what the broker acknowledged. Returns how many
+     * went out; throws when Kafka did not take the batch (the rows it did not acknowledge stay pending).
+     */
+    public int relayBatch() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {

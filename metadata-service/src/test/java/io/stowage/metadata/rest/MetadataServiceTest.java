@@ -2,17 +2,24 @@ package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
 import io.stowage.infra.PostgresServer;
 import io.stowage.infra.SharedInfra;
 import io.stowage.infra.quarkus.KafkaResource;
 import io.stowage.infra.quarkus.OidcResource;
 import io.stowage.infra.quarkus.PostgresResource;
+import io.stowage.metadata.config.MetadataConfig;
+import io.stowage.metadata.outbox.EventPublisher;
+import io.stowage.metadata.outbox.OutboxRelay;
+import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -46,6 +53,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The service against real PostgreSQL, Kafka and token issuer, driven over HTTP and read from Kafka. */
@@ -56,6 +64,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MetadataServiceTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @Inject
+    Scheduler scheduler;
+
+    @Inject
+    MetadataConfig config;
 
     private static String admin() {
         return SharedInfra.issuer().mint("root", Set.of("storage-admin"));
@@ -356,6 +373,41 @@ class MetadataServiceTest {
         assertEquals(List.of(Map.of("ref_count", 1L)), query("SELECT ref_count FROM blobs WHERE blob_key = ?", "blobs/shared-" + bucket));
     }
 
+    @Test
+    void eventsWaitInTheOutboxWhileKafkaIsUnreachableAndGoOutOnceItIsBack() throws Exception {
+        UUID eventId = UUID.randomUUID();
+        String key = "offline/" + eventId + ".txt";
+        ObjectEventData data = new ObjectEventData("offline", eventId + ".txt", "v1", 3, "text/plain", "\"e\"", "alice",
+                "private", "blobs/" + eventId, false, 1);
+        MetadataConfig quickToGiveUp = withSendTimeout(config, Duration.ofSeconds(2));
+        EventPublisher unreachable = new EventPublisher("127.0.0.1:" + closedPort(), quickToGiveUp);
+        OutboxRelay cutOff = new OutboxRelay(dataSource, unreachable, quickToGiveUp);
+
+        // stop the service's own relay: pause its schedule, then wait out any round in flight (it holds this lock)
+        scheduler.pause();
+        try {
+            update("SELECT pg_advisory_lock(?), pg_advisory_unlock(?)", OutboxRelay.RELAY_LOCK_KEY, OutboxRelay.RELAY_LOCK_KEY);
+            update("INSERT INTO outbox (id, event_type, subject, payload, occurred_at) VALUES (?, ?, ?, ?, now())",
+                    eventId, ObjectEvents.CREATED, key, JSON.writeValueAsString(data));
+
+            assertThrows(IllegalStateException.class, cutOff::relayBatch);
+            assertEquals(List.of(Map.of("published", false)),
+                    query("SELECT published_at IS NOT NULL AS published FROM outbox WHERE id = ?", eventId));
+        } finally {
+            unreachable.close();
+            scheduler.resume();
+        }
+
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
+            ConsumerRecord<String, String> record = awaitRecords(consumer, key, 1).getFirst();
+            assertEquals(eventId.toString(), header(record, "ce_id"));
+            assertEquals(data, JSON.readValue(record.value(), ObjectEventData.class));
+        }
+        assertEquals(List.of(Map.of("published", true)),
+                query("SELECT published_at IS NOT NULL AS published FROM outbox WHERE id = ?", eventId));
+    }
+
     // --- helpers -------------------------------------------------------------------------------
 
     private static void assertCloudEvent(ConsumerRecord<String, String> record, String type, String key) {
@@ -397,6 +449,54 @@ class MetadataServiceTest {
         }
         assertEquals(count, found.size(), "records with key " + key);
         return found;
+    }
+
+    private static MetadataConfig withSendTimeout(MetadataConfig real, Duration sendTimeout) {
+        MetadataConfig.Outbox outbox = new MetadataConfig.Outbox() {
+            @Override
+            public String pollInterval() {
+                return real.outbox().pollInterval();
+            }
+
+            @Override
+            public int batchSize() {
+                return real.outbox().batchSize();
+            }
+
+            @Override
+            public Duration sendTimeout() {
+                return sendTimeout;
+            }
+        };
+        return new MetadataConfig() {
+            @Override
+            public Events events() {
+                return real.events();
+            }
+
+            @Override
+            public Outbox outbox() {
+                return outbox;
+            }
+        };
+    }
+
+    /** A port nothing listens on. */
+    private static int closedPort() throws java.io.IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void update(String sql, Object... params) throws SQLException {
+        PostgresServer pg = SharedInfra.postgres();
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), PostgresServer.USER, PostgresServer.PASSWORD);
+             PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            st.execute();
+        }
     }
 
     private static List<Map<String, Object>> query(String sql, Object... params) throws SQLException {
