@@ -47,6 +47,12 @@ public final class TokenIssuer implements AutoCloseable {
     public static final String REALM_PATH = "/realms/stowage";
     public static final String AUDIENCE = "stowage";
     public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role");
+    /** The role of Stowage's own services when they call each other (client-credentials tokens). */
+    public static final String SERVICE_ROLE = "stowage-service";
+    /** The service clients the issuer knows; they share one secret in the local run. */
+    public static final Set<String> SERVICE_CLIENTS = Set.of("stowage-gateway", "stowage-upload", "stowage-image",
+            "stowage-metadata", "stowage-signing");
+    public static final String DEFAULT_SERVICE_SECRET = "stowage-dev-secret";
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
@@ -170,7 +176,16 @@ public final class TokenIssuer implements AutoCloseable {
         respond(exchange, 200, jwksDocument());
     }
 
-    /** Password-less password grant for the local run: {@code username} and, for an admin, {@code scope=storage-admin}. */
+    /** A service account's token, as the client-credentials grant hands it out. */
+    public String mintService(String clientId) {
+        return mint("service-account-" + clientId, Set.of(SERVICE_ROLE));
+    }
+
+    /**
+     * The token endpoint. {@code grant_type=password}: password-less, for the local run, with
+     * {@code username} and, for an admin, {@code scope=storage-admin}. {@code grant_type=client_credentials}:
+     * Stowage's service clients ({@link #SERVICE_CLIENTS}) with their secret, in the form or as HTTP Basic.
+     */
     private void token(HttpExchange exchange) throws IOException {
         if (!"POST".equals(exchange.getRequestMethod())) {
             respond(exchange, 405, Map.of("error", "invalid_request"));
@@ -185,6 +200,10 @@ public final class TokenIssuer implements AutoCloseable {
                         URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
             }
         }
+        if ("client_credentials".equals(form.get("grant_type"))) {
+            clientCredentials(exchange, form);
+            return;
+        }
         String user = form.get("username");
         if (!"password".equals(form.get("grant_type")) || user == null || user.isBlank()) {
             respond(exchange, 400, Map.of("error", "invalid_request", "error_description", "grant_type=password and username are required"));
@@ -193,6 +212,30 @@ public final class TokenIssuer implements AutoCloseable {
         Set<String> roles = Arrays.asList(form.getOrDefault("scope", "").split(" ")).contains("storage-admin")
                 ? Set.of("storage-admin") : Set.of();
         respond(exchange, 200, Map.of("access_token", mint(user, roles), "token_type", "Bearer", "expires_in", 3600));
+    }
+
+    private void clientCredentials(HttpExchange exchange, Map<String, String> form) throws IOException {
+        String clientId = form.get("client_id");
+        String secret = form.get("client_secret");
+        String basic = exchange.getRequestHeaders().getFirst("Authorization");
+        if (basic != null && basic.regionMatches(true, 0, "Basic ", 0, 6)) {
+            String decoded = new String(Base64.getDecoder().decode(basic.substring(6).trim()), StandardCharsets.UTF_8);
+            int colon = decoded.indexOf(':');
+            if (colon > 0) {
+                clientId = URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8);
+                secret = URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8);
+            }
+        }
+        if (clientId == null || !SERVICE_CLIENTS.contains(clientId) || !serviceSecret().equals(secret)) {
+            respond(exchange, 401, Map.of("error", "invalid_client", "error_description", "unknown client or wrong secret"));
+            return;
+        }
+        respond(exchange, 200, Map.of("access_token", mintService(clientId), "token_type", "Bearer", "expires_in", 3600));
+    }
+
+    private static String serviceSecret() {
+        String configured = System.getenv("STOWAGE_SERVICE_CLIENT_SECRET");
+        return configured == null || configured.isBlank() ? DEFAULT_SERVICE_SECRET : configured;
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {

@@ -194,6 +194,35 @@ class LocalInfraTest {
                 JSON.convertValue(claims.get("groups"), String[].class));
     }
 
+    @Test
+    void issuerGrantsServiceTokensOnlyToKnownClientsWithTheirSecret() throws Exception {
+        TokenIssuer issuer = SharedInfra.issuer();
+        URI endpoint = URI.create(issuer.issuer() + "/protocol/openid-connect/token");
+        var granted = HTTP.send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                        ("stowage-upload:" + TokenIssuer.DEFAULT_SERVICE_SECRET).getBytes(StandardCharsets.UTF_8)))
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, granted.statusCode(), granted.body());
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(
+                JSON.readTree(granted.body()).get("access_token").asText().split("\\.")[1]));
+        assertEquals("service-account-stowage-upload", claims.get("sub").asText());
+        assertEquals("stowage-service", claims.get("realm_access").get("roles").get(0).asText());
+
+        var wrongSecret = HTTP.send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=stowage-upload&client_secret=guess")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, wrongSecret.statusCode());
+        var unknownClient = HTTP.send(HttpRequest.newBuilder(endpoint)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&client_id=mallory&client_secret="
+                        + TokenIssuer.DEFAULT_SERVICE_SECRET)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, unknownClient.statusCode());
+    }
+
     private static JsonNode getJson(String url) throws Exception {
         var response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
