@@ -1,5 +1,6 @@
 package io.stowage.gateway.download;
 
+import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.routing.GatewayConfig;
 import io.stowage.gateway.routing.Proxy;
@@ -34,10 +35,12 @@ public class Downloads {
 
     private final Proxy proxy;
     private final GatewayConfig config;
+    private final ServiceToken serviceToken;
 
-    public Downloads(Proxy proxy, GatewayConfig config) {
+    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken) {
         this.proxy = proxy;
         this.config = config;
+        this.serviceToken = serviceToken;
     }
 
     /**
@@ -64,15 +67,19 @@ public class Downloads {
                             .put("operation", "s3:GetObject")
                             .put("key", object.getString("blobKey"))
                             .put("expiresIn", config.downloadUrlTtl());
-                    call(HttpMethod.POST, config.signingUrl() + "/v1/sign", authorization, requestId, sign.toBuffer())
-                            .onFailure(e -> ErrorResponse.upstreamUnavailable(ctx, "signing-service"))
-                            .onSuccess(signed -> {
-                                if (signed.status() != 200) {
-                                    answerAsIs(ctx, signed);
-                                    return;
-                                }
-                                stream(ctx, object, signed.body().toJsonObject().getString("url"));
-                            });
+                    // the gateway asks as itself: signing-service serves only Stowage's services
+                    serviceToken.authorization().subscribe().with(
+                            gatewayAuthorization -> call(HttpMethod.POST, config.signingUrl() + "/v1/sign", gatewayAuthorization,
+                                    requestId, sign.toBuffer())
+                                    .onFailure(e -> ErrorResponse.upstreamUnavailable(ctx, "signing-service"))
+                                    .onSuccess(signed -> {
+                                        if (signed.status() != 200) {
+                                            answerAsIs(ctx, signed);
+                                            return;
+                                        }
+                                        stream(ctx, object, signed.body().toJsonObject().getString("url"));
+                                    }),
+                            failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
                 });
     }
 
