@@ -6,37 +6,61 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.BiConsumer;
 import org.jboss.logging.Logger;
 
 /**
  * Authenticates the caller of a request from its bearer token (verified against the OIDC issuer by
- * quarkus-oidc) and lets the request through only when the route's rule allows it.
+ * quarkus-oidc), applies the caller's rate limit, and lets the request through only when the
+ * route's rule allows it.
  */
-public final class Callers {
+@ApplicationScoped
+public class Callers {
 
     private static final Logger LOG = Logger.getLogger(Callers.class);
 
-    private Callers() {
+    private final RateLimits limits;
+
+    public Callers(RateLimits limits) {
+        this.limits = limits;
     }
 
     /** Runs {@code then} for a signed-in caller; anyone else gets 401 in the error shape. */
-    public static void requireUser(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
+    public void requireUser(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
+        resolve(ctx, (c, identity) -> {
+            if (identity == null || identity.isAnonymous()) {
+                ErrorResponse.unauthorized(c, "a bearer token is required");
+            } else {
+                then.accept(c, identity);
+            }
+        });
+    }
+
+    /** Runs {@code then} for anyone, signed in or anonymous; a token that is sent must still be valid. */
+    public void allowAnonymous(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
+        resolve(ctx, then);
+    }
+
+    private void resolve(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
         // the body stays unread until an upstream takes it
         ctx.request().pause();
         // Quarkus answers a failed authentication through this handler; ours gives the error shape
         ctx.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (c, failure) -> invalidToken(c));
         Uni<SecurityIdentity> deferred = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (deferred == null) {
-            ErrorResponse.unauthorized(ctx, "a bearer token is required");
+            then.accept(ctx, null);
             return;
         }
         deferred.subscribe().with(identity -> {
-            if (identity == null || identity.isAnonymous()) {
-                ErrorResponse.unauthorized(ctx, "a bearer token is required");
-            } else {
-                then.accept(ctx, identity);
+            if (identity != null && !identity.isAnonymous()) {
+                long wait = limits.caller(identity.getPrincipal().getName());
+                if (wait > 0) {
+                    ErrorResponse.tooManyRequests(ctx, wait);
+                    return;
+                }
             }
+            then.accept(ctx, identity);
         }, failure -> {
             if (!(failure instanceof AuthenticationFailedException)) {
                 LOG.warnf("authentication failed unexpectedly: %s", failure.toString());

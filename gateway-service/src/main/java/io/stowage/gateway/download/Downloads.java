@@ -8,30 +8,43 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /**
- * Downloads by path: metadata-service says whether the caller may read the object and where its blob
- * is, signing-service presigns a short-lived GET of the blob, and the gateway streams S3's answer
- * (with Range and conditional requests passed through) to the caller. The gateway holds no S3
- * credentials.
+ * Downloads: metadata-service says whether the caller may read the object and where its blob is,
+ * signing-service presigns a short-lived GET of the blob, and the gateway streams S3's answer (with
+ * Range and conditional requests passed through) to the caller, or redirects the caller to it. The
+ * gateway holds no S3 credentials.
  */
 @ApplicationScoped
 public class Downloads {
 
     /** Request headers that S3 answers itself: ranges and conditional GETs. */
     private static final List<String> PASSED_TO_S3 = List.of("Range", "If-None-Match", "If-Match",
-            "If-Modified-Since", "If-Unmodified-Since");
+            "If-Modified-Since", "If-Unmodified-Since", "If-Range");
     /** Response headers of S3 that describe the bytes served. */
     private static final List<String> PASSED_FROM_S3 = List.of("Content-Length", "Content-Range", "Accept-Ranges",
             "ETag", "Last-Modified");
+
+    /** How the object is found and how its bytes are handed over. */
+    public enum Mode {
+        /** signed-in caller, by path: stream, private caching */
+        PRIVATE,
+        /** anyone, by path, public objects only: stream, CDN caching */
+        PUBLIC,
+        /** signed-in caller, by id: redirect to the presigned URL unless {@code redirect=false} */
+        BY_ID
+    }
 
     private final Proxy proxy;
     private final GatewayConfig config;
@@ -44,62 +57,86 @@ public class Downloads {
     }
 
     /**
-     * Serves {@code GET|HEAD /v1/objects/{bucket}/{path}}.
+     * Serves a download.
      *
-     * @param bucketAndPath the raw (still percent-encoded) {@code {bucket}/{path}} part of the request path
+     * @param locator for PRIVATE and PUBLIC the raw (still percent-encoded) {@code {bucket}/{path}}; for BY_ID the file id
      */
-    public void serve(RoutingContext ctx, String bucketAndPath) {
+    public void serve(RoutingContext ctx, Mode mode, String locator) {
         String requestId = Proxy.requestId(ctx);
-        String authorization = ctx.request().getHeader("Authorization");
-        call(HttpMethod.GET, config.metadataUrl() + "/internal/objects/by-path/" + bucketAndPath, authorization, requestId, null)
-                .onFailure(e -> ErrorResponse.upstreamUnavailable(ctx, "metadata-service"))
+        String authorization = mode == Mode.PUBLIC ? null : ctx.request().getHeader("Authorization");
+        String lookup = mode == Mode.BY_ID
+                ? config.metadataUrl() + "/v1/files/" + locator
+                : config.metadataUrl() + "/internal/objects/by-path/" + locator;
+        call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
+                .onFailure(e -> Proxy.failed(ctx, "metadata-service", e))
                 .onSuccess(meta -> {
+                    if (mode == Mode.PUBLIC && (meta.status() == 401 || meta.status() == 403)) {
+                        // what anonymous callers may not read does not exist for them
+                        ErrorResponse.send(ctx, 404, "ObjectNotFound", "no public object at this path");
+                        return;
+                    }
                     if (meta.status() != 200) {
                         answerAsIs(ctx, meta);
                         return;
                     }
                     JsonObject object = meta.body().toJsonObject();
                     if (ctx.request().method() == HttpMethod.HEAD) {
-                        head(ctx, object);
+                        head(ctx, mode, object);
                         return;
                     }
-                    JsonObject sign = new JsonObject()
-                            .put("operation", "s3:GetObject")
-                            .put("key", object.getString("blobKey"))
-                            .put("expiresIn", config.downloadUrlTtl());
-                    // the gateway asks as itself: signing-service serves only Stowage's services
-                    serviceToken.authorization().subscribe().with(
-                            gatewayAuthorization -> call(HttpMethod.POST, config.signingUrl() + "/v1/sign", gatewayAuthorization,
-                                    requestId, sign.toBuffer())
-                                    .onFailure(e -> ErrorResponse.upstreamUnavailable(ctx, "signing-service"))
-                                    .onSuccess(signed -> {
-                                        if (signed.status() != 200) {
-                                            answerAsIs(ctx, signed);
-                                            return;
-                                        }
-                                        stream(ctx, object, signed.body().toJsonObject().getString("url"));
-                                    }),
-                            failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
+                    presign(ctx, requestId, object, mode);
                 });
     }
 
-    private void head(RoutingContext ctx, JsonObject object) {
-        var out = ctx.response();
+    private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode) {
+        boolean redirect = mode == Mode.BY_ID && !"false".equals(ctx.request().getParam("redirect"));
+        JsonObject sign = new JsonObject()
+                .put("operation", "s3:GetObject")
+                .put("key", object.getString("blobKey"))
+                .put("expiresIn", config.downloadUrlTtl());
+        String disposition = contentDisposition(ctx.request().getParam("download"), object.getString("name", "download"));
+        if (redirect && disposition != null) {
+            // the caller fetches from S3 itself, so S3 has to add the header
+            sign.put("responseContentDisposition", disposition);
+        }
+        // the gateway asks as itself: signing-service serves only Stowage's services
+        serviceToken.authorization().subscribe().with(
+                gatewayAuthorization -> call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
+                        gatewayAuthorization, requestId, sign.toBuffer())
+                        .onFailure(e -> Proxy.failed(ctx, "signing-service", e))
+                        .onSuccess(signed -> {
+                            if (signed.status() != 200) {
+                                answerAsIs(ctx, signed);
+                                return;
+                            }
+                            String url = signed.body().toJsonObject().getString("url");
+                            if (redirect) {
+                                ctx.response().setStatusCode(302).putHeader("Location", url)
+                                        .putHeader("Cache-Control", "no-store").end();
+                            } else {
+                                stream(ctx, object, url, mode, disposition);
+                            }
+                        }),
+                failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
+    }
+
+    private void head(RoutingContext ctx, Mode mode, JsonObject object) {
+        HttpServerResponse out = ctx.response();
         out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
         out.putHeader("Content-Length", String.valueOf(object.getLong("size", 0L)));
-        if (object.getString("etag") != null) {
-            out.putHeader("ETag", object.getString("etag"));
+        String etag = etag(object);
+        if (etag != null) {
+            out.putHeader("ETag", etag);
         }
         lastModified(object, out);
         out.putHeader("Accept-Ranges", "bytes");
-        out.putHeader("Cache-Control", "private, max-age=0");
+        out.putHeader("Cache-Control", cacheControl(mode));
         out.setStatusCode(200).end();
     }
 
-    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl) {
-        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(presignedUrl)
-                .setIdleTimeout(proxy.idleTimeoutMs());
-        proxy.client().request(options).compose(request -> {
+    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl, Mode mode, String disposition) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(presignedUrl);
+        proxy.watch("object store", proxy.open("object store", options).compose(request -> {
             for (String header : PASSED_TO_S3) {
                 String value = ctx.request().getHeader(header);
                 if (value != null) {
@@ -107,12 +144,13 @@ public class Downloads {
                 }
             }
             return request.send();
-        }).onFailure(e -> ErrorResponse.upstreamUnavailable(ctx, "object store")).onSuccess(s3 -> relayBlob(ctx, object, s3));
+        })).onFailure(e -> Proxy.failed(ctx, "object store", e))
+                .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition));
     }
 
-    private void relayBlob(RoutingContext ctx, JsonObject object, HttpClientResponse s3) {
+    private void relayBlob(RoutingContext ctx, JsonObject object, HttpClientResponse s3, Mode mode, String disposition) {
         int status = s3.statusCode();
-        var out = ctx.response();
+        HttpServerResponse out = ctx.response();
         if (status == 200 || status == 206 || status == 304) {
             for (String header : PASSED_FROM_S3) {
                 String value = s3.getHeader(header);
@@ -121,7 +159,10 @@ public class Downloads {
                 }
             }
             out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
-            out.putHeader("Cache-Control", "private, max-age=0");
+            out.putHeader("Cache-Control", cacheControl(mode));
+            if (disposition != null) {
+                out.putHeader("Content-Disposition", disposition);
+            }
             out.setStatusCode(status);
             if (status == 304) {
                 s3.body();
@@ -144,7 +185,34 @@ public class Downloads {
         });
     }
 
-    private static void lastModified(JsonObject object, io.vertx.core.http.HttpServerResponse out) {
+    private String cacheControl(Mode mode) {
+        return mode == Mode.PUBLIC ? "public, max-age=" + config.publicMaxAge() : "private, max-age=0";
+    }
+
+    /**
+     * {@code ?download} asks for an attachment under the object's own file name, {@code ?download=name}
+     * under another one. The name is sent in RFC 6266/5987 form so any UTF-8 name survives.
+     */
+    static String contentDisposition(String download, String objectName) {
+        if (download == null) {
+            return null;
+        }
+        String name = download.isBlank() ? objectName : download;
+        name = name.substring(name.lastIndexOf('/') + 1);
+        String ascii = name.replaceAll("[^\\x20-\\x7E]|[\"\\\\]", "_");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                + URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private static String etag(JsonObject object) {
+        String etag = object.getString("etag");
+        if (etag == null || etag.isEmpty()) {
+            return null;
+        }
+        return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
+    }
+
+    private static void lastModified(JsonObject object, HttpServerResponse out) {
         String updated = object.getString("updatedAt", object.getString("createdAt"));
         if (updated != null) {
             try {
@@ -165,9 +233,9 @@ public class Downloads {
     }
 
     /** A small JSON exchange with another service (metadata lookups, signatures): bounded, so buffered. */
-    private Future<Reply> call(HttpMethod method, String url, String authorization, String requestId, Buffer body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url).setIdleTimeout(proxy.idleTimeoutMs());
-        return proxy.client().request(options).compose(request -> {
+    private Future<Reply> call(String service, HttpMethod method, String url, String authorization, String requestId, Buffer body) {
+        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url);
+        return proxy.watch(service, proxy.open(service, options).compose(request -> {
             if (authorization != null) {
                 request.putHeader("Authorization", authorization);
             }
@@ -178,7 +246,7 @@ public class Downloads {
                 return request.send(body);
             }
             return request.send();
-        }).compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.getHeader("Content-Type"), b)));
+        })).compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.getHeader("Content-Type"), b)));
     }
 
     private record Reply(int status, String contentType, Buffer body) {

@@ -29,6 +29,20 @@ public final class ErrorResponse {
     }
 
     public static void upstreamUnavailable(RoutingContext ctx, String service) {
-        send(ctx, 502, "UpstreamUnavailable", service + " did not answer");
+        if (!ctx.response().headWritten()) {
+            ctx.response().putHeader("Retry-After", "1");
+        }
+        send(ctx, 503, "UpstreamUnavailable", service + " is unavailable");
+    }
+
+    public static void upstreamTimeout(RoutingContext ctx, String service) {
+        send(ctx, 504, "UpstreamTimeout", service + " did not answer in time");
+    }
+
+    public static void tooManyRequests(RoutingContext ctx, long retryAfterSeconds) {
+        if (!ctx.response().headWritten()) {
+            ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
+        }
+        send(ctx, 429, "TooManyRequests", "rate limit exceeded; retry after " + retryAfterSeconds + " s");
     }
 }

@@ -23,4 +23,12 @@ public interface GatewayConfig {
     /** Lifetime in seconds of the presigned S3 URL the gateway streams a download from. */
     @WithDefault("60")
     int downloadUrlTtl();
+
+    /** {@code max-age} in seconds of public downloads, for CDNs and browsers. */
+    @WithDefault("3600")
+    int publicMaxAge();
+
+    /** Largest JSON request body the gateway passes on (API calls; uploads go straight to S3). */
+    @WithDefault("1048576")
+    long maxJsonBody();
 }

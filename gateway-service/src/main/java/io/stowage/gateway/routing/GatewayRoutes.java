@@ -1,6 +1,7 @@
 package io.stowage.gateway.routing;
 
 import io.stowage.gateway.auth.Callers;
+import io.stowage.gateway.auth.RateLimits;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.vertx.core.http.HttpMethod;
@@ -10,54 +11,106 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
- * The public routes of the native API ({@code /v1}) and which service answers each. Every route
- * needs a signed-in caller; the caller's token travels on to the service, which checks it again.
+ * The public routes of the native API ({@code /v1}) and which service answers each. Every call is
+ * rate limited per client IP, then per caller; every route but the public download needs a signed-in
+ * caller, whose token travels on to the service, which checks it again.
  */
 @ApplicationScoped
 public class GatewayRoutes {
 
     private static final String OBJECTS_PREFIX = "/v1/objects/";
+    private static final String PUBLIC_PREFIX = "/v1/public/";
 
     private final Proxy proxy;
     private final Downloads downloads;
     private final GatewayConfig config;
+    private final Callers callers;
+    private final RateLimits limits;
 
-    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config) {
+    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, RateLimits limits) {
         this.proxy = proxy;
         this.downloads = downloads;
         this.config = config;
+        this.callers = callers;
+        this.limits = limits;
     }
 
     void register(@Observes Router router) {
+        router.route("/v1/*").handler(this::guard);
+
         router.route("/v1/buckets").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
         router.route("/v1/buckets/*").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
 
         router.post("/v1/files/presigned-url").handler(ctx -> toService(ctx, "upload-service", config.uploadUrl()));
         router.post("/v1/files").handler(ctx -> toService(ctx, "upload-service", config.uploadUrl()));
+        router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/download").handler(this::downloadById);
         router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
         router.routeWithRegex(HttpMethod.DELETE, "/v1/files/[^/]+").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
 
-        router.route(HttpMethod.GET, "/v1/objects/*").handler(this::download);
-        router.route(HttpMethod.HEAD, "/v1/objects/*").handler(this::download);
+        router.route(HttpMethod.GET, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
+        router.route(HttpMethod.HEAD, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
+        router.route(HttpMethod.GET, "/v1/public/*").handler(ctx -> downloadByPath(ctx, PUBLIC_PREFIX, Downloads.Mode.PUBLIC));
+        router.route(HttpMethod.HEAD, "/v1/public/*").handler(ctx -> downloadByPath(ctx, PUBLIC_PREFIX, Downloads.Mode.PUBLIC));
 
-        router.route("/v1/*").last().handler(ctx -> ErrorResponse.send(ctx, 404, "NotFound",
-                "no route " + ctx.request().method() + " " + ctx.normalizedPath()));
+        // unknown routes still count against the caller's limit, and a bad token is still refused
+        router.route("/v1/*").last().handler(ctx -> callers.allowAnonymous(ctx, (c, identity) -> ErrorResponse.send(c, 404,
+                "NotFound", "no route " + c.request().method() + " " + c.normalizedPath())));
+    }
+
+    /** First stop of every /v1 call: request id, the client IP's rate limit, and the size of a JSON body. */
+    private void guard(RoutingContext ctx) {
+        Proxy.requestId(ctx);
+        String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        long wait = limits.ip(ip);
+        if (wait > 0) {
+            ErrorResponse.tooManyRequests(ctx, wait);
+            return;
+        }
+        String length = ctx.request().getHeader("Content-Length");
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "Content-Length is not a number");
+                return;
+            }
+            if (declared > config.maxJsonBody()) {
+                ctx.response().putHeader("Connection", "close");
+                ErrorResponse.send(ctx, 413, "PayloadTooLarge", "request bodies of the API are limited to "
+                        + config.maxJsonBody() + " bytes; upload file bytes with the presigned URL");
+                return;
+            }
+        } else if (ctx.request().getHeader("Transfer-Encoding") != null) {
+            // the API takes small JSON bodies; without a length their size could not be bounded up front
+            ErrorResponse.send(ctx, 411, "LengthRequired", "send a Content-Length with the request body");
+            return;
+        }
+        ctx.next();
     }
 
     private void toService(RoutingContext ctx, String service, String baseUrl) {
-        Proxy.requestId(ctx);
-        Callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, c.request().uri()));
+        callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, c.request().uri()));
     }
 
-    private void download(RoutingContext ctx) {
-        Proxy.requestId(ctx);
+    private void downloadById(RoutingContext ctx) {
+        String path = ctx.request().path();
+        String id = path.substring("/v1/files/".length(), path.length() - "/download".length());
+        callers.requireUser(ctx, (c, identity) -> downloads.serve(c, Downloads.Mode.BY_ID, id));
+    }
+
+    private void downloadByPath(RoutingContext ctx, String prefix, Downloads.Mode mode) {
         // the raw path, not Vert.x's normalised one: object names are passed on exactly as sent
         String raw = ctx.request().path();
-        if (!raw.startsWith(OBJECTS_PREFIX) || raw.indexOf('/', OBJECTS_PREFIX.length()) < 0) {
-            ErrorResponse.send(ctx, 400, "InvalidObjectName", "expected /v1/objects/{bucket}/{path}");
+        if (!raw.startsWith(prefix) || raw.indexOf('/', prefix.length()) < 0) {
+            ErrorResponse.send(ctx, 400, "InvalidObjectName", "expected " + prefix + "{bucket}/{path}");
             return;
         }
-        String bucketAndPath = raw.substring(OBJECTS_PREFIX.length());
-        Callers.requireUser(ctx, (c, identity) -> downloads.serve(c, bucketAndPath));
+        String bucketAndPath = raw.substring(prefix.length());
+        if (mode == Downloads.Mode.PUBLIC) {
+            callers.allowAnonymous(ctx, (c, identity) -> downloads.serve(c, mode, bucketAndPath));
+        } else {
+            callers.requireUser(ctx, (c, identity) -> downloads.serve(c, mode, bucketAndPath));
+        }
     }
 }

@@ -1,10 +1,12 @@
 package io.stowage.gateway.routing;
 
 import io.stowage.gateway.errors.ErrorResponse;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
@@ -15,11 +17,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
  * Streams a request to an upstream service and its response back, without holding either body:
- * Vert.x pipes the bytes with back-pressure.
+ * Vert.x pipes the bytes with back-pressure. Calls go through the upstream's circuit breaker; a call
+ * that could not even connect is retried once when its method is idempotent.
  */
 @ApplicationScoped
 public class Proxy {
@@ -31,16 +35,21 @@ public class Proxy {
     /** Hop-by-hop headers (RFC 9110 §7.6.1) and Host never travel to the next hop. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     private final HttpClient client;
     private final long idleTimeoutMs;
+    private final Breakers breakers;
+    private final Vertx vertx;
 
-    public Proxy(Vertx vertx, GatewayConfig config) {
+    public Proxy(Vertx vertx, GatewayConfig config, Breakers breakers) {
+        this.vertx = vertx;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setMaxPoolSize(64)
                 .setConnectTimeout(5_000));
         this.idleTimeoutMs = config.upstreamTimeout().toMillis();
+        this.breakers = breakers;
     }
 
     public HttpClient client() {
@@ -63,28 +72,57 @@ public class Proxy {
         return id;
     }
 
+    /**
+     * Opens a request to {@code service}, through its circuit breaker, retrying once after a failed
+     * connection when the method is idempotent (nothing was sent yet, so nothing can be repeated).
+     */
+    public Future<HttpClientRequest> open(String service, RequestOptions options) {
+        long refusedFor = breakers.refuses(service);
+        if (refusedFor > 0) {
+            return Future.failedFuture(new CircuitOpenException(service, refusedFor));
+        }
+        options.setIdleTimeout(idleTimeoutMs);
+        return client.request(options).recover(first -> {
+            if (!IDEMPOTENT.contains(options.getMethod())) {
+                return Future.failedFuture(first);
+            }
+            return Future.<Void>future(p -> vertx.setTimer(100, id -> p.complete())).compose(v -> client.request(options));
+        });
+    }
+
+    /** Records the outcome of a call for the upstream's circuit breaker. */
+    public <T> Future<T> watch(String service, Future<T> call) {
+        return call.onSuccess(r -> {
+            if (r instanceof HttpClientResponse response && response.statusCode() >= 500) {
+                breakers.failed(service);
+            } else {
+                breakers.succeeded(service);
+            }
+        }).onFailure(e -> {
+            if (!(e instanceof CircuitOpenException)) {
+                breakers.failed(service);
+            }
+        });
+    }
+
     /** Forwards the request as it came (method, headers, body) to {@code baseUrl + pathAndQuery}. */
     public void forward(RoutingContext ctx, String service, String baseUrl, String pathAndQuery) {
         HttpServerRequest in = ctx.request();
         in.pause();
         String requestId = requestId(ctx);
-        RequestOptions options = new RequestOptions()
-                .setMethod(in.method())
-                .setAbsoluteURI(baseUrl + pathAndQuery)
-                .setIdleTimeout(idleTimeoutMs);
-        client.request(options).onSuccess(out -> {
+        RequestOptions options = new RequestOptions().setMethod(in.method()).setAbsoluteURI(baseUrl + pathAndQuery);
+        watch(service, open(service, options).compose(out -> {
             copyHeaders(in.headers(), out.headers());
             out.putHeader(REQUEST_ID, requestId);
             out.putHeader("X-Forwarded-For", in.remoteAddress() == null ? "unknown" : in.remoteAddress().hostAddress());
             boolean hasBody = in.getHeader("Content-Length") != null && !"0".equals(in.getHeader("Content-Length"))
                     || in.getHeader("Transfer-Encoding") != null;
-            var sent = hasBody ? out.send(in) : out.send();
+            Future<HttpClientResponse> sent = hasBody ? out.send(in) : out.send();
             if (!hasBody) {
                 in.resume();
             }
-            sent.onSuccess(response -> relay(ctx, response))
-                    .onFailure(failure -> failed(ctx, service, failure));
-        }).onFailure(failure -> failed(ctx, service, failure));
+            return sent;
+        })).onSuccess(response -> relay(ctx, response)).onFailure(failure -> failed(ctx, service, failure));
     }
 
     /** Sends an upstream's response to the caller as it is: status, headers, streamed body. */
@@ -99,9 +137,19 @@ public class Proxy {
         out.send(response);
     }
 
-    private static void failed(RoutingContext ctx, String service, Throwable failure) {
+    /** Answers a call that failed: 503 when the upstream is unreachable or its circuit is open, 504 on a timeout. */
+    public static void failed(RoutingContext ctx, String service, Throwable failure) {
         LOG.warnf("[%s] %s failed: %s", requestId(ctx), service, failure.toString());
-        ErrorResponse.upstreamUnavailable(ctx, service);
+        if (failure instanceof CircuitOpenException open) {
+            if (!ctx.response().headWritten()) {
+                ctx.response().putHeader("Retry-After", String.valueOf(open.retryAfterSeconds));
+            }
+            ErrorResponse.send(ctx, 503, "UpstreamUnavailable", service + " is unavailable (circuit open)");
+        } else if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+            ErrorResponse.upstreamTimeout(ctx, service);
+        } else {
+            ErrorResponse.upstreamUnavailable(ctx, service);
+        }
     }
 
     static void copyHeaders(MultiMap from, MultiMap to) {
@@ -110,6 +158,16 @@ public class Proxy {
                 to.add(entry.getKey(), entry.getValue());
             }
         });
+    }
+
+    /** The upstream's circuit is open: it is not called until the pause is over. */
+    public static final class CircuitOpenException extends RuntimeException {
+        private final long retryAfterSeconds;
+
+        CircuitOpenException(String service, long retryAfterSeconds) {
+            super(service + " circuit open", null, false, false);
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
     }
 
     @PreDestroy
