@@ -17,6 +17,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.net.URI;
@@ -26,7 +27,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -43,6 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(S3Resource.class)
 @WithTestResource(OidcResource.class)
+@WithTestResource(TestKeysResource.class)
 class SignResourceTest {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -210,15 +214,148 @@ class SignResourceTest {
     }
 
     @Test
+    void presignedGetAnswersWithTheAskedContentType() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        s3.putObject(r -> r.bucket(bucket).key(key).contentType("application/octet-stream"), RequestBody.fromBytes(new byte[]{1}));
+
+        JsonPath signed = sign(Map.of("operation", "s3:GetObject", "key", key,
+                "responseContentType", "image/png", "responseContentDisposition", "inline"));
+
+        HttpResponse<String> response = get(signed.getString("url"));
+        assertEquals(200, response.statusCode());
+        assertEquals("image/png", response.headers().firstValue("content-type").orElse(null));
+        assertEquals("inline", response.headers().firstValue("content-disposition").orElse(null));
+    }
+
+    @Test
+    void presignedUploadPartsCompleteAMultipartUpload() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key).contentType("application/octet-stream")).uploadId();
+        byte[] first = new byte[5 * 1024 * 1024];
+        java.util.Arrays.fill(first, (byte) 'a');
+        byte[] second = "the last part".getBytes(StandardCharsets.UTF_8);
+
+        List<CompletedPart> parts = new ArrayList<>();
+        int number = 1;
+        for (byte[] part : List.of(first, second)) {
+            JsonPath signed = sign(Map.of("operation", "s3:UploadPart", "key", key, "uploadId", uploadId,
+                    "partNumber", number, "contentLength", part.length));
+            assertEquals("PUT", signed.getString("method"));
+            assertTrue(signed.getString("url").contains("partNumber=" + number));
+            HttpResponse<String> response = put(signed, part, null);
+            assertEquals(200, response.statusCode(), response.body());
+            parts.add(CompletedPart.builder().partNumber(number).eTag(response.headers().firstValue("etag").orElseThrow()).build());
+            number++;
+        }
+        // a part of another length than signed is refused
+        JsonPath signed = sign(Map.of("operation", "s3:UploadPart", "key", key, "uploadId", uploadId,
+                "partNumber", 3, "contentLength", 10));
+        assertEquals(403, put(signed, new byte[11], null).statusCode());
+
+        s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId)
+                .multipartUpload(m -> m.parts(parts)));
+        byte[] stored = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray();
+        assertEquals(first.length + second.length, stored.length);
+        assertArrayEquals(second, java.util.Arrays.copyOfRange(stored, first.length, stored.length));
+    }
+
+    @Test
+    void aPartUrlForOneUploadIsRefusedForAnother() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        String uploadId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+        String otherId = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
+        JsonPath signed = sign(Map.of("operation", "s3:UploadPart", "key", key, "uploadId", uploadId, "partNumber", 1));
+
+        String tampered = signed.getString("url").replace(
+                "uploadId=" + java.net.URLEncoder.encode(uploadId, StandardCharsets.UTF_8),
+                "uploadId=" + java.net.URLEncoder.encode(otherId, StandardCharsets.UTF_8));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(tampered))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[3])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(403, response.statusCode());
+        s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(uploadId));
+        s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(otherId));
+    }
+
+    @Test
+    void refusesUploadPartRequestsWithoutTheirUploadOrPart() {
+        for (Map<String, Object> bad : new Map[]{
+                Map.of("operation", "s3:UploadPart", "key", "blobs/x", "partNumber", 1),
+                Map.of("operation", "s3:UploadPart", "key", "blobs/x", "uploadId", "u"),
+                Map.of("operation", "s3:UploadPart", "key", "blobs/x", "uploadId", "u", "partNumber", 0),
+                Map.of("operation", "s3:UploadPart", "key", "blobs/x", "uploadId", "u", "partNumber", 10001),
+                Map.of("operation", "s3:UploadPart", "key", "blobs/x", "uploadId", "u u", "partNumber", 1),
+                Map.of("operation", "s3:GetObject", "key", "blobs/x", "responseContentType", "not a type")}) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+    }
+
+    @Test
+    void batchSignsEveryRequestInOrderAndReportsTheOnesItCannot() throws Exception {
+        String key = "blobs/" + UUID.randomUUID();
+        s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(new byte[]{9, 9}));
+        List<Map<String, Object>> requests = List.of(
+                Map.of("operation", "s3:GetObject", "key", key),
+                Map.of("operation", "s3:GetObject", "key", "../escape"),
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png"),
+                Map.of("operation", "s3:DeleteObject", "key", key),
+                Map.of("operation", "image:url", "path", "300x200/photos/a.png"),
+                Map.of("operation", "s3:PutObject", "key", key, "expiresIn", 604801));
+
+        JsonPath batch = given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of("requests", requests))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(200).extract().jsonPath();
+
+        assertEquals(6, batch.getList("results").size());
+        assertEquals(200, get(batch.getString("results[0].url")).statusCode());
+        assertEquals("InvalidRequest", batch.getString("results[1].error.error"));
+        assertEquals(400, batch.getInt("results[1].error.statusCode"));
+        assertTrue(batch.getString("results[1].error.message").contains("'.' or '..'"));
+        assertTrue(batch.getString("results[2].token").contains("."));
+        assertTrue(batch.getString("results[2].url").startsWith("/object/sign/photos/a.png?token="));
+        assertTrue(batch.getString("results[3].error.message").contains("operation must be one of"));
+        assertTrue(batch.getString("results[4].url").startsWith("/img/"));
+        assertTrue(batch.getString("results[5].error.message").contains("expiresIn"));
+        assertEquals(null, batch.getString("results[0].error"));
+    }
+
+    @Test
+    void batchSignsAThousandButNotOneMore() {
+        List<Map<String, Object>> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(Map.of("operation", "s3:GetObject", "key", "blobs/" + i));
+        }
+        JsonPath batch = given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of("requests", thousand))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(1000, batch.getList("results").size());
+        assertTrue(batch.getString("results[999].url").contains("/blobs/999?"));
+
+        thousand.add(Map.of("operation", "s3:GetObject", "key", "blobs/1000"));
+        given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of("requests", thousand))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"))
+                .body("message", org.hamcrest.Matchers.containsString("1 to 1000"));
+        given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of("requests", List.of()))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of())
+                .when().post("/v1/sign/batch")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    @Test
     void reportsHealthy() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
 
-    private static String token() {
-        return SharedInfra.issuer().mint("alice", Set.of());
+    /** The client-credentials token of another Stowage service. */
+    static String token() {
+        return SharedInfra.issuer().mint("service-account-stowage-upload", Set.of("stowage-service"));
     }
 
-    private static JsonPath sign(Map<String, Object> request) {
+    static JsonPath sign(Map<String, Object> request) {
         return given().auth().oauth2(token()).contentType(ContentType.JSON).body(request)
                 .when().post("/v1/sign")
                 .then().statusCode(200).extract().jsonPath();

@@ -10,6 +10,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.UploadPartRequest;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 
 import java.util.LinkedHashMap;
@@ -47,6 +48,9 @@ public class BlobPresigner {
             case GET_OBJECT -> presigner.presignGetObject(p -> p
                     .signatureDuration(command.expiresIn())
                     .getObjectRequest(get(command)));
+            case UPLOAD_PART -> presigner.presignUploadPart(p -> p
+                    .signatureDuration(command.expiresIn())
+                    .uploadPartRequest(part(command)));
         };
         return new PresignedUrl(presigned.url().toString(), presigned.httpRequest().method().name(),
                 headersToSend(presigned.signedHeaders()), presigned.expiration());
@@ -70,10 +74,25 @@ public class BlobPresigner {
 
     private GetObjectRequest get(PresignCommand command) {
         GetObjectRequest.Builder get = GetObjectRequest.builder().bucket(bucket).key(command.key());
+        if (command.responseContentType() != null) {
+            get.responseContentType(command.responseContentType());
+        }
         if (command.responseContentDisposition() != null) {
             get.responseContentDisposition(command.responseContentDisposition());
         }
         return get.build();
+    }
+
+    private UploadPartRequest part(PresignCommand command) {
+        UploadPartRequest.Builder part = UploadPartRequest.builder().bucket(bucket).key(command.key())
+                .uploadId(command.uploadId()).partNumber(command.partNumber());
+        if (command.contentLength() != null) {
+            part.contentLength(command.contentLength());
+        }
+        if (command.checksumSha256() != null) {
+            part.checksumSHA256(command.checksumSha256());
+        }
+        return part.build();
     }
 
     /**

@@ -1,31 +1,30 @@
 package io.stowage.signing.presign;
 
-import io.stowage.signing.error.SigningException;
+import java.util.Optional;
 
 /** The S3 operations signing-service presigns, named as in IAM actions. */
 public enum SignOperation {
-    PUT_OBJECT("s3:PutObject", "PUT"),
-    GET_OBJECT("s3:GetObject", "GET");
+    PUT_OBJECT("s3:PutObject"),
+    GET_OBJECT("s3:GetObject"),
+    /** One part of an S3 multipart upload: needs the upload id and a part number. */
+    UPLOAD_PART("s3:UploadPart");
 
     private final String action;
-    private final String method;
 
-    SignOperation(String action, String method) {
+    SignOperation(String action) {
         this.action = action;
-        this.method = method;
     }
 
-    public String method() {
-        return method;
+    public String action() {
+        return action;
     }
 
-    public static SignOperation fromAction(String action) {
+    public static Optional<SignOperation> fromAction(String action) {
         for (SignOperation op : values()) {
             if (op.action.equals(action)) {
-                return op;
+                return Optional.of(op);
             }
         }
-        throw new SigningException.InvalidRequest(
-                "operation must be one of s3:PutObject, s3:GetObject (got '" + action + "')");
+        return Optional.empty();
     }
 }

@@ -1,11 +1,26 @@
 package io.stowage.signing.rest;
 
-/** Body of {@code POST /v1/sign}, field names as in docs/service-contracts.md. */
+/**
+ * Body of {@code POST /v1/sign} and one item of {@code POST /v1/sign/batch}; field names as in
+ * docs/service-contracts.md. Which fields apply depends on {@code operation}:
+ * S3 ({@code s3:GetObject|s3:PutObject|s3:UploadPart}): key, contentType, contentLength,
+ * checksumSha256, responseContentType, responseContentDisposition, uploadId, partNumber;
+ * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert;
+ * image URLs ({@code image:url}): path. {@code expiresIn} (seconds) applies to all but image URLs.
+ */
 public record SignRequest(String operation,
                           String key,
                           String contentType,
                           Long contentLength,
                           String checksumSha256,
                           Long expiresIn,
-                          String responseContentDisposition) {
+                          String responseContentType,
+                          String responseContentDisposition,
+                          String uploadId,
+                          Integer partNumber,
+                          String bucket,
+                          String name,
+                          String versionId,
+                          Boolean upsert,
+                          String path) {
 }

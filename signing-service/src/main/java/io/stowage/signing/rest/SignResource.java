@@ -1,95 +1,70 @@
 package io.stowage.signing.rest;
 
-import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.stowage.signing.error.ErrorBody;
 import io.stowage.signing.error.SigningException;
-import io.stowage.signing.presign.BlobKeys;
-import io.stowage.signing.presign.BlobPresigner;
-import io.stowage.signing.presign.PresignCommand;
-import io.stowage.signing.presign.PresignedUrl;
-import io.stowage.signing.presign.SignOperation;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.jboss.logging.Logger;
 
-import java.time.Duration;
-import java.util.Base64;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
+import java.util.ArrayList;
+import java.util.List;
 
+/** Signing for other Stowage services only: their token must carry the caller role. */
 @Path("/v1/sign")
-@Authenticated
+@RolesAllowed("${stowage.signing.caller-role}")
 @Consumes(MediaType.APPLICATION_JSON)
 @Produces(MediaType.APPLICATION_JSON)
 public class SignResource {
 
-    static final long DEFAULT_EXPIRES_IN = 900;
-    /** SigV4 presigned URLs cannot live longer than seven days. */
-    static final long MAX_EXPIRES_IN = 604_800;
+    /** Most a batch may hold, as Supabase's and S3's batch APIs do. */
+    static final int MAX_BATCH = 1000;
+    private static final Logger LOG = Logger.getLogger(SignResource.class);
 
-    private static final Pattern MEDIA_TYPE =
-            Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[\\x20-\\x7e]*)?");
-    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private final Signer signer;
 
-    private final BlobPresigner presigner;
-
-    public SignResource(BlobPresigner presigner) {
-        this.presigner = presigner;
+    public SignResource(Signer signer) {
+        this.signer = signer;
     }
 
+    /** One signature is microseconds of CPU: cheap enough for the event loop. */
     @POST
     public Uni<SignResponse> sign(SignRequest request) {
-        return Uni.createFrom().item(() -> {
-            PresignedUrl url = presigner.presign(validate(request));
-            return new SignResponse(url.url(), url.method(), url.headers(), url.expiresAt().toString());
-        });
+        return Uni.createFrom().item(() -> signer.sign(request));
     }
 
-    static PresignCommand validate(SignRequest request) {
-        if (request == null) {
-            throw new SigningException.InvalidRequest("a JSON body is required");
+    /** A thousand signatures take milliseconds of CPU, so they run on a worker thread, not the event loop. */
+    @POST
+    @Path("batch")
+    public Uni<BatchSignResponse> batch(BatchSignRequest batch) {
+        if (batch == null || batch.requests() == null) {
+            return Uni.createFrom().failure(new SigningException.InvalidRequest("requests is required"));
         }
-        SignOperation operation = SignOperation.fromAction(request.operation());
-        String key = BlobKeys.requireValid(request.key());
-        long expiresIn = request.expiresIn() == null ? DEFAULT_EXPIRES_IN : request.expiresIn();
-        if (expiresIn < 1 || expiresIn > MAX_EXPIRES_IN) {
-            throw new SigningException.InvalidRequest("expiresIn must be between 1 and " + MAX_EXPIRES_IN + " seconds");
+        if (batch.requests().isEmpty() || batch.requests().size() > MAX_BATCH) {
+            return Uni.createFrom().failure(new SigningException.InvalidRequest(
+                    "a batch holds 1 to " + MAX_BATCH + " requests (got " + batch.requests().size() + ")"));
         }
-        String contentType = request.contentType();
-        if (contentType != null && !MEDIA_TYPE.matcher(contentType).matches()) {
-            throw new SigningException.InvalidRequest("contentType is not a media type: '" + contentType + "'");
-        }
-        if (request.contentLength() != null && request.contentLength() < 0) {
-            throw new SigningException.InvalidRequest("contentLength must not be negative");
-        }
-        String disposition = request.responseContentDisposition();
-        if (disposition != null && disposition.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-            throw new SigningException.InvalidRequest("responseContentDisposition must not contain control characters");
-        }
-        return new PresignCommand(operation, key, contentType, request.contentLength(),
-                checksum(request.checksumSha256()), Duration.ofSeconds(expiresIn), disposition);
+        return Uni.createFrom().item(() -> signAll(batch.requests()))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    /** S3 wants the digest in base64; hex is accepted too because that is what most tools print. */
-    private static String checksum(String value) {
-        if (value == null) {
-            return null;
-        }
-        byte[] digest;
-        if (HEX_SHA256.matcher(value).matches()) {
-            digest = HexFormat.of().parseHex(value);
-        } else {
+    private BatchSignResponse signAll(List<SignRequest> requests) {
+        List<Object> results = new ArrayList<>(requests.size());
+        for (SignRequest request : requests) {
             try {
-                digest = Base64.getDecoder().decode(value);
-            } catch (IllegalArgumentException e) {
-                digest = null;
+                results.add(signer.sign(request));
+            } catch (SigningException e) {
+                results.add(new BatchSignResponse.Failed(new ErrorBody(e.status(), e.code(), e.getMessage())));
+            } catch (RuntimeException e) {
+                LOG.error("signing one request of a batch failed", e);
+                results.add(new BatchSignResponse.Failed(new ErrorBody(500, "InternalError", "internal error")));
             }
         }
-        if (digest == null || digest.length != 32) {
-            throw new SigningException.InvalidRequest("checksumSha256 must be a SHA-256 digest in base64 or hex");
-        }
-        return Base64.getEncoder().encodeToString(digest);
+        return new BatchSignResponse(results);
     }
 }

@@ -1,0 +1,188 @@
+package io.stowage.signing.rest;
+
+import io.stowage.signing.config.SigningConfig;
+import io.stowage.signing.error.SigningException;
+import io.stowage.signing.images.ImageUrlSigner;
+import io.stowage.signing.presign.BlobKeys;
+import io.stowage.signing.presign.BlobPresigner;
+import io.stowage.signing.presign.PresignCommand;
+import io.stowage.signing.presign.PresignedUrl;
+import io.stowage.signing.presign.SignOperation;
+import io.stowage.signing.tokens.StowageTokens;
+import io.stowage.signing.tokens.TokenScope;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/**
+ * Checks one sign request at the edge and hands it to the signer it names: S3 presigning,
+ * Stowage tokens or image URL signatures. Every refusal is a {@link SigningException}, so that a
+ * batch can report it per item.
+ */
+@ApplicationScoped
+public class Signer {
+
+    /** SigV4 presigned URLs cannot live longer than seven days; no signature here does either. */
+    public static final Duration LONGEST_EXPIRY = Duration.ofDays(7);
+    static final String OPERATIONS = "s3:GetObject, s3:PutObject, s3:UploadPart, stowage:download, stowage:upload, stowage:image, image:url";
+
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[\\x20-\\x7e]*)?");
+    private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
+    private static final int MAX_PART_NUMBER = 10_000;
+
+    private final BlobPresigner presigner;
+    private final StowageTokens tokens;
+    private final ImageUrlSigner images;
+    private final Duration maxExpiry;
+    private final Duration defaultExpiry;
+    private final String imageUrlPrefix;
+
+    public Signer(BlobPresigner presigner, StowageTokens tokens, ImageUrlSigner images, SigningConfig config) {
+        this.presigner = presigner;
+        this.tokens = tokens;
+        this.images = images;
+        if (config.maxExpiry().compareTo(Duration.ofSeconds(1)) < 0 || config.maxExpiry().compareTo(LONGEST_EXPIRY) > 0) {
+            throw new IllegalStateException("stowage.signing.max-expiry must be between 1 second and 7 days");
+        }
+        this.maxExpiry = config.maxExpiry();
+        this.defaultExpiry = config.defaultExpiry().compareTo(maxExpiry) > 0 ? maxExpiry : config.defaultExpiry();
+        String prefix = config.imageUrlPrefix();
+        this.imageUrlPrefix = prefix.endsWith("/") ? prefix.substring(0, prefix.length() - 1) : prefix;
+    }
+
+    public SignResponse sign(SignRequest request) {
+        if (request == null) {
+            throw new SigningException.InvalidRequest("a JSON body is required");
+        }
+        String operation = request.operation();
+        if ("image:url".equals(operation)) {
+            String path = ImageUrlSigner.normalize(request.path());
+            String signature = images.sign(path);
+            return new SignResponse(imageUrlPrefix + "/" + signature + "/" + path, "GET", null, null, null, signature);
+        }
+        var s3 = SignOperation.fromAction(operation);
+        if (s3.isPresent()) {
+            PresignedUrl url = presigner.presign(presignCommand(s3.get(), request));
+            return SignResponse.presigned(url.url(), url.method(), url.headers(), url.expiresAt().toString());
+        }
+        if (operation != null && operation.startsWith("stowage:")) {
+            var scope = TokenScope.parse(operation);
+            if (scope.isPresent()) {
+                return token(scope.get(), request);
+            }
+        }
+        throw new SigningException.InvalidRequest("operation must be one of " + OPERATIONS + " (got '" + operation + "')");
+    }
+
+    private SignResponse token(TokenScope scope, SignRequest request) {
+        String bucket = ObjectNames.requireBucket(request.bucket());
+        String name = ObjectNames.requireName(request.name());
+        String versionId = ObjectNames.requireVersion(request.versionId());
+        if (scope != TokenScope.UPLOAD && request.upsert() != null) {
+            throw new SigningException.InvalidRequest("upsert applies to stowage:upload only");
+        }
+        StowageTokens.Issued issued = tokens.issue(scope, bucket, name, versionId,
+                Boolean.TRUE.equals(request.upsert()), expiry(request.expiresIn()));
+        String route = switch (scope) {
+            case DOWNLOAD -> "/object/sign/";
+            case UPLOAD -> "/object/upload/sign/";
+            case IMAGE -> "/render/image/sign/";
+        };
+        String url = route + segment(bucket) + "/" + path(name) + "?token=" + issued.token();
+        return new SignResponse(url, scope == TokenScope.UPLOAD ? "PUT" : "GET", null,
+                issued.claims().expiresAt().toString(), issued.token(), null);
+    }
+
+    private PresignCommand presignCommand(SignOperation operation, SignRequest request) {
+        String key = BlobKeys.requireValid(request.key());
+        Duration expiresIn = expiry(request.expiresIn());
+        String contentType = mediaType("contentType", request.contentType());
+        String responseContentType = mediaType("responseContentType", request.responseContentType());
+        if (request.contentLength() != null && request.contentLength() < 0) {
+            throw new SigningException.InvalidRequest("contentLength must not be negative");
+        }
+        String disposition = request.responseContentDisposition();
+        if (disposition != null && disposition.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+            throw new SigningException.InvalidRequest("responseContentDisposition must not contain control characters");
+        }
+        String uploadId = null;
+        Integer partNumber = null;
+        if (operation == SignOperation.UPLOAD_PART) {
+            uploadId = request.uploadId();
+            if (uploadId == null || uploadId.isEmpty() || uploadId.length() > 1024
+                    || uploadId.chars().anyMatch(c -> c <= 0x20 || c >= 0x7f)) {
+                throw new SigningException.InvalidRequest("s3:UploadPart needs the uploadId of an S3 multipart upload");
+            }
+            partNumber = request.partNumber();
+            if (partNumber == null || partNumber < 1 || partNumber > MAX_PART_NUMBER) {
+                throw new SigningException.InvalidRequest("s3:UploadPart needs a partNumber between 1 and " + MAX_PART_NUMBER);
+            }
+            if (contentType != null) {
+                throw new SigningException.InvalidRequest("a part has no content type; give it when the multipart upload is created");
+            }
+        }
+        return new PresignCommand(operation, key, contentType, request.contentLength(),
+                checksum(request.checksumSha256()), expiresIn, responseContentType, disposition, uploadId, partNumber);
+    }
+
+    /** Seconds between 1 and the configured maximum; the default when absent. */
+    Duration expiry(Long expiresIn) {
+        if (expiresIn == null) {
+            return defaultExpiry;
+        }
+        if (expiresIn < 1 || expiresIn > maxExpiry.toSeconds()) {
+            throw new SigningException.InvalidRequest("expiresIn must be between 1 and " + maxExpiry.toSeconds() + " seconds");
+        }
+        return Duration.ofSeconds(expiresIn);
+    }
+
+    private static String mediaType(String field, String value) {
+        if (value != null && !MEDIA_TYPE.matcher(value).matches()) {
+            throw new SigningException.InvalidRequest(field + " is not a media type: '" + value + "'");
+        }
+        return value;
+    }
+
+    /** S3 wants the digest in base64; hex is accepted too because that is what most tools print. */
+    private static String checksum(String value) {
+        if (value == null) {
+            return null;
+        }
+        byte[] digest;
+        if (HEX_SHA256.matcher(value).matches()) {
+            digest = HexFormat.of().parseHex(value);
+        } else {
+            try {
+                digest = Base64.getDecoder().decode(value);
+            } catch (IllegalArgumentException e) {
+                digest = null;
+            }
+        }
+        if (digest == null || digest.length != 32) {
+            throw new SigningException.InvalidRequest("checksumSha256 must be a SHA-256 digest in base64 or hex");
+        }
+        return Base64.getEncoder().encodeToString(digest);
+    }
+
+    private static String path(String name) {
+        StringBuilder encoded = new StringBuilder();
+        for (String part : name.split("/", -1)) {
+            if (!encoded.isEmpty()) {
+                encoded.append('/');
+            }
+            encoded.append(segment(part));
+        }
+        return encoded.toString();
+    }
+
+    /** Percent-encodes one path segment (UTF-8; space as %20, never '+'). */
+    private static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+}

@@ -1,0 +1,9 @@
+package io.stowage.signing.rest;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/** Answer of {@code POST /v1/verify}: what the verified token or image URL grants. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record VerifyResponse(boolean valid, String scope, String bucket, String name, String versionId,
+                             Boolean upsert, String issuedAt, String expiresAt, String kid, String path) {
+}

@@ -1,0 +1,22 @@
+package io.stowage.signing.tokens;
+
+import java.time.Instant;
+
+/**
+ * What a Stowage token says.
+ *
+ * @param versionId the object version it is bound to, or null for whatever version is current
+ * @param upsert    upload tokens: whether the upload may overwrite an existing object; false otherwise
+ * @param kid       the key that signed it
+ * @param id        the token's unique id ({@code jti})
+ */
+public record TokenClaims(TokenScope scope,
+                          String bucket,
+                          String name,
+                          String versionId,
+                          boolean upsert,
+                          Instant issuedAt,
+                          Instant expiresAt,
+                          String kid,
+                          String id) {
+}

@@ -1,0 +1,252 @@
+package io.stowage.signing;
+
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.quarkus.OidcResource;
+import io.stowage.infra.quarkus.S3Resource;
+import io.stowage.signing.tokens.TokenScope;
+import org.junit.jupiter.api.Test;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.AlgorithmParameters;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
+import java.security.spec.ECPoint;
+import java.security.spec.ECPublicKeySpec;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.restassured.RestAssured.given;
+import static io.stowage.signing.SignResourceTest.token;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Stowage tokens, image URL signatures, the JWKS and who may call the service. */
+@QuarkusTest
+@WithTestResource(S3Resource.class)
+@WithTestResource(OidcResource.class)
+@WithTestResource(TestKeysResource.class)
+class TokenRoutesTest {
+
+    @Test
+    void aDownloadTokenOpensItsObjectAndNothingElse() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos",
+                "name", "cats/café menu.png", "versionId", "v3", "expiresIn", 300));
+        String token = signed.getString("token");
+        assertEquals("/object/sign/photos/cats/caf%C3%A9%20menu.png?token=" + token, signed.getString("url"));
+        assertEquals("GET", signed.getString("method"));
+        assertTrue(Instant.parse(signed.getString("expiresAt")).isAfter(Instant.now()));
+
+        verify(Map.of("token", token, "scope", "download", "bucket", "photos", "name", "cats/café menu.png"))
+                .then().statusCode(200)
+                .body("valid", equalTo(true))
+                .body("scope", equalTo("download"))
+                .body("versionId", equalTo("v3"))
+                .body("kid", equalTo(TestKeysResource.CURRENT))
+                .body("expiresAt", equalTo(signed.getString("expiresAt")))
+                .body("upsert", nullValue());
+
+        refused(Map.of("token", token, "scope", "upload", "bucket", "photos", "name", "cats/café menu.png"), 403, "WrongScope");
+        refused(Map.of("token", token, "scope", "image", "bucket", "photos", "name", "cats/café menu.png"), 403, "WrongScope");
+        refused(Map.of("token", token, "scope", "download", "bucket", "photos", "name", "cats/other.png"), 403, "WrongObject");
+        refused(Map.of("token", token, "scope", "download", "bucket", "docs", "name", "cats/café menu.png"), 403, "WrongObject");
+        refused(Map.of("token", token, "scope", "download", "bucket", "photos", "name", "cats/café menu.png",
+                "versionId", "v4"), 403, "WrongObject");
+    }
+
+    @Test
+    void anUploadTokenSaysWhetherItMayOverwrite() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:upload", "bucket", "docs",
+                "name", "report.pdf", "upsert", true));
+        assertEquals("PUT", signed.getString("method"));
+        assertTrue(signed.getString("url").startsWith("/object/upload/sign/docs/report.pdf?token="));
+
+        verify(Map.of("token", signed.getString("token"), "scope", "upload", "bucket", "docs", "name", "report.pdf"))
+                .then().statusCode(200).body("upsert", equalTo(true)).body("scope", equalTo("upload"));
+        refused(Map.of("token", signed.getString("token"), "scope", "download", "bucket", "docs", "name", "report.pdf"), 403, "WrongScope");
+
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("operation", "stowage:download", "bucket", "docs", "name", "report.pdf", "upsert", true))
+                .when().post("/v1/sign")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    @Test
+    void anImageTokenIsForImageRoutesOnly() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png"));
+        assertTrue(signed.getString("url").startsWith("/render/image/sign/photos/a.png?token="));
+        verify(Map.of("token", signed.getString("token"), "scope", "image", "bucket", "photos", "name", "a.png"))
+                .then().statusCode(200);
+        refused(Map.of("token", signed.getString("token"), "scope", "download", "bucket", "photos", "name", "a.png"), 403, "WrongScope");
+    }
+
+    @Test
+    void refusesTamperedTokens() {
+        String token = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png"))
+                .getString("token");
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("a.png", "b.png");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+
+        refused(Map.of("token", tampered, "scope", "download", "bucket", "photos", "name", "b.png"), 401, "InvalidToken");
+        refused(Map.of("token", "garbage", "scope", "download", "bucket", "photos", "name", "a.png"), 401, "InvalidToken");
+        refused(Map.of("scope", "download", "bucket", "photos", "name", "a.png"), 401, "InvalidToken");
+    }
+
+    @Test
+    void refusesAnExpiredToken() throws Exception {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos",
+                "name", "a.png", "expiresIn", 1));
+        Instant expiresAt = Instant.parse(signed.getString("expiresAt"));
+        while (!Instant.now().isAfter(expiresAt)) {
+            Thread.sleep(100);
+        }
+        refused(Map.of("token", signed.getString("token"), "scope", "download", "bucket", "photos", "name", "a.png"), 401, "TokenExpired");
+    }
+
+    @Test
+    void tokensOfTheOldKeyStillVerifyAfterRotationButNotThoseOfTheRetiredKey() {
+        String old = TestKeysResource.signingWith(TestKeysResource.OLD)
+                .issue(TokenScope.DOWNLOAD, "photos", "a.png", null, false, Duration.ofMinutes(5)).token();
+        String retired = TestKeysResource.signingWith(TestKeysResource.RETIRED)
+                .issue(TokenScope.DOWNLOAD, "photos", "a.png", null, false, Duration.ofMinutes(5)).token();
+
+        verify(Map.of("token", old, "scope", "download", "bucket", "photos", "name", "a.png"))
+                .then().statusCode(200).body("kid", equalTo(TestKeysResource.OLD));
+        Response response = verify(Map.of("token", retired, "scope", "download", "bucket", "photos", "name", "a.png"));
+        response.then().statusCode(401).body("error", equalTo("InvalidToken"));
+        assertTrue(response.jsonPath().getString("message").contains("retired"));
+    }
+
+    @Test
+    void publishesTheActiveKeysWithoutAuthenticationAndWithCachingHeaders() throws Exception {
+        Response jwks = given().when().get("/.well-known/jwks.json");
+        jwks.then().statusCode(200)
+                .header("Cache-Control", "public, max-age=300")
+                .contentType("application/jwk-set+json");
+        List<Map<String, Object>> keys = jwks.jsonPath().getList("keys");
+        assertEquals(List.of(TestKeysResource.CURRENT, TestKeysResource.OLD), keys.stream().map(k -> k.get("kid")).toList());
+        assertEquals("ES256", keys.get(0).get("alg"));
+        assertEquals("EdDSA", keys.get(1).get("alg"));
+        assertEquals("OKP", keys.get(1).get("kty"));
+        keys.forEach(key -> assertTrue(!key.containsKey("d"), "no private part is ever published"));
+
+        String etag = jwks.header("ETag");
+        given().header("If-None-Match", etag).when().get("/.well-known/jwks.json")
+                .then().statusCode(304).header("ETag", etag);
+
+        // a verifier that holds only the JWKS can check a token by itself, as the gateway does
+        String token = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png"))
+                .getString("token");
+        String[] parts = token.split("\\.");
+        Signature verifier = Signature.getInstance("SHA256withECDSAinP1363Format");
+        verifier.initVerify(ecPublicKey(keys.get(0)));
+        verifier.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        assertTrue(verifier.verify(Base64.getUrlDecoder().decode(parts[2])));
+    }
+
+    @Test
+    void signsThumborImageUrlsWithTheSecretItKeeps() throws Exception {
+        String path = "fit-in/300x200/filters:quality(80)/photos/cats/tom.png";
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "image:url", "path", "/" + path));
+
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(TestKeysResource.IMAGE_SECRET, "HmacSHA1"));
+        String expected = Base64.getUrlEncoder().encodeToString(mac.doFinal(path.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(expected, signed.getString("signature"));
+        assertEquals("/img/" + expected + "/" + path, signed.getString("url"));
+
+        verify(Map.of("scope", "image:url", "signature", expected, "path", path))
+                .then().statusCode(200).body("valid", equalTo(true)).body("path", equalTo(path));
+        refused(Map.of("scope", "image:url", "signature", expected, "path", path.replace("300x200", "3000x2000")),
+                403, "InvalidSignature");
+        refused(Map.of("scope", "image:url", "signature", expected, "path", path.replace("tom", "jerry")),
+                403, "InvalidSignature");
+    }
+
+    @Test
+    void onlyStowageServicesMaySignOrVerify() {
+        String user = SharedInfra.issuer().mint("alice", Set.of());
+        String admin = SharedInfra.issuer().mint("root", Set.of("storage-admin", "service_role"));
+        Map<String, Object> one = Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png");
+        for (String caller : List.of(user, admin)) {
+            given().auth().oauth2(caller).contentType(ContentType.JSON).body(one)
+                    .when().post("/v1/sign")
+                    .then().statusCode(403).body("statusCode", equalTo(403)).body("error", equalTo("Forbidden"));
+            given().auth().oauth2(caller).contentType(ContentType.JSON).body(Map.of("requests", List.of(one)))
+                    .when().post("/v1/sign/batch")
+                    .then().statusCode(403).body("error", equalTo("Forbidden"));
+            given().auth().oauth2(caller).contentType(ContentType.JSON)
+                    .body(Map.of("token", "x", "scope", "download", "bucket", "photos", "name", "a.png"))
+                    .when().post("/v1/verify")
+                    .then().statusCode(403).body("error", equalTo("Forbidden"));
+        }
+        given().contentType(ContentType.JSON).body(Map.of("requests", List.of(one)))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+        given().contentType(ContentType.JSON).body(Map.of("token", "x", "scope", "download", "bucket", "b", "name", "n"))
+                .when().post("/v1/verify")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+        // realm_access/roles alone (Keycloak's place) is enough too: the issuer writes both claims
+        given().auth().oauth2(SharedInfra.issuer().mint("service-account-stowage-gateway", Set.of("stowage-service")))
+                .contentType(ContentType.JSON).body(one)
+                .when().post("/v1/sign")
+                .then().statusCode(200);
+    }
+
+    @Test
+    void refusesBadTokenRequests() {
+        for (Map<String, Object> bad : new Map[]{
+                Map.of("operation", "stowage:download", "bucket", "photos"),
+                Map.of("operation", "stowage:download", "name", "a.png"),
+                Map.of("operation", "stowage:download", "bucket", "a/b", "name", "a.png"),
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "../a.png"),
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "/a.png"),
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 0),
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 604801),
+                Map.of("operation", "stowage:delete", "bucket", "photos", "name", "a.png"),
+                Map.of("operation", "image:url", "path", "unsafe/300x200/a.png"),
+                Map.of("operation", "image:url")}) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("token", "x", "scope", "delete", "bucket", "b", "name", "n"))
+                .when().post("/v1/verify")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    private static Response verify(Map<String, Object> request) {
+        return given().auth().oauth2(token()).contentType(ContentType.JSON).body(request).when().post("/v1/verify");
+    }
+
+    private static void refused(Map<String, Object> request, int status, String code) {
+        verify(request).then().statusCode(status).body("statusCode", equalTo(status)).body("error", equalTo(code));
+    }
+
+    private static PublicKey ecPublicKey(Map<String, Object> jwk) throws Exception {
+        AlgorithmParameters parameters = AlgorithmParameters.getInstance("EC");
+        parameters.init(new ECGenParameterSpec("secp256r1"));
+        ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("x"))),
+                new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("y"))));
+        return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, parameters.getParameterSpec(ECParameterSpec.class)));
+    }
+}
