@@ -111,6 +111,28 @@ class ThinPathSystemTest {
         HttpResponse<byte[]> range = get(objectPath, alice, "bytes=0-7");
         assertEquals(206, range.statusCode());
         assertArrayEquals(Arrays.copyOfRange(bytes, 0, 8), range.body());
+        HttpResponse<byte[]> suffix = get(objectPath, alice, "bytes=-4");
+        assertEquals(206, suffix.statusCode());
+        assertArrayEquals(Arrays.copyOfRange(bytes, bytes.length - 4, bytes.length), suffix.body());
+        assertEquals(416, get(objectPath, alice, "bytes=999999-").statusCode());
+
+        String etag = download.headers().firstValue("ETag").orElseThrow();
+        HttpResponse<byte[]> notModified = HTTP.send(authorized(objectPath, alice).header("If-None-Match", etag).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(304, notModified.statusCode());
+
+        HttpResponse<byte[]> attachment = get(objectPath + "?download=kitty.png", alice, null);
+        assertEquals(200, attachment.statusCode());
+        assertTrue(attachment.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment; filename=\"kitty.png\""));
+
+        // by id: a redirect to a presigned URL that S3 itself honours
+        HttpResponse<byte[]> redirect = HTTP.send(authorized("/v1/files/" + id + "/download", alice).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(302, redirect.statusCode());
+        String location = redirect.headers().firstValue("Location").orElseThrow();
+        assertTrue(location.startsWith(suite.s3().endpoint()), location);
+        assertArrayEquals(bytes, HTTP.send(HttpRequest.newBuilder(URI.create(location)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray()).body());
 
         assertEquals(404, get(objectPath, bob, null).statusCode());
         assertEquals(401, get(objectPath, null, null).statusCode());
@@ -204,11 +226,16 @@ class ThinPathSystemTest {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static HttpResponse<byte[]> get(String path, String token, String range) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30)).GET();
+    private static HttpRequest.Builder authorized(String path, String token) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        return request;
+    }
+
+    private static HttpResponse<byte[]> get(String path, String token, String range) throws Exception {
+        HttpRequest.Builder request = authorized(path, token).GET();
         if (range != null) {
             request.header("Range", range);
         }
