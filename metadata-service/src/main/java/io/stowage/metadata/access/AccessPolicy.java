@@ -2,20 +2,34 @@ package io.stowage.metadata.access;
 
 import io.stowage.metadata.catalog.Visibility;
 
-/** Who may read and delete an object. Everyone reaching the catalog is signed in. */
+import java.util.Arrays;
+
+/**
+ * The access matrix. Read: a public bucket or {@code public} visibility lets anyone in (anonymous
+ * too); {@code protected} any signed-in user; {@code private} the owner; {@code shared} the owner
+ * and the listed users; admins everything. Write, move, delete and visibility changes: the owner
+ * or an admin.
+ */
 public final class AccessPolicy {
 
     private AccessPolicy() {
     }
 
-    public static boolean canRead(Caller caller, String owner, Visibility visibility) {
-        return caller.admin()
-                || caller.subject().equals(owner)
-                || visibility == Visibility.PUBLIC
-                || visibility == Visibility.PROTECTED;
+    public static boolean canRead(Caller caller, boolean bucketPublic, String owner, Visibility visibility, String[] sharedWith) {
+        if (caller.admin() || bucketPublic || visibility == Visibility.PUBLIC || caller.is(owner)) {
+            return true;
+        }
+        if (!caller.signedIn()) {
+            return false;
+        }
+        return switch (visibility) {
+            case PROTECTED -> true;
+            case SHARED -> sharedWith != null && Arrays.asList(sharedWith).contains(caller.subject());
+            default -> false;
+        };
     }
 
-    public static boolean canDelete(Caller caller, String owner) {
-        return caller.admin() || caller.subject().equals(owner);
+    public static boolean canWrite(Caller caller, String owner) {
+        return caller.admin() || caller.is(owner);
     }
 }

@@ -27,6 +27,10 @@ public class BucketEntity extends PanacheEntityBase {
     @Column(name = "allowed_mime_types")
     public String allowedMimeTypes;
 
+    /** Keeps every version on overwrite and delete. */
+    @Column(nullable = false)
+    public boolean versioned;
+
     @Column(nullable = false)
     public String owner;
 
@@ -35,6 +39,21 @@ public class BucketEntity extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Whether a content type is allowed: exact types, or {@code type/*} wildcards. */
+    public boolean allows(String contentType) {
+        if (allowedMimeTypes == null) {
+            return true;
+        }
+        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
+        for (String allowed : allowedMimeTypeList()) {
+            String a = allowed.toLowerCase(java.util.Locale.ROOT);
+            if (a.equals(type) || (a.endsWith("/*") && type.startsWith(a.substring(0, a.length() - 1)))) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     public List<String> allowedMimeTypeList() {
         return allowedMimeTypes == null ? null : Arrays.asList(allowedMimeTypes.split(","));

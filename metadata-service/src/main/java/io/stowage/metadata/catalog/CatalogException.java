@@ -6,7 +6,8 @@ package io.stowage.metadata.catalog;
  */
 public abstract sealed class CatalogException extends RuntimeException
         permits CatalogException.InvalidInput, CatalogException.NotFound, CatalogException.Conflict,
-                CatalogException.Denied, CatalogException.Gone {
+                CatalogException.Denied, CatalogException.Gone, CatalogException.Precondition,
+                CatalogException.Refused {
 
     private final ErrorCode code;
 
@@ -62,6 +63,20 @@ public abstract sealed class CatalogException extends RuntimeException
     /** The upload was registered once and its object has been deleted since. */
     public static final class Gone extends CatalogException {
         public Gone(ErrorCode code, String message) {
+            super(code, message);
+        }
+    }
+
+    /** An ifMatch precondition did not hold. */
+    public static final class Precondition extends CatalogException {
+        public Precondition(String message) {
+            super(ErrorCode.PreconditionFailed, message);
+        }
+    }
+
+    /** The bucket's limits refuse the object (size, type). */
+    public static final class Refused extends CatalogException {
+        public Refused(ErrorCode code, String message) {
             super(code, message);
         }
     }

@@ -10,9 +10,14 @@ public enum ErrorCode {
     BucketNotFound(404),
     ObjectNotFound(404),
     UploadNotFound(404),
+    JobNotFound(404),
     BucketAlreadyExists(409),
     ObjectAlreadyExists(409),
+    BucketNotEmpty(409),
     UploadExpired(410),
+    PreconditionFailed(412),
+    PayloadTooLarge(413),
+    InvalidMimeType(415),
     InternalError(500),
     UpstreamUnavailable(503);
 

@@ -26,10 +26,12 @@ public class ObjectEntity extends PanacheEntityBase {
     @Column(name = "version_id", nullable = false)
     public String versionId;
 
-    @Column(name = "upload_id", nullable = false, unique = true)
+    /** The upload that created the row; null for copies, moves' markers and delete markers. */
+    @Column(name = "upload_id", unique = true)
     public String uploadId;
 
-    @Column(name = "blob_key", nullable = false)
+    /** Null only for delete markers. */
+    @Column(name = "blob_key")
     public String blobKey;
 
     @Column(nullable = false)
@@ -57,19 +59,68 @@ public class ObjectEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Set when the row stopped being the current one of its name (deleted, overwritten, moved away). */
     @Column(name = "deleted_at")
     public Instant deletedAt;
+
+    /** Users who may read a {@code shared} object besides its owner. */
+    @Column(name = "shared_with", nullable = false)
+    public String[] sharedWith = new String[0];
+
+    public String category;
+
+    @Column(nullable = false)
+    public String[] tags = new String[0];
+
+    /** A JSON object, size-capped at the edge. */
+    @Column(name = "user_metadata")
+    public String userMetadata;
+
+    @Column(name = "cache_control")
+    public String cacheControl;
+
+    @Column(name = "last_accessed_at")
+    public Instant lastAccessedAt;
+
+    /** A versioned bucket's record that the name was deleted; it has no blob. */
+    @Column(name = "delete_marker", nullable = false)
+    public boolean deleteMarker;
+
+    /** A non-current version a versioned bucket keeps; it still holds its blob reference. */
+    @Column(nullable = false)
+    public boolean retained;
+
+    /** Whether the row is the readable current object of its name. */
+    public boolean isLive() {
+        return deletedAt == null && !deleteMarker;
+    }
+
+    /** Whether the row is a version one can still get (current or kept). */
+    public boolean isVersion() {
+        return deletedAt == null || retained;
+    }
 
     public Visibility visibilityLevel() {
         return Visibility.parse(visibility);
     }
 
     public static Uni<ObjectEntity> findLive(UUID id) {
-        return find("id = ?1 and deletedAt is null", id).firstResult();
+        return find("id = ?1 and deletedAt is null and deleteMarker = false", id).firstResult();
     }
 
     public static Uni<ObjectEntity> findLive(String bucket, String name) {
+        return find("bucket = ?1 and name = ?2 and deletedAt is null and deleteMarker = false", bucket, name).firstResult();
+    }
+
+    /** The current row of a name: the live object or a delete marker. */
+    public static Uni<ObjectEntity> findCurrent(String bucket, String name) {
         return find("bucket = ?1 and name = ?2 and deletedAt is null", bucket, name).firstResult();
+    }
+
+    /** A version of a name that can still be read: current or kept. */
+    public static Uni<ObjectEntity> findVersion(String bucket, String name, String versionId) {
+        return find("bucket = ?1 and name = ?2 and versionId = ?3 and (deletedAt is null or retained = true)",
+                bucket, name, versionId).firstResult();
     }
 
     public static Uni<ObjectEntity> findByUploadId(String uploadId) {

@@ -10,7 +10,7 @@ public enum Visibility {
     PRIVATE,
     /** Any signed-in user. */
     PROTECTED,
-    /** The owner and listed users (the list is not modelled yet, so only the owner for now). */
+    /** The owner and the users listed in the object's {@code sharedWith}. */
     SHARED;
 
     public String wire() {

@@ -12,6 +12,10 @@ public interface MetadataConfig {
 
     Outbox outbox();
 
+    Jobs jobs();
+
+    Catalog catalog();
+
     interface Events {
         /** The object-events topic ({@code STOWAGE_EVENTS_TOPIC}). */
         @WithDefault(io.stowage.events.ObjectEvents.DEFAULT_TOPIC)
@@ -38,5 +42,29 @@ public interface MetadataConfig {
         /** How long the relay waits for Kafka to acknowledge a batch before it rolls back and retries. */
         @WithDefault("30s")
         Duration sendTimeout();
+    }
+
+    interface Jobs {
+        /** How often a replica looks for waiting background jobs. */
+        @WithDefault("1s")
+        String pollInterval();
+
+        /** Objects per job transaction. */
+        @WithDefault("100")
+        int batchSize();
+
+        /** A running job whose heartbeat is older than this is taken over by another runner. */
+        @WithDefault("60s")
+        Duration staleAfter();
+    }
+
+    interface Catalog {
+        /** Largest user metadata JSON, in bytes of UTF-8. */
+        @WithDefault("8192")
+        int maxMetadataBytes();
+
+        /** Largest listing page. */
+        @WithDefault("1000")
+        int maxPageSize();
     }
 }

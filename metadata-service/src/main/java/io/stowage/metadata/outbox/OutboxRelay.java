@@ -1,6 +1,6 @@
 package io.stowage.metadata.outbox;
 
-import io.agroal.api.AgroalDataSource;
+import javax.sql.DataSource;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.stowage.metadata.config.MetadataConfig;
@@ -49,14 +49,14 @@ public class OutboxRelay {
                FOR UPDATE SKIP LOCKED
             """;
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final EventPublisher publisher;
     private final MetadataConfig.Outbox config;
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean failing;
 
-    public OutboxRelay(AgroalDataSource dataSource, EventPublisher publisher, MetadataConfig config) {
+    public OutboxRelay(DataSource dataSource, EventPublisher publisher, MetadataConfig config) {
         this.dataSource = dataSource;
         this.publisher = publisher;
         this.config = config.outbox();

@@ -1,30 +1,38 @@
 package io.stowage.metadata.rest;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
-import io.stowage.metadata.catalog.Catalog;
+import io.stowage.metadata.catalog.BucketChanges;
+import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.ErrorCode;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import org.jboss.resteasy.reactive.RestResponse;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
+/** Buckets: anyone signed in reads them, admins manage them. */
 @Path("/v1/buckets")
 @Authenticated
 public class BucketResource {
 
-    private final Catalog catalog;
+    private final Buckets buckets;
     private final SecurityIdentity identity;
 
-    public BucketResource(Catalog catalog, SecurityIdentity identity) {
-        this.catalog = catalog;
+    public BucketResource(Buckets buckets, SecurityIdentity identity) {
+        this.buckets = buckets;
         this.identity = identity;
     }
 
@@ -32,20 +40,87 @@ public class BucketResource {
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<RestResponse<BucketView>> create(CreateBucketRequest request) {
         if (request == null) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body with the bucket's name is required");
+            throw Details.invalid("a JSON body with the bucket's name is required");
         }
-        return catalog.createBucket(Caller.of(identity), request.validated())
+        return buckets.create(Caller.of(identity), request.validated())
                 .map(b -> RestResponse.status(RestResponse.Status.CREATED, BucketView.of(b)));
     }
 
     @GET
-    public Uni<List<BucketView>> list() {
-        return catalog.listBuckets().map(all -> all.stream().map(BucketView::of).toList());
+    public Uni<List<BucketView>> list(@QueryParam("search") String search) {
+        return buckets.list(search).map(all -> all.stream().map(BucketView::of).toList());
     }
 
     @GET
     @Path("{name}")
     public Uni<BucketView> get(@PathParam("name") String name) {
-        return catalog.bucket(name).map(BucketView::of);
+        return buckets.get(name).map(BucketView::of);
+    }
+
+    /** {@code {public?, fileSizeLimit?, allowedMimeTypes?, versioned?}}; a null limit removes it. */
+    @PATCH
+    @Path("{name}")
+    @RolesAllowed({"storage-admin", "service_role"})
+    public Uni<BucketView> update(@PathParam("name") String name, JsonNode body) {
+        return buckets.update(Caller.of(identity), name, changes(body)).map(BucketView::of);
+    }
+
+    /** Deletes an empty bucket; 409 {@code BucketNotEmpty} otherwise. */
+    @DELETE
+    @Path("{name}")
+    @RolesAllowed({"storage-admin", "service_role"})
+    public Uni<BucketView> delete(@PathParam("name") String name) {
+        return buckets.delete(Caller.of(identity), name).map(BucketView::of);
+    }
+
+    /** Empties the bucket in the background: 202 with the job; follow it at {@code GET /v1/jobs/{id}}. */
+    @POST
+    @Path("{name}/empty")
+    @RolesAllowed({"storage-admin", "service_role"})
+    public Uni<RestResponse<JobView>> empty(@PathParam("name") String name) {
+        return buckets.startEmpty(Caller.of(identity), name)
+                .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
+    }
+
+    private static BucketChanges changes(JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw Details.invalid("a JSON object with the fields to change is required");
+        }
+        Boolean isPublic = bool(body, "public");
+        Boolean versioned = bool(body, "versioned");
+        Optional<Long> limit = null;
+        if (body.has("fileSizeLimit")) {
+            JsonNode v = body.get("fileSizeLimit");
+            if (!v.isNull() && !v.canConvertToExactIntegral()) {
+                throw Details.invalid("fileSizeLimit must be a number of bytes or null");
+            }
+            limit = v.isNull() ? Optional.empty() : Optional.of(v.asLong());
+            CreateBucketRequest.checkFileSizeLimit(limit.orElse(null));
+        }
+        Optional<List<String>> types = null;
+        if (body.has("allowedMimeTypes")) {
+            JsonNode v = body.get("allowedMimeTypes");
+            if (v.isNull()) {
+                types = Optional.empty();
+            } else if (v.isArray()) {
+                List<String> list = new ArrayList<>();
+                v.forEach(t -> list.add(t.isTextual() ? t.asText() : null));
+                CreateBucketRequest.checkMimeTypes(list);
+                types = Optional.of(List.copyOf(list));
+            } else {
+                throw Details.invalid("allowedMimeTypes must be a list or null");
+            }
+        }
+        return new BucketChanges(isPublic, limit, types, versioned);
+    }
+
+    private static Boolean bool(JsonNode body, String field) {
+        if (!body.has(field)) {
+            return null;
+        }
+        if (!body.get(field).isBoolean()) {
+            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, field + " must be true or false");
+        }
+        return body.get(field).asBoolean();
     }
 }

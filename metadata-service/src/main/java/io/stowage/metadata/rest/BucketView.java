@@ -12,12 +12,13 @@ public record BucketView(
         @JsonProperty("public") boolean isPublic,
         Long fileSizeLimit,
         List<String> allowedMimeTypes,
+        boolean versioned,
         String owner,
         String createdAt,
         String updatedAt) {
 
     static BucketView of(BucketEntity b) {
-        return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.owner,
+        return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.owner,
                 b.createdAt.toString(), b.updatedAt.toString());
     }
 }

@@ -14,16 +14,27 @@ public record CreateBucketRequest(
         String name,
         @JsonProperty("public") Boolean isPublic,
         Long fileSizeLimit,
-        List<String> allowedMimeTypes) {
+        List<String> allowedMimeTypes,
+        Boolean versioned) {
 
     /** type/subtype, or type/* as a wildcard (no parameters, so no commas). */
     private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/(\\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)");
 
     NewBucket validated() {
         Names.requireBucketName(name);
+        checkFileSizeLimit(fileSizeLimit);
+        checkMimeTypes(allowedMimeTypes);
+        return new NewBucket(name, Boolean.TRUE.equals(isPublic), fileSizeLimit,
+                allowedMimeTypes == null ? null : List.copyOf(allowedMimeTypes), Boolean.TRUE.equals(versioned));
+    }
+
+    static void checkFileSizeLimit(Long fileSizeLimit) {
         if (fileSizeLimit != null && fileSizeLimit < 0) {
             throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "fileSizeLimit must be a number of bytes, 0 or more");
         }
+    }
+
+    static void checkMimeTypes(List<String> allowedMimeTypes) {
         if (allowedMimeTypes != null) {
             for (String type : allowedMimeTypes) {
                 if (type == null || !MIME_TYPE.matcher(type).matches()) {
@@ -32,7 +43,5 @@ public record CreateBucketRequest(
                 }
             }
         }
-        return new NewBucket(name, Boolean.TRUE.equals(isPublic), fileSizeLimit,
-                allowedMimeTypes == null ? null : List.copyOf(allowedMimeTypes));
     }
 }

@@ -1,50 +1,218 @@
 package io.stowage.metadata.rest;
 
 import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.Listing;
+import io.stowage.metadata.catalog.Names;
+import io.stowage.metadata.config.MetadataConfig;
+import io.stowage.metadata.listing.Cursor;
+import io.stowage.metadata.listing.SortKey;
 import io.stowage.metadata.outbox.OutboxRelay;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import org.jboss.resteasy.reactive.RestResponse;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 
-/** Files by id: what the gateway serves publicly under {@code /v1/files}. */
+/**
+ * Files: what the gateway serves under {@code /v1/files}. Read routes ({@code @PermitAll}) also
+ * answer anonymous callers, for public things only; everything else needs a token. HEAD on any
+ * GET route answers whether the object exists for the caller (200 or 404) without a body.
+ */
 @Path("/v1/files")
 @Authenticated
 public class FileResource {
 
-    private final Catalog catalog;
-    private final OutboxRelay relay;
-    private final SecurityIdentity identity;
+    private static final int MAX_NAMES = 1000;
 
-    public FileResource(Catalog catalog, OutboxRelay relay, SecurityIdentity identity) {
+    private final Catalog catalog;
+    private final Listing listing;
+    private final Buckets buckets;
+    private final OutboxRelay relay;
+    private final Callers callers;
+    private final MetadataConfig.Catalog limits;
+
+    public FileResource(Catalog catalog, Listing listing, Buckets buckets, OutboxRelay relay, Callers callers,
+                        MetadataConfig config) {
         this.catalog = catalog;
+        this.listing = listing;
+        this.buckets = buckets;
         this.relay = relay;
-        this.identity = identity;
+        this.callers = callers;
+        this.limits = config.catalog();
+    }
+
+    @GET
+    @PermitAll
+    public Uni<PageView> list(@QueryParam("bucket") String bucket, @QueryParam("prefix") String prefix,
+                              @QueryParam("delimiter") String delimiter, @QueryParam("cursor") String cursor,
+                              @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset,
+                              @QueryParam("sort") String sort, @QueryParam("order") String order,
+                              @QueryParam("search") String search, @QueryParam("category") String category,
+                              @QueryParam("tag") String tag) {
+        Listing.Request request = listRequest(bucket, prefix, delimiter, cursor, limit, offset, sort, order, search, category, tag);
+        return callers.current().chain(caller -> listing.list(caller, request)).map(PageView::of);
+    }
+
+    private Listing.Request listRequest(String bucket, String prefix, String delimiter, String cursor, Integer limit,
+                                        Integer offset, String sort, String order, String search, String category, String tag) {
+        Names.requireBucketName(bucket);
+        int size = limit == null ? 100 : limit;
+        if (size < 1 || size > limits.maxPageSize()) {
+            throw Details.invalid("limit must be 1-" + limits.maxPageSize());
+        }
+        SortKey key;
+        try {
+            key = SortKey.parse(sort);
+        } catch (IllegalArgumentException e) {
+            throw Details.invalid(e.getMessage());
+        }
+        if (order != null && !order.equals("asc") && !order.equals("desc")) {
+            throw Details.invalid("order must be asc or desc");
+        }
+        boolean descending = "desc".equals(order);
+        if (delimiter != null && (delimiter.isEmpty() || key != SortKey.NAME || descending || offset != null)) {
+            throw Details.invalid("delimiter needs a non-empty value, sort=name, order=asc and no offset");
+        }
+        if (offset != null && (offset < 0 || cursor != null)) {
+            throw Details.invalid("offset must be 0 or more, and cannot go with cursor");
+        }
+        Cursor after = null;
+        if (cursor != null) {
+            try {
+                after = Cursor.decode(cursor, key);
+            } catch (IllegalArgumentException e) {
+                throw Details.invalid(e.getMessage());
+            }
+        }
+        return new Listing.Request(bucket, prefix, delimiter, search, category, tag, key, descending, size, after, offset);
     }
 
     @GET
     @Path("{id}")
+    @PermitAll
     public Uni<FileView> get(@PathParam("id") String id) {
-        return catalog.readable(Caller.of(identity), fileId(id)).map(FileView::of);
+        UUID uuid = fileId(id);
+        return callers.current().chain(caller -> catalog.readable(caller, uuid)).map(FileView::of);
+    }
+
+    /** The current object of a name, or {@code versionId}'s version. */
+    @GET
+    @Path("by-path/{bucket}/{name: .+}")
+    @PermitAll
+    public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
+                                @QueryParam("versionId") String versionId) {
+        return callers.current().chain(caller -> catalog.readable(caller, bucket, name, versionId)).map(FileView::of);
+    }
+
+    /** Every version of the object, newest first, delete markers included. */
+    @GET
+    @Path("{id}/versions")
+    @PermitAll
+    public Uni<List<FileView>> versions(@PathParam("id") String id) {
+        UUID uuid = fileId(id);
+        return callers.current().chain(caller -> catalog.versions(caller, uuid))
+                .map(all -> all.stream().map(FileView::of).toList());
+    }
+
+    @PATCH
+    @Path("{id}")
+    public Uni<FileView> update(@PathParam("id") String id, UpdateFileRequest request) {
+        UUID uuid = fileId(id);
+        if (request == null) {
+            throw Details.invalid("a JSON object with the fields to change is required");
+        }
+        var changes = request.validated(limits.maxMetadataBytes());
+        return callers.current().chain(caller -> catalog.update(caller, uuid, changes)).map(FileView::of);
     }
 
     @DELETE
     @Path("{id}")
     public Uni<FileView> delete(@PathParam("id") String id) {
-        return catalog.delete(Caller.of(identity), fileId(id))
-                .invoke(relay::nudge)
-                .map(FileView::of);
+        UUID uuid = fileId(id);
+        return changed(caller -> catalog.delete(caller, uuid)).map(FileView::of);
+    }
+
+    @DELETE
+    @Path("by-path/{bucket}/{name: .+}")
+    public Uni<FileView> deleteByPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
+                                      @QueryParam("versionId") String versionId) {
+        return changed(caller -> catalog.delete(caller, bucket, name, versionId)).map(FileView::of);
+    }
+
+    /**
+     * {@code {bucket, names}}: 200 with what was deleted and what was not; {@code {bucket, prefix}}:
+     * 202 with a background job deleting what the caller may delete under the prefix.
+     */
+    @POST
+    @Path("delete")
+    public Uni<RestResponse<Object>> deleteMany(DeleteFilesRequest request) {
+        if (request == null) {
+            throw Details.invalid("a JSON body with bucket and names or prefix is required");
+        }
+        Names.requireBucketName(request.bucket());
+        if ((request.names() == null) == (request.prefix() == null)) {
+            throw Details.invalid("give either names or prefix");
+        }
+        if (request.prefix() != null) {
+            if (request.prefix().isEmpty()) {
+                throw Details.invalid("prefix must not be empty; empty the bucket instead");
+            }
+            return callers.current().chain(caller -> buckets.startDeletePrefix(caller, request.bucket(), request.prefix()))
+                    .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
+        }
+        if (request.names().isEmpty() || request.names().size() > MAX_NAMES) {
+            throw Details.invalid("names must hold 1-" + MAX_NAMES + " names");
+        }
+        request.names().forEach(Names::requireObjectName);
+        List<String> names = request.names().stream().distinct().toList();
+        return changed(caller -> catalog.deleteMany(caller, request.bucket(), names))
+                .map(outcome -> RestResponse.ok(DeleteResultView.of(outcome)));
+    }
+
+    /** Moves or renames (same or another bucket) without touching bytes: 200 File at its new place. */
+    @POST
+    @Path("move")
+    public Uni<FileView> move(TransferRequest request) {
+        var transfer = transfer(request);
+        return changed(caller -> catalog.move(caller, transfer)).map(FileView::of);
+    }
+
+    /** Copies by reference to the same blob: 201 with the new File, owned by the caller. */
+    @POST
+    @Path("copy")
+    public Uni<RestResponse<FileView>> copy(TransferRequest request) {
+        var transfer = transfer(request);
+        return changed(caller -> catalog.copy(caller, transfer))
+                .map(o -> RestResponse.status(RestResponse.Status.CREATED, FileView.of(o)));
+    }
+
+    private static io.stowage.metadata.catalog.Transfer transfer(TransferRequest request) {
+        if (request == null) {
+            throw Details.invalid("a JSON body with bucket, name and destinationName is required");
+        }
+        return request.validated();
+    }
+
+    /** Runs a change for the caller and nudges the relay once it committed, so its events go out now. */
+    private <T> Uni<T> changed(Function<Caller, Uni<T>> change) {
+        return callers.current().chain(change::apply).invoke(relay::nudge);
     }
 
     /** Ids are UUIDs; anything else cannot name a file, and gets the same 404 as a file one may not see. */
-    private static UUID fileId(String id) {
+    static UUID fileId(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

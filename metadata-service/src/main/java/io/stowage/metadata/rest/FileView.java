@@ -1,8 +1,11 @@
 package io.stowage.metadata.rest;
 
+import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.stowage.metadata.catalog.ObjectEntity;
 
-/** The contract's File record. */
+import java.util.List;
+
+/** The contract's File record, with the object's metadata, and for versions whether it is the latest. */
 public record FileView(
         String id,
         String bucket,
@@ -15,11 +18,22 @@ public record FileView(
         String checksumSha256,
         String owner,
         String visibility,
+        List<String> sharedWith,
+        String category,
+        List<String> tags,
+        @JsonRawValue String metadata,
+        String cacheControl,
         String createdAt,
-        String updatedAt) {
+        String updatedAt,
+        String lastAccessedAt,
+        boolean latest,
+        boolean deleteMarker) {
 
     static FileView of(ObjectEntity o) {
         return new FileView(o.id.toString(), o.bucket, o.name, o.versionId, o.blobKey, o.size, o.contentType, o.etag,
-                o.checksumSha256, o.owner, o.visibility, o.createdAt.toString(), o.updatedAt.toString());
+                o.checksumSha256, o.owner, o.visibility, List.of(o.sharedWith), o.category, List.of(o.tags),
+                o.userMetadata == null ? "{}" : o.userMetadata, o.cacheControl,
+                o.createdAt.toString(), o.updatedAt.toString(),
+                o.lastAccessedAt == null ? null : o.lastAccessedAt.toString(), o.deletedAt == null, o.deleteMarker);
     }
 }

@@ -12,6 +12,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import io.stowage.metadata.config.MetadataConfig;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -25,11 +27,13 @@ public class InternalObjectResource {
     private final Catalog catalog;
     private final OutboxRelay relay;
     private final SecurityIdentity identity;
+    private final int maxMetadataBytes;
 
-    public InternalObjectResource(Catalog catalog, OutboxRelay relay, SecurityIdentity identity) {
+    public InternalObjectResource(Catalog catalog, OutboxRelay relay, SecurityIdentity identity, MetadataConfig config) {
         this.catalog = catalog;
         this.relay = relay;
         this.identity = identity;
+        this.maxMetadataBytes = config.catalog().maxMetadataBytes();
     }
 
     /** Registers an uploaded blob: 201 the first time, 200 with the same File when the upload id repeats. */
@@ -38,7 +42,7 @@ public class InternalObjectResource {
         if (request == null) {
             throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body describing the upload is required");
         }
-        return catalog.register(Caller.of(identity), request.validated())
+        return catalog.register(Caller.of(identity), request.validated(maxMetadataBytes))
                 .invoke(r -> {
                     if (r.created()) {
                         relay.nudge();
@@ -48,10 +52,14 @@ public class InternalObjectResource {
                         FileView.of(r.object())));
     }
 
-    /** The name may contain '/', so it takes the rest of the path. */
+    /**
+     * The name may contain '/', so it takes the rest of the path. Downloads resolve objects here,
+     * so it records the access ({@code lastAccessedAt}).
+     */
     @GET
     @Path("by-path/{bucket}/{name: .+}")
-    public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name) {
-        return catalog.readable(Caller.of(identity), bucket, name).map(FileView::of);
+    public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
+                                @QueryParam("versionId") String versionId) {
+        return catalog.accessed(Caller.of(identity), bucket, name, versionId).map(FileView::of);
     }
 }

@@ -1,12 +1,16 @@
 package io.stowage.metadata.rest;
 
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.ErrorCode;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.catalog.NewObject;
-import io.stowage.metadata.catalog.Visibility;
 
-/** {@code POST /internal/objects} body, sent by upload-service once the blob is in storage. */
+import java.util.List;
+
+/**
+ * {@code POST /internal/objects} body, sent by upload-service once the blob is in storage.
+ * {@code notExists} (the default) refuses an existing name with 409; {@code overwrite} replaces it;
+ * {@code ifMatch} (an etag or version id) replaces it only if it still is that version (412 otherwise).
+ */
 public record RegisterObjectRequest(
         String uploadId,
         String bucket,
@@ -16,29 +20,41 @@ public record RegisterObjectRequest(
         String contentType,
         String etag,
         String checksumSha256,
-        String visibility) {
+        String visibility,
+        Boolean overwrite,
+        Boolean notExists,
+        String ifMatch,
+        List<String> sharedWith,
+        String category,
+        List<String> tags,
+        JsonNode metadata,
+        String cacheControl) {
 
-    NewObject validated() {
+    NewObject validated(int maxMetadataBytes) {
         require("uploadId", uploadId);
         Names.requireBucketName(bucket);
         Names.requireObjectName(name);
         require("blobKey", blobKey);
         if (size == null || size < 0) {
-            throw invalid("size must be a number of bytes, 0 or more");
+            throw Details.invalid("size must be a number of bytes, 0 or more");
         }
         require("contentType", contentType);
         require("etag", etag);
-        return new NewObject(uploadId, bucket, name, blobKey, size, contentType, etag, checksumSha256,
-                Visibility.parse(visibility));
+        boolean replace = Boolean.TRUE.equals(overwrite);
+        if (replace && Boolean.TRUE.equals(notExists)) {
+            throw Details.invalid("overwrite and notExists cannot both be true");
+        }
+        if (ifMatch != null && (ifMatch.isEmpty() || Boolean.TRUE.equals(notExists))) {
+            throw Details.invalid("ifMatch must be an etag or version id, and cannot go with notExists");
+        }
+        return new NewObject(uploadId, bucket, name, blobKey, size, contentType, etag, checksumSha256, null,
+                replace, ifMatch,
+                Details.of(visibility, sharedWith, category, tags, metadata, cacheControl, maxMetadataBytes));
     }
 
     private static void require(String field, String value) {
         if (value == null || value.isBlank()) {
-            throw invalid(field + " is required");
+            throw Details.invalid(field + " is required");
         }
-    }
-
-    private static CatalogException invalid(String message) {
-        return new CatalogException.InvalidInput(ErrorCode.InvalidRequest, message);
     }
 }

@@ -478,6 +478,16 @@ class MetadataServiceTest {
             public Outbox outbox() {
                 return outbox;
             }
+
+            @Override
+            public Jobs jobs() {
+                return real.jobs();
+            }
+
+            @Override
+            public Catalog catalog() {
+                return real.catalog();
+            }
         };
     }
 

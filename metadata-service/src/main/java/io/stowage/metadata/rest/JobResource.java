@@ -1,0 +1,40 @@
+package io.stowage.metadata.rest;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.catalog.Buckets;
+import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.ErrorCode;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+
+import java.util.UUID;
+
+/** Background jobs' progress, for whoever started them (and admins). */
+@Path("/v1/jobs")
+@Authenticated
+public class JobResource {
+
+    private final Buckets buckets;
+    private final SecurityIdentity identity;
+
+    public JobResource(Buckets buckets, SecurityIdentity identity) {
+        this.buckets = buckets;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("{id}")
+    public Uni<JobView> get(@PathParam("id") String id) {
+        UUID uuid;
+        try {
+            uuid = UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw new CatalogException.NotFound(ErrorCode.JobNotFound, "job '" + id + "' not found");
+        }
+        return buckets.job(Caller.of(identity), uuid).map(JobView::of);
+    }
+}

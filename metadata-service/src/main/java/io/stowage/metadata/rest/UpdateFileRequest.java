@@ -1,0 +1,15 @@
+package io.stowage.metadata.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.stowage.metadata.catalog.ObjectDetails;
+
+import java.util.List;
+
+/** {@code PATCH /v1/files/{id}}: absent fields stay; "", [] and {} clear. */
+public record UpdateFileRequest(String visibility, List<String> sharedWith, String category, List<String> tags,
+                                JsonNode metadata, String cacheControl) {
+
+    ObjectDetails validated(int maxMetadataBytes) {
+        return Details.of(visibility, sharedWith, category, tags, metadata, cacheControl, maxMetadataBytes);
+    }
+}
