@@ -111,6 +111,9 @@ class PresignedUploadFlowTest {
         assertEquals("image/png", issued.getMap("headers").get("content-type"));
         assertTrue(Instant.parse(issued.getString("expiresAt")).isAfter(Instant.now()));
         metadata.verify(getRequestedFor(urlEqualTo("/v1/buckets/photos")).withHeader("Authorization", equalTo("Bearer " + alice)));
+        // signing-service was called as upload-service itself (client credentials), never as alice
+        assertTrue(UpstreamsResource.SIGNING_CALLERS.contains("service-account-stowage-upload"));
+        assertTrue(!UpstreamsResource.SIGNING_CALLERS.contains("alice"));
 
         JsonNode pending = pendingUpload(uploadId);
         assertEquals("alice", pending.get("owner").asText());

@@ -15,6 +15,15 @@ import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 import java.io.IOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyFactory;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.RSAPublicKeySpec;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,11 +38,14 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
  * The services upload-service calls. metadata-service is a WireMock stub (its own tests cover it),
  * but signing is real: a small HTTP server answers {@code POST /v1/sign} by presigning with the AWS
  * SDK against the shared S3 server, so the tests' PUTs really go to S3 and S3 enforces the
- * signed length and type.
+ * signed length and type. Like signing-service, it takes only tokens of the real issuer that carry
+ * the {@code stowage-service} role, which upload-service gets with the client-credentials grant.
  */
 public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The subject of every token the signing stub was called with, in order. */
+    static final List<String> SIGNING_CALLERS = new CopyOnWriteArrayList<>();
 
     private WireMockServer metadata;
     private HttpServer signing;
@@ -70,6 +82,17 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
             respond(exchange, 401, Map.of("statusCode", 401, "error", "Unauthorized", "message", "no token"));
             return;
         }
+        // signing-service's rule: a token of the real issuer that carries the stowage-service role
+        Map<?, ?> claims = verifiedClaims(authorization.substring("Bearer ".length()));
+        if (claims == null) {
+            respond(exchange, 401, Map.of("statusCode", 401, "error", "Unauthorized", "message", "bad token"));
+            return;
+        }
+        SIGNING_CALLERS.add((String) claims.get("sub"));
+        if (!(claims.get("groups") instanceof List<?> roles) || !roles.contains("stowage-service")) {
+            respond(exchange, 403, Map.of("statusCode", 403, "error", "Forbidden", "message", "not a Stowage service"));
+            return;
+        }
         Map<?, ?> request = JSON.readValue(exchange.getRequestBody(), Map.class);
         if (!"s3:PutObject".equals(request.get("operation"))) {
             respond(exchange, 400, Map.of("statusCode", 400, "error", "InvalidRequest", "message", "PUT only here"));
@@ -88,6 +111,23 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
         });
         respond(exchange, 200, Map.of("url", presigned.url().toString(), "method", "PUT", "headers", headers,
                 "expiresAt", presigned.expiration().toString()));
+    }
+
+    /** The claims of an RS256 token signed by the shared issuer, or null. */
+    private static Map<?, ?> verifiedClaims(String token) {
+        try {
+            String[] parts = token.split("\\.");
+            Map<?, ?> jwk = (Map<?, ?>) ((List<?>) SharedInfra.issuer().jwksDocument().get("keys")).get(0);
+            Base64.Decoder b64 = Base64.getUrlDecoder();
+            PublicKey key = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
+                    new BigInteger(1, b64.decode((String) jwk.get("n"))), new BigInteger(1, b64.decode((String) jwk.get("e")))));
+            Signature rs256 = Signature.getInstance("SHA256withRSA");
+            rs256.initVerify(key);
+            rs256.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            return rs256.verify(b64.decode(parts[2])) ? JSON.readValue(b64.decode(parts[1]), Map.class) : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static void respond(HttpExchange exchange, int status, Object body) throws IOException {

@@ -1,8 +1,8 @@
 package io.stowage.upload.client;
 
+import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -10,13 +10,18 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** signing-service's presigning route, called with the caller's own token. */
+/**
+ * signing-service's presigning route. Only Stowage services may call it, so upload-service sends
+ * its own client-credentials token (client {@code stowage-upload}), obtained and renewed by the
+ * OIDC client filter, never the user's.
+ */
 @RegisterRestClient(configKey = "signing")
+@OidcClientFilter
 @Path("/v1/sign")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public interface SigningApi {
 
     @POST
-    Uni<Response> sign(SignRequest request, @HeaderParam("Authorization") String authorization);
+    Uni<Response> sign(SignRequest request);
 }

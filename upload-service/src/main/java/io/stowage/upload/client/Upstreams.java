@@ -13,7 +13,8 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import java.io.IOException;
 
 /**
- * The calls upload-service makes to metadata-service and signing-service. Refusals come back as
+ * The calls upload-service makes to metadata-service (with the caller's token) and
+ * signing-service (with upload-service's own service token). Refusals come back as
  * {@link UpstreamRejection} (passed through to the caller); a service that cannot be reached or
  * answers nonsense becomes 502 UpstreamUnavailable.
  */
@@ -35,8 +36,19 @@ public class Upstreams {
                 .map(answer -> parse("metadata-service", answer.body(), BucketInfo.class));
     }
 
-    public Uni<SignedUrl> presignPut(SignRequest request, String authorization) {
-        return call("signing-service", signing.sign(request, authorization))
+    /**
+     * Presigns with upload-service's own identity. signing-service refusing that identity (401/403)
+     * is a deployment fault, not the user's: it becomes 502, never the user's 401/403.
+     */
+    public Uni<SignedUrl> presignPut(SignRequest request) {
+        return call("signing-service", signing.sign(request))
+                .onFailure(UpstreamRejection.class).transform(t -> {
+                    UpstreamRejection rejection = (UpstreamRejection) t;
+                    return rejection.status() == 401 || rejection.status() == 403
+                            ? new UploadException(ErrorCode.UpstreamUnavailable,
+                                    "signing-service refused upload-service's identity (" + rejection.status() + ")", t)
+                            : t;
+                })
                 .map(answer -> parse("signing-service", answer.body(), SignedUrl.class));
     }
 

@@ -55,7 +55,7 @@ public class PresignedUploads {
                     // Blob keys are opaque: the name lives in the catalog, so renames never touch S3.
                     String blobKey = "blobs/" + UUID.randomUUID();
                     SignRequest sign = SignRequest.putObject(blobKey, request.contentType(), request.size(), config.urlExpiresIn());
-                    return upstreams.presignPut(sign, caller.authorization())
+                    return upstreams.presignPut(sign)
                             .chain(signed -> pending.save(new PendingUpload(uploadId, caller.subject(), request.bucket(),
                                             request.path(), request.contentType(), request.size(), blobKey,
                                             request.visibility(), Instant.now(), Instant.parse(signed.expiresAt()), null, null))
