@@ -52,6 +52,10 @@ class GatewayProtectionTest {
                 .body("error", equalTo("TooManyRequests"));
         // another caller has a bucket of its own
         given().auth().oauth2(token("dave")).get("/v1/nothing").then().statusCode(404);
+        // and operators see it
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("stowage_gateway_rate_limited_total"))
+                .body(containsString("stowage_gateway_auth_failures_total"));
     }
 
     @Test

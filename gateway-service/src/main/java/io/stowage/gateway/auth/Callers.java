@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.BiConsumer;
@@ -21,15 +22,18 @@ public class Callers {
     private static final Logger LOG = Logger.getLogger(Callers.class);
 
     private final RateLimits limits;
+    private final GatewayMetrics metrics;
 
-    public Callers(RateLimits limits) {
+    public Callers(RateLimits limits, GatewayMetrics metrics) {
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     /** Runs {@code then} for a signed-in caller; anyone else gets 401 in the error shape. */
     public void requireUser(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
         resolve(ctx, (c, identity) -> {
             if (identity == null || identity.isAnonymous()) {
+                metrics.authFailed();
                 ErrorResponse.unauthorized(c, "a bearer token is required");
             } else {
                 then.accept(c, identity);
@@ -56,6 +60,7 @@ public class Callers {
             if (identity != null && !identity.isAnonymous()) {
                 long wait = limits.caller(identity.getPrincipal().getName());
                 if (wait > 0) {
+                    metrics.rateLimited();
                     ErrorResponse.tooManyRequests(ctx, wait);
                     return;
                 }
@@ -69,8 +74,9 @@ public class Callers {
         });
     }
 
-    private static void invalidToken(RoutingContext ctx) {
+    private void invalidToken(RoutingContext ctx) {
         if (!ctx.response().headWritten()) {
+            metrics.authFailed();
             ErrorResponse.unauthorized(ctx, "the bearer token is invalid, expired or not issued by a trusted issuer");
         }
     }

@@ -2,6 +2,7 @@ package io.stowage.gateway.download;
 
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.metrics.GatewayMetrics;
 import io.stowage.gateway.routing.GatewayConfig;
 import io.stowage.gateway.routing.Proxy;
 import io.vertx.core.Future;
@@ -49,11 +50,13 @@ public class Downloads {
     private final Proxy proxy;
     private final GatewayConfig config;
     private final ServiceToken serviceToken;
+    private final GatewayMetrics metrics;
 
-    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken) {
+    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics) {
         this.proxy = proxy;
         this.config = config;
         this.serviceToken = serviceToken;
+        this.metrics = metrics;
     }
 
     /**
@@ -168,7 +171,8 @@ public class Downloads {
                 s3.body();
                 out.end();
             } else {
-                out.send(s3);
+                String route = mode.name().toLowerCase(java.util.Locale.ROOT);
+                out.send(s3).onSuccess(v -> metrics.bytesServed(route, out.bytesWritten()));
             }
             return;
         }

@@ -4,6 +4,7 @@ import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.auth.RateLimits;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,13 +27,16 @@ public class GatewayRoutes {
     private final GatewayConfig config;
     private final Callers callers;
     private final RateLimits limits;
+    private final GatewayMetrics metrics;
 
-    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, RateLimits limits) {
+    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, RateLimits limits,
+            GatewayMetrics metrics) {
         this.proxy = proxy;
         this.downloads = downloads;
         this.config = config;
         this.callers = callers;
         this.limits = limits;
+        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
@@ -63,6 +67,7 @@ public class GatewayRoutes {
         String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
         long wait = limits.ip(ip);
         if (wait > 0) {
+            metrics.rateLimited();
             ErrorResponse.tooManyRequests(ctx, wait);
             return;
         }
