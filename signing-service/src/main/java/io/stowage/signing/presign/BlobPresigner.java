@@ -110,7 +110,7 @@ public class BlobPresigner {
     }
 
     @PreDestroy
-    void close() {
+    public void close() {
         presigner.close();
     }
 }
