@@ -71,7 +71,7 @@ public class Downloads {
                 ? config.metadataUrl() + "/v1/files/" + locator
                 : config.metadataUrl() + "/internal/objects/by-path/" + locator;
         call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
-                .onFailure(e -> Proxy.failed(ctx, "metadata-service", e))
+                .onFailure(e -> proxy.failed(ctx, "metadata-service", e))
                 .onSuccess(meta -> {
                     if (mode == Mode.PUBLIC && (meta.status() == 401 || meta.status() == 403)) {
                         // what anonymous callers may not read does not exist for them
@@ -106,7 +106,7 @@ public class Downloads {
         serviceToken.authorization().subscribe().with(
                 gatewayAuthorization -> call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
                         gatewayAuthorization, requestId, sign.toBuffer())
-                        .onFailure(e -> Proxy.failed(ctx, "signing-service", e))
+                        .onFailure(e -> proxy.failed(ctx, "signing-service", e))
                         .onSuccess(signed -> {
                             if (signed.status() != 200) {
                                 answerAsIs(ctx, signed);
@@ -147,7 +147,7 @@ public class Downloads {
                 }
             }
             return request.send();
-        })).onFailure(e -> Proxy.failed(ctx, "object store", e))
+        })).onFailure(e -> proxy.failed(ctx, "object store", e))
                 .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition));
     }
 

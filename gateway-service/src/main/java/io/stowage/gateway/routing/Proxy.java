@@ -1,6 +1,7 @@
 package io.stowage.gateway.routing;
 
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
@@ -41,9 +42,11 @@ public class Proxy {
     private final long idleTimeoutMs;
     private final Breakers breakers;
     private final Vertx vertx;
+    private final GatewayMetrics metrics;
 
-    public Proxy(Vertx vertx, GatewayConfig config, Breakers breakers) {
+    public Proxy(Vertx vertx, GatewayConfig config, Breakers breakers, GatewayMetrics metrics) {
         this.vertx = vertx;
+        this.metrics = metrics;
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setMaxPoolSize(64)
@@ -138,16 +141,19 @@ public class Proxy {
     }
 
     /** Answers a call that failed: 503 when the upstream is unreachable or its circuit is open, 504 on a timeout. */
-    public static void failed(RoutingContext ctx, String service, Throwable failure) {
+    public void failed(RoutingContext ctx, String service, Throwable failure) {
         LOG.warnf("[%s] %s failed: %s", requestId(ctx), service, failure.toString());
         if (failure instanceof CircuitOpenException open) {
+            metrics.upstreamFailed(service, "circuit-open");
             if (!ctx.response().headWritten()) {
                 ctx.response().putHeader("Retry-After", String.valueOf(open.retryAfterSeconds));
             }
             ErrorResponse.send(ctx, 503, "UpstreamUnavailable", service + " is unavailable (circuit open)");
         } else if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
+            metrics.upstreamFailed(service, "timeout");
             ErrorResponse.upstreamTimeout(ctx, service);
         } else {
+            metrics.upstreamFailed(service, "unavailable");
             ErrorResponse.upstreamUnavailable(ctx, service);
         }
     }
