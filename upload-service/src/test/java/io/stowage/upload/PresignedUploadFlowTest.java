@@ -295,6 +295,19 @@ class PresignedUploadFlowTest {
     }
 
     @Test
+    void aSigningServiceThatRefusesUploadServicesIdentityIsA502NotTheUsersFault() {
+        UpstreamsResource.signingRefusesEveryone = true;
+        try {
+            presign(token("alice"), Map.of("bucket", "docs", "path", "a.txt", "contentType", "text/plain", "size", 1))
+                    .statusCode(502)
+                    .body("statusCode", org.hamcrest.Matchers.equalTo(502))
+                    .body("error", org.hamcrest.Matchers.equalTo("UpstreamUnavailable"));
+        } finally {
+            UpstreamsResource.signingRefusesEveryone = false;
+        }
+    }
+
+    @Test
     void reportsHealthy() {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
     }

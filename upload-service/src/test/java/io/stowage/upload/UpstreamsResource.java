@@ -46,6 +46,8 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The subject of every token the signing stub was called with, in order. */
     static final List<String> SIGNING_CALLERS = new CopyOnWriteArrayList<>();
+    /** When set, the signing stub refuses every caller, as a signing-service with another caller role would. */
+    static volatile boolean signingRefusesEveryone;
 
     private WireMockServer metadata;
     private HttpServer signing;
@@ -89,7 +91,7 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
             return;
         }
         SIGNING_CALLERS.add((String) claims.get("sub"));
-        if (!(claims.get("groups") instanceof List<?> roles) || !roles.contains("stowage-service")) {
+        if (signingRefusesEveryone || !(claims.get("groups") instanceof List<?> roles) || !roles.contains("stowage-service")) {
             respond(exchange, 403, Map.of("statusCode", 403, "error", "Forbidden", "message", "not a Stowage service"));
             return;
         }
