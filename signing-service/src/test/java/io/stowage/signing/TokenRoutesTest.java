@@ -204,7 +204,7 @@ class TokenRoutesTest {
         given().contentType(ContentType.JSON).body(Map.of("token", "x", "scope", "download", "bucket", "b", "name", "n"))
                 .when().post("/v1/verify")
                 .then().statusCode(401).body("error", equalTo("Unauthorized"));
-        // realm_access/roles alone (Keycloak's place) is enough too: the issuer writes both claims
+        // any Stowage service's client-credentials token passes, not only upload-service's
         given().auth().oauth2(SharedInfra.issuer().mint("service-account-stowage-gateway", Set.of("stowage-service")))
                 .contentType(ContentType.JSON).body(one)
                 .when().post("/v1/sign")

@@ -13,10 +13,12 @@ import java.util.Set;
 public interface SigningConfig {
 
     /**
-     * A directory of key files, e.g. a mounted Kubernetes secret: read only, never written. When
-     * absent, {@link #keyDir()} is used and a key is generated there if it holds none.
+     * The production keys: a directory of key files (e.g. a mounted Kubernetes secret), or a JWK
+     * Set of private JWKs with their kids given as the value itself (e.g. a secret as an
+     * environment variable). Only read, never written. When absent, {@link #keyDir()} is used and
+     * a key is generated there if it holds none.
      */
-    Optional<Path> keys();
+    Optional<String> keys();
 
     /** The development key directory, created and filled with a fresh key when empty. */
     @WithDefault(".stowage/data/signing")

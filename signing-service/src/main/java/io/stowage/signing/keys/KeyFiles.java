@@ -26,7 +26,9 @@ import java.security.spec.ECPrivateKeySpec;
 import java.security.spec.ECPublicKeySpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
@@ -115,12 +117,44 @@ public final class KeyFiles {
     }
 
     static SigningKey fromJwk(String kid, String text) throws GeneralSecurityException {
-        JsonNode jwk;
         try {
-            jwk = JSON.readTree(text);
+            return fromJwk(kid, JSON.readTree(text));
         } catch (IOException e) {
             throw new IllegalArgumentException("not JSON");
         }
+    }
+
+    /**
+     * The keys of a JWK Set of private JWKs, each with its {@code kid}: the form for handing keys
+     * in as one environment value ({@code {"keys": [{"kid": "2026-01", "kty": "EC", ...}]}}).
+     */
+    public static List<SigningKey> readJwkSet(String json) {
+        JsonNode set;
+        try {
+            set = JSON.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalStateException("the key value is neither a directory nor a JWK Set (not JSON)");
+        }
+        JsonNode keys = set == null ? null : set.get("keys");
+        if (keys == null || !keys.isArray()) {
+            throw new IllegalStateException("the JWK Set has no \"keys\" array");
+        }
+        List<SigningKey> result = new ArrayList<>();
+        for (JsonNode jwk : keys) {
+            String kid = jwk.path("kid").asText("");
+            if (kid.isEmpty()) {
+                throw new IllegalStateException("every JWK of the key value needs a kid");
+            }
+            try {
+                result.add(fromJwk(kid, jwk));
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                throw new IllegalStateException("JWK " + kid + " holds no usable P-256 or Ed25519 key pair: " + e.getMessage(), e);
+            }
+        }
+        return result;
+    }
+
+    static SigningKey fromJwk(String kid, JsonNode jwk) throws GeneralSecurityException {
         String kty = jwk.path("kty").asText();
         String crv = jwk.path("crv").asText();
         if (kty.equals("EC") && crv.equals("P-256")) {

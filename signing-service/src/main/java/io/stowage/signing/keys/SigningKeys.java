@@ -19,6 +19,7 @@ import java.time.Clock;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -40,31 +41,45 @@ public class SigningKeys {
 
     public SigningKeys(SigningConfig config) {
         Set<String> retired = config.retiredKeys().orElse(Set.of());
-        Path dir;
-        if (config.keys().isPresent()) {
-            dir = config.keys().get();
-            if (!Files.isDirectory(dir)) {
-                throw new IllegalStateException("stowage.signing.keys " + dir + " is not a directory");
-            }
+        Optional<String> keys = config.keys().map(String::strip).filter(value -> !value.isEmpty());
+        if (keys.isPresent() && keys.get().startsWith("{")) {
+            this.ring = KeyRing.of(KeyFiles.readJwkSet(keys.get()), config.currentKey(), retired);
+            this.imageSecret = config.imageSecret()
+                    .map(value -> value.getBytes(StandardCharsets.UTF_8))
+                    .orElseThrow(() -> new IllegalStateException(
+                            "keys given as a JWK Set need stowage.signing.image-secret (STOWAGE_SIGNING_IMAGE_SECRET)"));
         } else {
-            dir = config.keyDir().toAbsolutePath();
-            if (KeyRing.readAll(dir).isEmpty()) {
-                String kid = "dev-" + KID_TIME.format(Clock.systemUTC().instant());
-                KeyFiles.writePem(dir, KeyFiles.generate(kid, KeyAlgorithm.ES256));
-                LOG.infof("generated signing key %s in %s", kid, dir);
+            Path dir;
+            if (keys.isPresent()) {
+                dir = Path.of(keys.get());
+                if (!Files.isDirectory(dir)) {
+                    throw new IllegalStateException("stowage.signing.keys " + dir + " is neither a directory nor a JWK Set");
+                }
+            } else {
+                dir = config.keyDir().toAbsolutePath();
+                generateDevelopmentKeys(dir, config.imageSecret().isEmpty());
             }
-            if (config.imageSecret().isEmpty() && !Files.exists(dir.resolve(IMAGE_SECRET_FILE))) {
-                byte[] secret = new byte[32];
-                new SecureRandom().nextBytes(secret);
-                KeyFiles.writeSecret(dir.resolve(IMAGE_SECRET_FILE), Base64.getEncoder().encodeToString(secret) + "\n");
-                LOG.infof("generated the image URL secret in %s", dir);
-            }
+            this.ring = KeyRing.load(dir, config.currentKey(), retired);
+            this.imageSecret = config.imageSecret()
+                    .map(value -> value.getBytes(StandardCharsets.UTF_8))
+                    .orElseGet(() -> readImageSecret(dir.resolve(IMAGE_SECRET_FILE)));
         }
-        this.ring = KeyRing.load(dir, config.currentKey(), retired);
-        this.imageSecret = config.imageSecret()
-                .map(value -> value.getBytes(StandardCharsets.UTF_8))
-                .orElseGet(() -> readImageSecret(dir.resolve(IMAGE_SECRET_FILE)));
         LOG.infof("signing with key %s; verifying %s; retired %s", ring.current().kid(), ring.activeKids(), retired);
+    }
+
+    /** The local run's first key and image secret, generated once and kept so links survive restarts. */
+    private static void generateDevelopmentKeys(Path dir, boolean imageSecretNeeded) {
+        if (KeyRing.readAll(dir).isEmpty()) {
+            String kid = "dev-" + KID_TIME.format(Clock.systemUTC().instant());
+            KeyFiles.writePem(dir, KeyFiles.generate(kid, KeyAlgorithm.ES256));
+            LOG.infof("generated signing key %s in %s", kid, dir);
+        }
+        if (imageSecretNeeded && !Files.exists(dir.resolve(IMAGE_SECRET_FILE))) {
+            byte[] secret = new byte[32];
+            new SecureRandom().nextBytes(secret);
+            KeyFiles.writeSecret(dir.resolve(IMAGE_SECRET_FILE), Base64.getEncoder().encodeToString(secret) + "\n");
+            LOG.infof("generated the image URL secret in %s", dir);
+        }
     }
 
     private static byte[] readImageSecret(Path file) {

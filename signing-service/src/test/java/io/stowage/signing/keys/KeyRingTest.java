@@ -136,18 +136,48 @@ class KeyRingTest {
         assertTrue(!Files.exists(dir.resolve("dev")));
     }
 
+    @Test
+    void takesKeysGivenAsAJwkSetValue() throws Exception {
+        SigningKey old = KeyFiles.generate("2026-01", KeyAlgorithm.EdDSA);
+        SigningKey current = KeyFiles.generate("2026-02", KeyAlgorithm.ES256);
+        String set = "{\"keys\": [" + withKid(TestKeys.writeJwk(dir, old), "2026-01") + ", "
+                + withKid(TestKeys.writeJwk(dir, current), "2026-02") + "]}";
+        Path devDir = dir.resolve("dev");
+
+        SigningKeys keys = new SigningKeys(config(Optional.of(set), devDir, Optional.empty(), Set.of(),
+                Optional.of("an-image-secret-of-at-least-32-bytes!")));
+
+        assertEquals("2026-02", keys.ring().current().kid());
+        assertEquals(old.publicKey(), keys.ring().verifier("2026-01").publicKey());
+        assertTrue(!Files.exists(devDir), "nothing is generated when keys are given");
+        assertThrows(IllegalStateException.class, () -> new SigningKeys(config(Optional.of(set), devDir,
+                Optional.empty(), Set.of(), Optional.empty())), "a JWK Set value needs the image secret as a value too");
+        assertThrows(IllegalStateException.class, () -> new SigningKeys(config(Optional.of("{\"keys\": [{\"kty\": \"EC\"}]}"),
+                devDir, Optional.empty(), Set.of(), Optional.of("an-image-secret-of-at-least-32-bytes!"))));
+    }
+
+    private static String withKid(Path jwkFile, String kid) throws Exception {
+        String jwk = Files.readString(jwkFile).strip();
+        return "{\"kid\": \"" + kid + "\", " + jwk.substring(1);
+    }
+
     @SuppressWarnings("unchecked")
     private static List<String> kidsOf(Map<String, Object> jwks) {
         return ((List<Map<String, Object>>) jwks.get("keys")).stream().map(k -> (String) k.get("kid")).toList();
     }
 
     private static SigningConfig config(Optional<Path> keys, Path keyDir) {
+        return config(keys.map(Path::toString), keyDir, Optional.empty(), Set.of(), Optional.empty());
+    }
+
+    private static SigningConfig config(Optional<String> keys, Path keyDir, Optional<String> current, Set<String> retired,
+                                        Optional<String> imageSecret) {
         return new SigningConfig() {
-            public Optional<Path> keys() { return keys; }
+            public Optional<String> keys() { return keys; }
             public Path keyDir() { return keyDir; }
-            public Optional<String> currentKey() { return Optional.empty(); }
-            public Optional<Set<String>> retiredKeys() { return Optional.empty(); }
-            public Optional<String> imageSecret() { return Optional.empty(); }
+            public Optional<String> currentKey() { return current; }
+            public Optional<Set<String>> retiredKeys() { return Optional.of(retired); }
+            public Optional<String> imageSecret() { return imageSecret; }
             public String imageUrlPrefix() { return "/img"; }
             public String callerRole() { return "stowage-service"; }
             public Duration maxExpiry() { return Duration.ofDays(7); }
