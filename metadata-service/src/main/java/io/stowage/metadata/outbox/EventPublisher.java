@@ -135,6 +135,19 @@ public class EventPublisher {
         return p;
     }
 
+    /**
+     * Drops the producer after a batch Kafka did not acknowledge: closing it at once aborts the
+     * records still waiting in its buffer, which would otherwise reach the broker when it returns
+     * and then again with the retried batch. The next send opens a new producer.
+     */
+    public synchronized void discard() {
+        KafkaProducer<String, String> p = producer;
+        producer = null;
+        if (p != null) {
+            p.close(java.time.Duration.ZERO);
+        }
+    }
+
     @PreDestroy
     public void close() {
         KafkaProducer<String, String> p = producer;

@@ -130,6 +130,10 @@ public class OutboxRelay {
                         break;
                     }
                 }
+                if (failure != null) {
+                    // nothing of this batch after the gap may go out on its own later: the retry sends it, in order
+                    publisher.discard();
+                }
                 markPublished(connection, acknowledged);
                 connection.commit();
                 if (failure != null) {
@@ -141,7 +145,12 @@ public class OutboxRelay {
                 Thread.currentThread().interrupt();
                 connection.rollback();
                 return 0;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException e) {
+                connection.rollback();
+                throw e;
+            } catch (RuntimeException e) {
+                // a send refused part-way leaves earlier records of the batch buffered: drop them too
+                publisher.discard();
                 connection.rollback();
                 throw e;
             }
