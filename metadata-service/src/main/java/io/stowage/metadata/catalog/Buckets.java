@@ -1,5 +1,6 @@
 package io.stowage.metadata.catalog;
 
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
@@ -93,8 +94,12 @@ public class Buckets {
                 .call(b -> ObjectEntity.count("bucket = ?1 and (deletedAt is null or retained = true)", name).chain(n -> n > 0
                         ? Uni.createFrom().failure(new CatalogException.Conflict(ErrorCode.BucketNotEmpty,
                                 "bucket '" + name + "' holds " + n + " objects or versions; empty it first"))
-                        // what is left are rows of deleted objects, kept only for upload-id history
-                        : ObjectEntity.delete("bucket", name)))
+                        // what is left are rows of deleted objects, kept only for upload-id history; a native
+                        // statement that returns rows, as bulk HQL leaves clean-up actions the reactive session warns about
+                        : Panache.getSession().chain(s -> s.createNativeQuery(
+                                        "DELETE FROM objects WHERE bucket = :bucket RETURNING id", java.util.UUID.class)
+                                .setParameter("bucket", name)
+                                .getResultList())))
                 .call(b -> b.delete())
                 .invoke(b -> LOG.infof("bucket %s deleted by %s", name, caller.subject()));
     }
