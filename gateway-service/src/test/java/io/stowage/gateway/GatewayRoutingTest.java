@@ -84,6 +84,43 @@ class GatewayRoutingTest {
         assertEquals(true, UpstreamStub.LAST.get("metadata").startsWith("DELETE /metadata/v1/files/0b6f8a9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b auth=true"));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource({
+            "GET,/v1/files?bucket=photos&prefix=a%2F,metadata,/metadata/v1/files",
+            "POST,/v1/files/move,metadata,/metadata/v1/files/move",
+            "POST,/v1/files/copy,metadata,/metadata/v1/files/copy",
+            "POST,/v1/files/delete,metadata,/metadata/v1/files/delete",
+            "PATCH,/v1/files/0b6f8a9e,metadata,/metadata/v1/files/0b6f8a9e",
+            "GET,/v1/files/0b6f8a9e/versions,metadata,/metadata/v1/files/0b6f8a9e/versions",
+            "GET,/v1/files/by-path/photos/a%20b/c.png,metadata,/metadata/v1/files/by-path/photos/a%20b/c.png",
+            "PATCH,/v1/buckets/photos,metadata,/metadata/v1/buckets/photos",
+            "POST,/v1/buckets/photos/empty,metadata,/metadata/v1/buckets/photos/empty",
+            "GET,/v1/jobs/42,metadata,/metadata/v1/jobs/42",
+            "POST,/v1/files/multipart/init,upload,/upload/v1/files/multipart/init",
+            "GET,/v1/files/multipart/u-1/parts,upload,/upload/v1/files/multipart/u-1/parts",
+            "PUT,/v1/objects/photos/a%20b/c.png,upload,/upload/v1/objects/photos/a%20b/c.png",
+            "GET,/img/unsafe/300x200/photos/c.png,image,/image/img/unsafe/300x200/photos/c.png"
+    })
+    void routesEachApiPathToTheServiceThatOwnsIt(String method, String path, String upstream, String seenPath) {
+        given().urlEncodingEnabled(false).auth().oauth2(alice()).contentType("application/json").body(method.equals("GET") ? "" : "{}")
+                .request(method, path)
+                .then().statusCode(201).body("upstream", equalTo(upstream));
+        String seen = UpstreamStub.LAST.get(upstream);
+        assertEquals(method + " " + seenPath, seen.substring(0, seen.indexOf(" auth=")));
+    }
+
+    @Test
+    void streamsADirectUploadOfAnySizePastTheApiBodyLimit() {
+        byte[] body = new byte[3 * 1024 * 1024];
+        java.util.Arrays.fill(body, (byte) 'x');
+        given().auth().oauth2(alice()).contentType("application/octet-stream").body(body)
+                .put("/v1/objects/photos/big.bin")
+                .then().statusCode(201).body("upstream", equalTo("upload"));
+        assertEquals(true, UpstreamStub.LAST.get("upload").endsWith("x".repeat(100)));
+        assertEquals(body.length + "".length(), UpstreamStub.LAST.get("upload").length()
+                - UpstreamStub.LAST.get("upload").indexOf(" body=") - " body=".length());
+    }
+
     @Test
     void answersUnknownRoutesWith404InTheErrorShape() {
         given().auth().oauth2(alice()).get("/v1/nothing-here")

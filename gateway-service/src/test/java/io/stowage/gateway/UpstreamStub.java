@@ -25,7 +25,7 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        for (String name : new String[] {"metadata", "upload", "signing"}) {
+        for (String name : new String[] {"metadata", "upload", "signing", "image"}) {
             server.createContext("/" + name, exchange -> {
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 String seen = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()

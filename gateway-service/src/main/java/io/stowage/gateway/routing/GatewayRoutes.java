@@ -41,20 +41,40 @@ public class GatewayRoutes {
 
     void register(@Observes Router router) {
         router.route("/v1/*").handler(this::guard);
+        router.route("/img/*").handler(this::guard);
 
-        router.route("/v1/buckets").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
-        router.route("/v1/buckets/*").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
+        String metadata = "metadata-service";
+        String upload = "upload-service";
+        // catalog: buckets, background jobs
+        router.route("/v1/buckets").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.route("/v1/buckets/*").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.get("/v1/jobs/:id").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
 
-        router.post("/v1/files/presigned-url").handler(ctx -> toService(ctx, "upload-service", config.uploadUrl()));
-        router.post("/v1/files").handler(ctx -> toService(ctx, "upload-service", config.uploadUrl()));
+        // uploads: presigned single and multipart (the bytes go straight to S3)
+        router.post("/v1/files/presigned-url").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
+        router.route("/v1/files/multipart/*").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
+        router.post("/v1/files").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
+
+        // catalog: files
+        router.get("/v1/files").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.post("/v1/files/delete").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.post("/v1/files/move").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.post("/v1/files/copy").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.route("/v1/files/by-path/*").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/download").handler(this::downloadById);
-        router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
-        router.routeWithRegex(HttpMethod.DELETE, "/v1/files/[^/]+").handler(ctx -> toService(ctx, "metadata-service", config.metadataUrl()));
+        router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/versions").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.routeWithRegex("/v1/files/[^/]+").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
 
+        // direct streamed upload through upload-service
+        router.route(HttpMethod.PUT, "/v1/objects/*").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
         router.route(HttpMethod.GET, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
         router.route(HttpMethod.HEAD, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
         router.route(HttpMethod.GET, "/v1/public/*").handler(ctx -> downloadByPath(ctx, PUBLIC_PREFIX, Downloads.Mode.PUBLIC));
         router.route(HttpMethod.HEAD, "/v1/public/*").handler(ctx -> downloadByPath(ctx, PUBLIC_PREFIX, Downloads.Mode.PUBLIC));
+
+        // images: Thumbor-style URLs, passed on as they are (image-service checks signatures and access)
+        router.route(HttpMethod.GET, "/img/*").handler(ctx -> images(ctx));
+        router.route(HttpMethod.HEAD, "/img/*").handler(ctx -> images(ctx));
 
         // unknown routes still count against the caller's limit, and a bad token is still refused
         router.route("/v1/*").last().handler(ctx -> callers.allowAnonymous(ctx, (c, identity) -> ErrorResponse.send(c, 404,
@@ -69,6 +89,11 @@ public class GatewayRoutes {
         if (wait > 0) {
             metrics.rateLimited();
             ErrorResponse.tooManyRequests(ctx, wait);
+            return;
+        }
+        if (ctx.request().method() == HttpMethod.PUT && ctx.request().path().startsWith(OBJECTS_PREFIX)) {
+            // a direct upload streams file bytes of any size; upload-service applies the bucket's own limit
+            ctx.next();
             return;
         }
         String length = ctx.request().getHeader("Content-Length");
@@ -96,6 +121,11 @@ public class GatewayRoutes {
 
     private void toService(RoutingContext ctx, String service, String baseUrl) {
         callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, c.request().uri()));
+    }
+
+    private void images(RoutingContext ctx) {
+        Proxy.requestId(ctx);
+        callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), c.request().uri()));
     }
 
     private void downloadById(RoutingContext ctx) {
