@@ -1,0 +1,49 @@
+package io.stowage.image.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/** image-service's settings (see README.md for the environment variables). */
+@ConfigMapping(prefix = "stowage.image")
+public interface ImageConfig {
+
+    /** The shared library to bind, e.g. {@code libvips.so.42}. */
+    String vipsLibrary();
+
+    /** Rendering threads; empty means one per core. */
+    Optional<Integer> workers();
+
+    /** Renders that may wait for a thread; beyond that requests get 503 with Retry-After. */
+    @WithDefault("32")
+    int queue();
+
+    /** Largest source in pixels (width × height of the first frame), read from the header before decoding. */
+    @WithDefault("50000000")
+    long maxSourcePixels();
+
+    /** Largest source blob in bytes. */
+    @WithDefault("52428800")
+    long maxSourceBytes();
+
+    /** Largest width or height a URL may ask for, and the cap of any output side. */
+    @WithDefault("4096")
+    int maxDimension();
+
+    /** Quality used when the URL names none. */
+    @WithDefault("80")
+    int defaultQuality();
+
+    /** AVIF encoder effort 0 (fast) .. 9 (small); libvips' default 4 is slow for on-the-fly work. */
+    @WithDefault("2")
+    int avifEffort();
+
+    /** Whether {@code /img/unsafe/...} URLs are served at all (for public objects only). */
+    @WithDefault("true")
+    boolean unsafeEnabled();
+
+    /** Key prefix of the rendered variants in the physical bucket. */
+    @WithDefault("variants/")
+    String variantPrefix();
+}

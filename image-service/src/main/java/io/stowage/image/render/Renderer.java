@@ -1,0 +1,94 @@
+package io.stowage.image.render;
+
+import io.smallrye.mutiny.Uni;
+import io.stowage.image.config.ImageConfig;
+import io.stowage.image.error.ErrorCode;
+import io.stowage.image.error.ImageException;
+import io.stowage.image.url.ImageOptions;
+import io.stowage.image.vips.Vips;
+import io.stowage.image.vips.VipsEngine;
+import io.stowage.image.vips.VipsException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs libvips on a bounded pool of its own: about one thread per core, a short queue, and a 503
+ * when that queue is full, so a burst of renders is refused instead of piling up in memory. The
+ * safety checks run first on the same thread: the real type from the first bytes, then the
+ * dimensions from the header, before any pixel is decoded.
+ */
+@ApplicationScoped
+public class Renderer {
+
+    private final Vips vips;
+    private final ImageConfig config;
+    private final ThreadPoolExecutor pool;
+
+    public Renderer(VipsEngine engine, ImageConfig config) {
+        this.vips = engine.vips();
+        this.config = config;
+        int workers = config.workers().orElse(Runtime.getRuntime().availableProcessors());
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ThreadPoolExecutor(workers, workers, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(config.queue()),
+                r -> {
+                    Thread t = new Thread(r, "vips-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    /** Renders {@code source} with options whose format and quality are resolved. */
+    public Uni<Vips.Rendered> render(byte[] source, ImageOptions options) {
+        return Uni.createFrom().emitter(emitter -> {
+            try {
+                pool.execute(() -> {
+                    try {
+                        emitter.complete(renderNow(source, options));
+                    } catch (Throwable e) {
+                        emitter.fail(e);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                emitter.fail(new ImageException(ErrorCode.Overloaded, "too many images are being rendered; retry shortly"));
+            }
+        });
+    }
+
+    Vips.Rendered renderNow(byte[] source, ImageOptions options) {
+        if (SourceType.sniff(source) == null) {
+            throw new ImageException(ErrorCode.InvalidMimeType, "the object is not an image this service reads (JPEG, PNG, GIF, WebP, AVIF)");
+        }
+        Vips.Header header;
+        try {
+            header = vips.header(source).upright();
+        } catch (VipsException e) {
+            throw new ImageException(ErrorCode.InvalidImage, "the image cannot be read: it is corrupt or truncated");
+        }
+        long pixels = (long) header.width() * header.height();
+        if (pixels > config.maxSourcePixels()) {
+            throw new ImageException(ErrorCode.PayloadTooLarge, "the image has " + header.width() + "x" + header.height()
+                    + " pixels; at most " + config.maxSourcePixels() + " are rendered");
+        }
+        try {
+            return vips.render(source, Plan.of(options, header, config.maxDimension(), config.avifEffort()));
+        } catch (VipsException e) {
+            throw new ImageException(ErrorCode.InvalidImage, "the image cannot be rendered: it is corrupt or truncated");
+        }
+    }
+
+    /** Renders waiting for a thread, for metrics and tests. */
+    public int queued() {
+        return pool.getQueue().size();
+    }
+
+    @PreDestroy
+    void stop() {
+        pool.shutdownNow();
+    }
+}

@@ -1,0 +1,169 @@
+package io.stowage.image.rest;
+
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
+import io.stowage.image.access.StoredObject;
+import io.stowage.image.access.Upstreams;
+import io.stowage.image.config.ImageConfig;
+import io.stowage.image.error.ErrorCode;
+import io.stowage.image.error.ImageException;
+import io.stowage.image.url.ImageOptions;
+import io.stowage.image.url.ImageRequest;
+import io.stowage.image.url.InvalidImageUrl;
+import io.stowage.image.url.SupabaseRender;
+import io.stowage.image.url.ThumborUrl;
+import io.stowage.image.variants.Variants;
+import io.stowage.image.variants.Variants.Resolved;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+
+import java.util.Arrays;
+
+/**
+ * The two URL styles: Thumbor's {@code /img/...} and Supabase's {@code /render/image/...}. Both end
+ * in the same steps: who may see the object, which variant, then the cache or a rendering.
+ */
+@Path("/")
+public class ImageResource {
+
+    private static final String IMMUTABLE = "max-age=31536000, immutable";
+
+    private final Upstreams upstreams;
+    private final Variants variants;
+    private final ImageConfig config;
+    private final CurrentIdentityAssociation identity;
+
+    public ImageResource(Upstreams upstreams, Variants variants, ImageConfig config, CurrentIdentityAssociation identity) {
+        this.upstreams = upstreams;
+        this.variants = variants;
+        this.config = config;
+        this.identity = identity;
+    }
+
+    @GET
+    @Path("img/{path: .+}")
+    public Uni<Response> thumbor(@Context HttpServerRequest http,
+                                 @HeaderParam("Authorization") String authorization,
+                                 @HeaderParam("Accept") String accept,
+                                 @HeaderParam("If-None-Match") String ifNoneMatch) {
+        ImageRequest request;
+        try {
+            request = ThumborUrl.parse(http.path().substring("/img/".length()), config.maxDimension());
+        } catch (InvalidImageUrl e) {
+            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+        }
+        Uni<StoredObject> object;
+        if (request.unsafe()) {
+            if (!config.unsafeEnabled()) {
+                throw new ImageException(ErrorCode.Forbidden, "unsafe image URLs are disabled: sign the URL");
+            }
+            // unsafe URLs render only what anyone may read, whoever asks
+            object = upstreams.object(request.bucket(), request.name(), null);
+        } else {
+            object = caller(authorization)
+                    .chain(() -> upstreams.verifyUrlSignature(request.signature(), request.signedPath()))
+                    .chain(() -> upstreams.object(request.bucket(), request.name(), authorization));
+        }
+        ImageOptions options = request.options();
+        return object.chain(o -> serve(variants.resolve(o, options, options.format() == null, accept), ifNoneMatch));
+    }
+
+    @GET
+    @Path("render/image/{mode: public|authenticated|sign}/{path: .+}")
+    public Uni<Response> supabase(@Context HttpServerRequest http,
+                                  @PathParam("mode") String mode,
+                                  @QueryParam("width") String width,
+                                  @QueryParam("height") String height,
+                                  @QueryParam("resize") String resize,
+                                  @QueryParam("quality") String quality,
+                                  @QueryParam("format") String format,
+                                  @QueryParam("token") String token,
+                                  @HeaderParam("Authorization") String authorization,
+                                  @HeaderParam("Accept") String accept,
+                                  @HeaderParam("If-None-Match") String ifNoneMatch) {
+        String raw = http.path().substring(("/render/image/" + mode + "/").length());
+        String[] target;
+        ImageOptions options;
+        SupabaseRender.Format outputFormat;
+        try {
+            target = ThumborUrl.objectPath(raw);
+            options = SupabaseRender.options(width, height, resize, quality, config.maxDimension());
+            outputFormat = SupabaseRender.format(format);
+        } catch (InvalidImageUrl e) {
+            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+        }
+        ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
+        boolean negotiate = outputFormat.explicit() == null && !outputFormat.origin();
+        Uni<StoredObject> object = switch (mode) {
+            case "public" -> upstreams.object(target[0], target[1], null);
+            case "authenticated" -> {
+                if (authorization == null) {
+                    throw new ImageException(ErrorCode.Unauthorized, "this route needs a bearer token");
+                }
+                yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization));
+            }
+            default -> {
+                if (token == null || token.isBlank()) {
+                    throw new ImageException(ErrorCode.InvalidRequest, "the token query parameter is missing");
+                }
+                // the token grants this one object: look it up as image-service itself
+                yield upstreams.verifyImageToken(token, target[0], target[1])
+                        .chain(upstreams::serviceAuthorization)
+                        .chain(service -> upstreams.object(target[0], target[1], service));
+            }
+        };
+        return object.chain(o -> serve(variants.resolve(o, chosen, negotiate, accept), ifNoneMatch));
+    }
+
+    /** A token, when sent, must be valid here too, not only further down. */
+    private Uni<Void> caller(String authorization) {
+        if (authorization == null) {
+            return Uni.createFrom().voidItem();
+        }
+        return identity.getDeferredIdentity()
+                .onFailure().transform(e -> new ImageException(ErrorCode.Unauthorized, "the bearer token is not valid"))
+                .invoke(id -> {
+                    if (id.isAnonymous()) {
+                        throw new ImageException(ErrorCode.Unauthorized, "the bearer token is not valid");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Response> serve(Resolved resolved, String ifNoneMatch) {
+        String cacheControl = (resolved.object().isPublic() ? "public, " : "private, ") + IMMUTABLE;
+        if (matches(ifNoneMatch, resolved.etag())) {
+            Response.ResponseBuilder notModified = Response.notModified()
+                    .header("ETag", resolved.etag()).header("Cache-Control", cacheControl);
+            if (resolved.varies()) {
+                notModified.header("Vary", "Accept");
+            }
+            return Uni.createFrom().item(notModified.build());
+        }
+        return variants.get(resolved).map(served -> {
+            Response.ResponseBuilder ok = Response.ok(served.variant().bytes())
+                    .type(served.variant().contentType())
+                    .header("ETag", resolved.etag())
+                    .header("Cache-Control", cacheControl)
+                    .header("X-Stowage-Variant", served.cached() ? "hit" : "miss");
+            if (resolved.varies()) {
+                ok.header("Vary", "Accept");
+            }
+            return ok.build();
+        });
+    }
+
+    private static boolean matches(String ifNoneMatch, String etag) {
+        if (ifNoneMatch == null) {
+            return false;
+        }
+        return Arrays.stream(ifNoneMatch.split(",")).map(String::trim)
+                .anyMatch(t -> t.equals("*") || t.equals(etag) || t.equals("W/" + etag));
+    }
+}

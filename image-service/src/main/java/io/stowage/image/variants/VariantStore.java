@@ -1,0 +1,106 @@
+package io.stowage.image.variants;
+
+import io.smallrye.mutiny.Uni;
+import io.stowage.image.config.ImageConfig;
+import io.stowage.image.error.ErrorCode;
+import io.stowage.image.error.ImageException;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.Delete;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The physical bucket as image-service sees it: originals are read (never written), rendered
+ * variants live under {@code variants/{blobKey}/{hash}} so that all of a blob's variants share one
+ * prefix and can be purged together.
+ */
+@ApplicationScoped
+public class VariantStore {
+
+    private final S3AsyncClient s3;
+    private final String bucket;
+    private final String prefix;
+
+    public VariantStore(S3AsyncClient s3, @ConfigProperty(name = "stowage.s3.bucket") String bucket, ImageConfig config) {
+        this.s3 = s3;
+        this.bucket = bucket;
+        this.prefix = config.variantPrefix();
+    }
+
+    /** The prefix under which every variant of {@code blobKey} is stored. */
+    public String prefixOf(String blobKey) {
+        return prefix + blobKey + "/";
+    }
+
+    /** A stored variant, or empty when it was never rendered (or was purged). */
+    public Uni<Optional<Variant>> find(String key) {
+        return Uni.createFrom().completionStage(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()))
+                .map(r -> Optional.of(new Variant(r.asByteArray(), r.response().contentType())))
+                .onFailure(e -> unwrap(e) instanceof NoSuchKeyException
+                        || unwrap(e) instanceof S3Exception s && s.statusCode() == 404)
+                .recoverWithItem(Optional.empty())
+                .onFailure(e -> !(e instanceof ImageException)).transform(VariantStore::unavailable);
+    }
+
+    public Uni<Void> store(String key, Variant variant) {
+        return Uni.createFrom().completionStage(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(variant.contentType()),
+                        AsyncRequestBody.fromBytes(variant.bytes())))
+                .onFailure().transform(VariantStore::unavailable)
+                .replaceWithVoid();
+    }
+
+    /** The original blob; {@code maxBytes} is checked again on what S3 says, not only on the catalog's size. */
+    public Uni<byte[]> original(String blobKey, long maxBytes) {
+        return Uni.createFrom().completionStage(() -> s3.getObject(b -> b.bucket(bucket).key(blobKey), AsyncResponseTransformer.toBytes()))
+                .onFailure(e -> unwrap(e) instanceof NoSuchKeyException)
+                .transform(e -> new ImageException(ErrorCode.ObjectNotFound, "the object's bytes are gone"))
+                .onFailure(e -> !(e instanceof ImageException)).transform(VariantStore::unavailable)
+                .map(r -> {
+                    if (r.response().contentLength() != null && r.response().contentLength() > maxBytes) {
+                        throw new ImageException(ErrorCode.PayloadTooLarge, "the image is larger than " + maxBytes + " bytes");
+                    }
+                    return r.asByteArray();
+                });
+    }
+
+    /** Deletes every variant of {@code blobKey}; returns how many were deleted. */
+    public Uni<Integer> purge(String blobKey) {
+        String blobPrefix = prefixOf(blobKey);
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(blobPrefix)))
+                .chain(listing -> {
+                    List<ObjectIdentifier> keys = listing.contents().stream().map(S3Object::key)
+                            .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+                    if (keys.isEmpty()) {
+                        return Uni.createFrom().item(0);
+                    }
+                    Uni<Integer> deleted = Uni.createFrom().completionStage(() -> s3.deleteObjects(b -> b.bucket(bucket)
+                            .delete(Delete.builder().objects(keys).quiet(true).build()))).replaceWith(keys.size());
+                    // a blob with more than one page of variants: go on until none is left
+                    return Boolean.TRUE.equals(listing.isTruncated())
+                            ? deleted.chain(n -> purge(blobKey).map(m -> n + m))
+                            : deleted;
+                });
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static ImageException unavailable(Throwable e) {
+        return new ImageException(ErrorCode.UpstreamUnavailable, 502, "storage failed: " + unwrap(e).getClass().getSimpleName());
+    }
+
+    /** Encoded bytes and their content type. */
+    public record Variant(byte[] bytes, String contentType) {
+    }
+}
