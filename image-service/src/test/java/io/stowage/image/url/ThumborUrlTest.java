@@ -1,0 +1,126 @@
+package io.stowage.image.url;
+
+import io.stowage.image.url.ImageOptions.Fit;
+import io.stowage.image.url.ImageOptions.HAlign;
+import io.stowage.image.url.ImageOptions.VAlign;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ThumborUrlTest {
+
+    private static ImageRequest parse(String path) {
+        return ThumborUrl.parse(path, 4096);
+    }
+
+    @Test
+    void parsesEveryPartInThumborOrder() {
+        ImageRequest r = parse("abc=/trim/10x20:110x220/fit-in/-300x-200/left/bottom/smart/"
+                + "filters:quality(70):format(webp):no_upscale():fill(ff8800):blur(2.5):grayscale():strip_exif()/photos/a/b c%20d.jpg");
+        ImageOptions o = r.options();
+        assertEquals("abc=", r.signature());
+        assertEquals("trim/10x20:110x220/fit-in/-300x-200/left/bottom/smart/filters:quality(70):format(webp):no_upscale():"
+                + "fill(ff8800):blur(2.5):grayscale():strip_exif()/photos/a/b c%20d.jpg", r.signedPath());
+        assertEquals("photos", r.bucket());
+        assertEquals("a/b c d.jpg", r.name());
+        assertTrue(o.trim());
+        assertEquals(new ImageOptions.Crop(10, 20, 110, 220), o.crop());
+        assertEquals(Fit.INSIDE, o.fit());
+        assertEquals(300, o.width());
+        assertEquals(200, o.height());
+        assertTrue(o.flipHorizontal());
+        assertTrue(o.flipVertical());
+        assertEquals(HAlign.LEFT, o.halign());
+        assertEquals(VAlign.BOTTOM, o.valign());
+        assertTrue(o.smart());
+        assertEquals(70, o.quality());
+        assertEquals(OutputFormat.WEBP, o.format());
+        assertTrue(o.noUpscale());
+        assertArrayEquals(new int[] {255, 136, 0}, o.fill());
+        assertEquals(2.5, o.blur());
+        assertTrue(o.grayscale());
+        assertTrue(o.stripExif());
+    }
+
+    @Test
+    void bareObjectMeansOriginalSizeCoverCentre() {
+        ImageRequest r = parse("unsafe/photos/cat.png");
+        assertTrue(r.unsafe());
+        assertEquals("cat.png", r.name());
+        assertEquals(0, r.options().width());
+        assertEquals(0, r.options().height());
+        assertEquals(Fit.COVER, r.options().fit());
+        assertNull(r.options().format());
+        assertFalse(r.options().flipHorizontal());
+    }
+
+    @Test
+    void zeroOrMissingSideKeepsAspectRatio() {
+        assertEquals(0, parse("unsafe/300x0/b/n").options().height());
+        assertEquals(0, parse("unsafe/x200/b/n").options().width());
+        assertEquals(200, parse("unsafe/x200/b/n").options().height());
+    }
+
+    @Test
+    void sameRenderingHasSameCanonicalFormWhateverTheSignature() {
+        assertEquals(parse("unsafe/fit-in/300x200/filters:quality(80)/b/n").options(),
+                parse("xyz/fit-in/300x200/filters:quality(80)/b/other").options());
+        assertNotEquals(parse("unsafe/fit-in/300x200/b/n").options().canonical(),
+                parse("unsafe/300x200/b/n").options().canonical());
+        assertNotEquals(parse("unsafe/300x200/b/n").options().canonical(),
+                parse("unsafe/-300x200/b/n").options().canonical());
+    }
+
+    @Test
+    void refusesMalformedUrls() {
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/300x200/onlybucket"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/5000x200/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/99999999999x1/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(0)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(abc)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:format(bmp)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:explode()/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(80)format(png)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:fill(nocolour)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:blur(0)/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/50x50:10x10/b/n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/b//n"));
+        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/b/%zz"));
+    }
+
+    @Test
+    void keepsAPlusInAPathLiteral() {
+        assertEquals("a+b.png", parse("unsafe/b/a+b.png").name());
+    }
+
+    @Test
+    void parsesColoursByHexAndName() {
+        assertArrayEquals(new int[] {255, 255, 255}, ThumborUrl.colour("white"));
+        assertArrayEquals(new int[] {0xaa, 0xbb, 0xcc}, ThumborUrl.colour("abc"));
+        assertArrayEquals(new int[] {0x12, 0x34, 0x56}, ThumborUrl.colour("#123456"));
+    }
+
+    @Test
+    void supabaseParametersMapToTheSameOptions() {
+        ImageOptions contain = SupabaseRender.options("300", "200", "contain", "70", 4096);
+        assertEquals(Fit.INSIDE, contain.fit());
+        assertEquals(300, contain.width());
+        assertEquals(70, contain.quality());
+        assertEquals(Fit.COVER, SupabaseRender.options("300", null, null, null, 4096).fit());
+        assertEquals(Fit.FILL, SupabaseRender.options("300", "10", "fill", null, 4096).fit());
+        assertTrue(SupabaseRender.format("origin").origin());
+        assertEquals(OutputFormat.AVIF, SupabaseRender.format("avif").explicit());
+        assertNull(SupabaseRender.format(null).explicit());
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("300", "200", "stretch", null, 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("0", "200", null, null, 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("300", "200", null, "5", 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.format("gif"));
+    }
+}
