@@ -5,6 +5,8 @@ import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.metrics.GatewayMetrics;
 import io.stowage.gateway.routing.GatewayConfig;
 import io.stowage.gateway.routing.Proxy;
+import io.stowage.gateway.routing.ServiceCalls;
+import io.stowage.gateway.routing.ServiceCalls.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
@@ -44,15 +46,19 @@ public class Downloads {
         /** anyone, by path, public objects only: stream, CDN caching */
         PUBLIC,
         /** signed-in caller, by id: redirect to the presigned URL unless {@code redirect=false} */
-        BY_ID
+        BY_ID,
+        /** a signed link whose token the gateway has verified: looked up as the gateway itself, streamed */
+        SIGNED
     }
 
     private final Proxy proxy;
     private final GatewayConfig config;
     private final ServiceToken serviceToken;
     private final GatewayMetrics metrics;
+    private final ServiceCalls calls;
 
-    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics) {
+    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, ServiceCalls calls) {
+        this.calls = calls;
         this.proxy = proxy;
         this.config = config;
         this.serviceToken = serviceToken;
@@ -65,12 +71,20 @@ public class Downloads {
      * @param locator for PRIVATE and PUBLIC the raw (still percent-encoded) {@code {bucket}/{path}}; for BY_ID the file id
      */
     public void serve(RoutingContext ctx, Mode mode, String locator) {
+        if (mode == Mode.SIGNED) {
+            serviceToken.authorization().subscribe().with(gateway -> serve(ctx, mode, locator, gateway),
+                    failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
+        } else {
+            serve(ctx, mode, locator, mode == Mode.PUBLIC ? null : ctx.request().getHeader("Authorization"));
+        }
+    }
+
+    private void serve(RoutingContext ctx, Mode mode, String locator, String authorization) {
         String requestId = Proxy.requestId(ctx);
-        String authorization = mode == Mode.PUBLIC ? null : ctx.request().getHeader("Authorization");
         String lookup = mode == Mode.BY_ID
                 ? config.metadataUrl() + "/v1/files/" + locator
                 : config.metadataUrl() + "/internal/objects/by-path/" + locator;
-        call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
+        calls.call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
                 .onFailure(e -> proxy.failed(ctx, "metadata-service", e))
                 .onSuccess(meta -> {
                     if (mode == Mode.PUBLIC && (meta.status() == 401 || meta.status() == 403)) {
@@ -104,7 +118,7 @@ public class Downloads {
         }
         // the gateway asks as itself: signing-service serves only Stowage's services
         serviceToken.authorization().subscribe().with(
-                gatewayAuthorization -> call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
+                gatewayAuthorization -> calls.call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
                         gatewayAuthorization, requestId, sign.toBuffer())
                         .onFailure(e -> proxy.failed(ctx, "signing-service", e))
                         .onSuccess(signed -> {
@@ -229,30 +243,7 @@ public class Downloads {
     }
 
     private static void answerAsIs(RoutingContext ctx, Reply reply) {
-        ctx.response().setStatusCode(reply.status());
-        if (reply.contentType() != null) {
-            ctx.response().putHeader("Content-Type", reply.contentType());
-        }
-        ctx.response().end(reply.body());
+        ErrorResponse.relay(ctx, reply.status(), reply.body());
     }
 
-    /** A small JSON exchange with another service (metadata lookups, signatures): bounded, so buffered. */
-    private Future<Reply> call(String service, HttpMethod method, String url, String authorization, String requestId, Buffer body) {
-        RequestOptions options = new RequestOptions().setMethod(method).setAbsoluteURI(url);
-        return proxy.watch(service, proxy.open(service, options).compose(request -> {
-            if (authorization != null) {
-                request.putHeader("Authorization", authorization);
-            }
-            request.putHeader(Proxy.REQUEST_ID, requestId);
-            request.putHeader("Accept", "application/json");
-            if (body != null) {
-                request.putHeader("Content-Type", "application/json");
-                return request.send(body);
-            }
-            return request.send();
-        })).compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.getHeader("Content-Type"), b)));
-    }
-
-    private record Reply(int status, String contentType, Buffer body) {
-    }
 }

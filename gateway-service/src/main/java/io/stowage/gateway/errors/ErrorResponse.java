@@ -1,5 +1,7 @@
 package io.stowage.gateway.errors;
 
+import io.stowage.gateway.supabase.SupabaseErrors;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -9,15 +11,36 @@ public final class ErrorResponse {
     private ErrorResponse() {
     }
 
+    /** The routing-context key that makes this request's errors use Supabase Storage's shape. */
+    public static final String SUPABASE_STYLE = "stowage.errors.supabase";
+
     public static void send(RoutingContext ctx, int status, String code, String message) {
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
         }
-        String body = new JsonObject().put("statusCode", status).put("error", code).put("message", message).encode();
-        ctx.response().setStatusCode(status)
+        int httpStatus = status;
+        JsonObject body = new JsonObject().put("statusCode", status).put("error", code).put("message", message);
+        if (Boolean.TRUE.equals(ctx.get(SUPABASE_STYLE))) {
+            SupabaseErrors.Rendered rendered = SupabaseErrors.render(status, code, message);
+            httpStatus = rendered.httpStatus();
+            body = rendered.body();
+        }
+        ctx.response().setStatusCode(httpStatus)
                 .putHeader("Content-Type", "application/json")
-                .end(body);
+                .end(body.encode());
+    }
+
+    /** Passes on an error a service answered, in this request's error shape. */
+    public static void relay(RoutingContext ctx, int status, Buffer body) {
+        JsonObject error;
+        try {
+            error = body.toJsonObject();
+        } catch (RuntimeException notJson) {
+            error = new JsonObject();
+        }
+        send(ctx, status, error.getString("error", status >= 500 ? "UpstreamUnavailable" : "InvalidRequest"),
+                error.getString("message", "the request failed with status " + status));
     }
 
     public static void unauthorized(RoutingContext ctx, String message) {

@@ -96,27 +96,9 @@ public class GatewayRoutes {
             ctx.next();
             return;
         }
-        String length = ctx.request().getHeader("Content-Length");
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "Content-Length is not a number");
-                return;
-            }
-            if (declared > config.maxJsonBody()) {
-                ctx.response().putHeader("Connection", "close");
-                ErrorResponse.send(ctx, 413, "PayloadTooLarge", "request bodies of the API are limited to "
-                        + config.maxJsonBody() + " bytes; upload file bytes with the presigned URL");
-                return;
-            }
-        } else if (ctx.request().getHeader("Transfer-Encoding") != null) {
-            // the API takes small JSON bodies; without a length their size could not be bounded up front
-            ErrorResponse.send(ctx, 411, "LengthRequired", "send a Content-Length with the request body");
-            return;
+        if (ApiBodies.withinLimit(ctx, config.maxJsonBody())) {
+            ctx.next();
         }
-        ctx.next();
     }
 
     private void toService(RoutingContext ctx, String service, String baseUrl) {

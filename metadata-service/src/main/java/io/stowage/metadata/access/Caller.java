@@ -10,8 +10,12 @@ import java.util.Set;
  */
 public record Caller(String subject, boolean admin) {
 
-    /** Roles that may do everything (Supabase's service_role, Stowage's storage-admin). */
-    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role");
+    /**
+     * Roles that may do everything: Supabase's service_role, Stowage's storage-admin, and Stowage's own
+     * services (stowage-service, client-credentials tokens only they can get), e.g. the gateway serving
+     * a link whose signed token it has verified.
+     */
+    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role", "stowage-service");
 
     public static final Caller ANONYMOUS = new Caller(null, false);
 

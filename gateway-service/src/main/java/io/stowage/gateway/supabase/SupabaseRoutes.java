@@ -1,0 +1,587 @@
+package io.stowage.gateway.supabase;
+
+import io.stowage.gateway.auth.Callers;
+import io.stowage.gateway.auth.RateLimits;
+import io.stowage.gateway.auth.ServiceToken;
+import io.stowage.gateway.download.Downloads;
+import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.metrics.GatewayMetrics;
+import io.stowage.gateway.routing.ApiBodies;
+import io.stowage.gateway.routing.GatewayConfig;
+import io.stowage.gateway.routing.Proxy;
+import io.stowage.gateway.routing.ServiceCalls;
+import io.stowage.gateway.routing.ServiceCalls.Reply;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+/**
+ * Supabase Storage's REST API under {@code /storage/v1}, route for route and shape for shape, so that
+ * {@code @supabase/storage-js} works against Stowage unchanged. Each route is translated to the
+ * native services: the catalog (metadata-service), uploads (upload-service), signed links
+ * (signing-service) and streamed downloads (as the native routes do).
+ */
+@ApplicationScoped
+public class SupabaseRoutes {
+
+    static final String PREFIX = "/storage/v1";
+    private static final String METADATA = "metadata-service";
+    private static final String UPLOAD = "upload-service";
+    private static final String SIGNING = "signing-service";
+
+    private final Proxy proxy;
+    private final ServiceCalls calls;
+    private final Downloads downloads;
+    private final GatewayConfig config;
+    private final Callers callers;
+    private final RateLimits limits;
+    private final ServiceToken serviceToken;
+    private final GatewayMetrics metrics;
+
+    public SupabaseRoutes(Proxy proxy, ServiceCalls calls, Downloads downloads, GatewayConfig config, Callers callers,
+            RateLimits limits, ServiceToken serviceToken, GatewayMetrics metrics) {
+        this.proxy = proxy;
+        this.calls = calls;
+        this.downloads = downloads;
+        this.config = config;
+        this.callers = callers;
+        this.limits = limits;
+        this.serviceToken = serviceToken;
+        this.metrics = metrics;
+    }
+
+    void register(@Observes Router router) {
+        router.route(PREFIX + "/*").handler(this::dispatch);
+    }
+
+    private void dispatch(RoutingContext ctx) {
+        ctx.put(ErrorResponse.SUPABASE_STYLE, Boolean.TRUE);
+        ctx.request().pause();
+        Proxy.requestId(ctx);
+        String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        long wait = limits.ip(ip);
+        if (wait > 0) {
+            metrics.rateLimited();
+            ErrorResponse.tooManyRequests(ctx, wait);
+            return;
+        }
+        // storage-js sends the project key as `apikey`; without an Authorization header it is the token
+        String apikey = ctx.request().getHeader("apikey");
+        if (ctx.request().getHeader("Authorization") == null && apikey != null && apikey.chars().filter(ch -> ch == '.').count() == 2) {
+            ctx.request().headers().set("Authorization", "Bearer " + apikey);
+        }
+        String raw = ctx.request().path().substring(PREFIX.length());
+        List<String> seg = new ArrayList<>(Arrays.asList(raw.split("/", -1)));
+        if (!seg.isEmpty() && seg.get(0).isEmpty()) {
+            seg.remove(0);
+        }
+        if (!seg.isEmpty() && seg.get(seg.size() - 1).isEmpty()) {
+            seg.remove(seg.size() - 1);
+        }
+        HttpMethod method = ctx.request().method();
+        if (seg.isEmpty()) {
+            notFound(ctx);
+        } else if (seg.get(0).equals("bucket")) {
+            bucketRoutes(ctx, method, seg);
+        } else if (seg.get(0).equals("object")) {
+            objectRoutes(ctx, method, seg);
+        } else if (seg.get(0).equals("render")) {
+            callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), c.request().uri()));
+        } else {
+            notFound(ctx);
+        }
+    }
+
+    // ---------------------------------------------------------------- buckets
+
+    private void bucketRoutes(RoutingContext ctx, HttpMethod method, List<String> seg) {
+        String base = config.metadataUrl() + "/v1/buckets";
+        if (seg.size() == 1 && method == HttpMethod.GET) {
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, base, auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> {
+                        JsonArray out = new JsonArray();
+                        reply.body().toJsonArray().forEach(b -> out.add(SupabaseShapes.bucket((JsonObject) b)));
+                        json(ctx, 200, out);
+                    })));
+        } else if (seg.size() == 1 && method == HttpMethod.POST) {
+            userWithBody(ctx, (auth, body) -> {
+                String name = body.getString("id", body.getString("name"));
+                JsonObject create = new JsonObject().put("name", name).put("public", body.getBoolean("public", false));
+                if (!sizeAndTypes(ctx, body, create)) {
+                    return;
+                }
+                calls.call(METADATA, HttpMethod.POST, base, auth, rid(ctx), create.toBuffer())
+                        .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, new JsonObject().put("name", name))));
+            });
+        } else if (seg.size() == 2 && method == HttpMethod.GET) {
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, base + "/" + seg.get(1), auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.bucket(reply.json())))));
+        } else if (seg.size() == 2 && method == HttpMethod.PUT) {
+            userWithBody(ctx, (auth, body) -> {
+                JsonObject patch = new JsonObject();
+                if (body.containsKey("public")) {
+                    patch.put("public", body.getBoolean("public"));
+                }
+                if (!sizeAndTypes(ctx, body, patch)) {
+                    return;
+                }
+                calls.call(METADATA, HttpMethod.PATCH, base + "/" + seg.get(1), auth, rid(ctx), patch.toBuffer())
+                        .onComplete(r -> answer(ctx, r, reply -> message(ctx, "Successfully updated")));
+            });
+        } else if (seg.size() == 2 && method == HttpMethod.DELETE) {
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.DELETE, base + "/" + seg.get(1), auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> message(ctx, "Successfully deleted"))));
+        } else if (seg.size() == 3 && seg.get(2).equals("empty") && method == HttpMethod.POST) {
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.POST, base + "/" + seg.get(1) + "/empty", auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> awaitJob(ctx, auth, reply.json().getString("id"), 600))));
+        } else {
+            notFound(ctx);
+        }
+    }
+
+    /** Supabase empties a bucket before it answers; Stowage empties in the background, so wait for the job. */
+    private void awaitJob(RoutingContext ctx, String auth, String jobId, int triesLeft) {
+        calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/v1/jobs/" + jobId, auth, rid(ctx), null)
+                .onComplete(r -> answer(ctx, r, reply -> {
+                    String state = reply.json().getString("state", "");
+                    if (state.equals("done")) {
+                        message(ctx, "Successfully emptied");
+                    } else if (state.equals("failed") || triesLeft <= 0) {
+                        ErrorResponse.send(ctx, 500, "InternalError", "emptying the bucket did not finish: "
+                                + reply.json().getString("error", state));
+                    } else {
+                        ctx.vertx().setTimer(100, t -> awaitJob(ctx, auth, jobId, triesLeft - 1));
+                    }
+                }));
+    }
+
+    private boolean sizeAndTypes(RoutingContext ctx, JsonObject body, JsonObject into) {
+        try {
+            if (body.containsKey("file_size_limit")) {
+                into.put("fileSizeLimit", SupabaseShapes.fileSizeLimit(body.getValue("file_size_limit")));
+            }
+        } catch (IllegalArgumentException e) {
+            ErrorResponse.send(ctx, 400, "InvalidRequest", e.getMessage());
+            return false;
+        }
+        if (body.containsKey("allowed_mime_types")) {
+            JsonArray types = body.getJsonArray("allowed_mime_types");
+            into.put("allowedMimeTypes", types == null || types.isEmpty() ? null : types);
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    private void objectRoutes(RoutingContext ctx, HttpMethod method, List<String> seg) {
+        String second = seg.size() > 1 ? seg.get(1) : "";
+        switch (second) {
+            case "list" -> {
+                if (method == HttpMethod.POST && seg.size() == 3) {
+                    list(ctx, seg.get(2));
+                } else {
+                    notFound(ctx);
+                }
+            }
+            case "move", "copy" -> {
+                if (method == HttpMethod.POST && seg.size() == 2) {
+                    moveOrCopy(ctx, second);
+                } else {
+                    notFound(ctx);
+                }
+            }
+            case "sign" -> {
+                if (seg.size() == 3 && method == HttpMethod.POST) {
+                    signMany(ctx, seg.get(2));
+                } else if (seg.size() >= 4 && method == HttpMethod.POST) {
+                    signOne(ctx, seg.get(2), tail(seg, 3));
+                } else if (seg.size() >= 4 && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+                    signedDownload(ctx, seg.get(2), tail(seg, 3));
+                } else {
+                    notFound(ctx);
+                }
+            }
+            case "upload" -> ErrorResponse.send(ctx, 501, "NotImplemented",
+                    "signed upload URLs are not served yet; upload with POST /object/{bucket}/{path}");
+            case "info" -> {
+                int from = seg.size() > 2 && (seg.get(2).equals("public") || seg.get(2).equals("authenticated")) ? 3 : 2;
+                if (seg.size() >= from + 2 && method == HttpMethod.GET) {
+                    info(ctx, seg.get(from), tail(seg, from + 1), from == 3 && seg.get(2).equals("public"));
+                } else {
+                    notFound(ctx);
+                }
+            }
+            case "public", "authenticated" -> {
+                if (seg.size() >= 4 && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+                    String locator = seg.get(2) + "/" + tail(seg, 3);
+                    if (second.equals("public")) {
+                        callers.allowAnonymous(ctx, (c, id) -> downloads.serve(c, Downloads.Mode.PUBLIC, locator));
+                    } else {
+                        callers.requireUser(ctx, (c, id) -> downloads.serve(c, Downloads.Mode.PRIVATE, locator));
+                    }
+                } else {
+                    notFound(ctx);
+                }
+            }
+            default -> {
+                if (seg.size() == 2 && method == HttpMethod.DELETE) {
+                    removeMany(ctx, seg.get(1));
+                } else if (seg.size() >= 3) {
+                    String bucket = seg.get(1);
+                    String path = tail(seg, 2);
+                    if (method == HttpMethod.POST || method == HttpMethod.PUT) {
+                        upload(ctx, bucket, path, method == HttpMethod.PUT);
+                    } else if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
+                        callers.requireUser(ctx, (c, id) -> downloads.serve(c, Downloads.Mode.PRIVATE, bucket + "/" + path));
+                    } else if (method == HttpMethod.DELETE) {
+                        user(ctx, auth -> calls.call(METADATA, HttpMethod.DELETE,
+                                config.metadataUrl() + "/v1/files/by-path/" + bucket + "/" + path, auth, rid(ctx), null)
+                                .onComplete(r -> answer(ctx, r, reply -> message(ctx, "Successfully deleted"))));
+                    } else {
+                        notFound(ctx);
+                    }
+                } else {
+                    notFound(ctx);
+                }
+            }
+        }
+    }
+
+    /** POST (create; {@code x-upsert: true} overwrites) and PUT (update) of an object's bytes, streamed. */
+    private void upload(RoutingContext ctx, String bucket, String path, boolean update) {
+        callers.requireUser(ctx, (c, identity) -> {
+            HttpServerRequest in = c.request();
+            boolean createOnly = !update && !"true".equalsIgnoreCase(in.getHeader("x-upsert"));
+            String contentType = in.getHeader("Content-Type");
+            String url = config.uploadUrl() + "/v1/objects/" + bucket + "/" + path;
+            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+                // browsers' storage-js sends a form: cacheControl, metadata, then the file part
+                in.setExpectMultipart(true);
+                AtomicBoolean fileSeen = new AtomicBoolean();
+                in.uploadHandler(part -> {
+                    if (fileSeen.getAndSet(true)) {
+                        part.handler(ignored -> { });
+                        return;
+                    }
+                    part.pause();
+                    String cacheControl = in.getFormAttribute("cacheControl");
+                    streamUpload(c, url, createOnly, part.contentType(), null,
+                            cacheControl == null ? null : "max-age=" + cacheControl, part);
+                });
+                in.endHandler(v -> {
+                    if (!fileSeen.get()) {
+                        ErrorResponse.send(c, 400, "InvalidRequest", "the form has no file");
+                    }
+                });
+                in.resume();
+                return;
+            }
+            streamUpload(c, url, createOnly, contentType, in.getHeader("Content-Length"), in.getHeader("Cache-Control"), in);
+        });
+    }
+
+    private void streamUpload(RoutingContext ctx, String url, boolean createOnly, String contentType, String length,
+            String cacheControl, ReadStream<Buffer> body) {
+        String authorization = ctx.request().getHeader("Authorization");
+        proxy.watch(UPLOAD, proxy.open(UPLOAD, new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(url)).compose(out -> {
+            out.putHeader("Authorization", authorization);
+            out.putHeader(Proxy.REQUEST_ID, rid(ctx));
+            out.putHeader("Content-Type", contentType == null ? "application/octet-stream" : contentType);
+            if (length != null) {
+                out.putHeader("Content-Length", length);
+            } else {
+                out.setChunked(true);
+            }
+            if (cacheControl != null) {
+                out.putHeader("Cache-Control", cacheControl);
+            }
+            if (createOnly) {
+                out.putHeader("If-None-Match", "*");
+            }
+            Future<HttpClientResponse> sent = out.send(body);
+            body.resume();
+            return sent;
+        })).compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.getHeader("Content-Type"), b)))
+                .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.key(reply.json()))));
+    }
+
+    private void info(RoutingContext ctx, String bucket, String path, boolean anonymous) {
+        Consumer<String> lookup = auth -> calls.call(METADATA, HttpMethod.GET,
+                config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, auth, rid(ctx), null)
+                .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.info(reply.json()))));
+        if (anonymous) {
+            callers.allowAnonymous(ctx, (c, identity) -> lookup.accept(null));
+        } else {
+            user(ctx, lookup);
+        }
+    }
+
+    private void removeMany(RoutingContext ctx, String bucket) {
+        userWithBody(ctx, (auth, body) -> {
+            JsonArray prefixes = body.getJsonArray("prefixes");
+            if (prefixes == null) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "body must have prefixes: [names]");
+                return;
+            }
+            JsonObject request = new JsonObject().put("bucket", decode(bucket)).put("names", prefixes);
+            calls.call(METADATA, HttpMethod.POST, config.metadataUrl() + "/v1/files/delete", auth, rid(ctx), request.toBuffer())
+                    .onComplete(r -> answer(ctx, r, reply -> {
+                        JsonArray out = new JsonArray();
+                        reply.json().getJsonArray("deleted", new JsonArray()).forEach(f -> out.add(SupabaseShapes.deleted((JsonObject) f)));
+                        json(ctx, 200, out);
+                    }));
+        });
+    }
+
+    private void list(RoutingContext ctx, String bucket) {
+        userWithBody(ctx, (auth, body) -> {
+            String prefix = body.getString("prefix", "");
+            if (!prefix.isEmpty() && !prefix.endsWith("/")) {
+                prefix = prefix + "/";
+            }
+            JsonObject sortBy = body.getJsonObject("sortBy", new JsonObject());
+            String sort = switch (sortBy.getString("column", "name")) {
+                case "created_at" -> "created";
+                case "updated_at", "last_accessed_at" -> "updated";
+                default -> "name";
+            };
+            String order = "desc".equalsIgnoreCase(sortBy.getString("order", "asc")) ? "desc" : "asc";
+            int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 100)));
+            int offset = Math.max(0, body.getInteger("offset", 0));
+            StringBuilder query = new StringBuilder(config.metadataUrl()).append("/v1/files?bucket=").append(bucket)
+                    .append("&prefix=").append(encode(prefix))
+                    .append("&limit=").append(limit).append("&offset=").append(offset)
+                    .append("&sort=").append(sort).append("&order=").append(order);
+            if (sort.equals("name") && order.equals("asc")) {
+                query.append("&delimiter=%2F");
+            }
+            String search = body.getString("search");
+            if (search != null && !search.isEmpty()) {
+                query.append("&search=").append(encode(search));
+            }
+            String listed = prefix;
+            calls.call(METADATA, HttpMethod.GET, query.toString(), auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> {
+                        JsonArray out = new JsonArray();
+                        reply.json().getJsonArray("prefixes", new JsonArray()).forEach(p -> out.add(SupabaseShapes.folder((String) p, listed)));
+                        reply.json().getJsonArray("items", new JsonArray()).forEach(f -> out.add(SupabaseShapes.listEntry((JsonObject) f, listed)));
+                        json(ctx, 200, out);
+                    }));
+        });
+    }
+
+    private void moveOrCopy(RoutingContext ctx, String operation) {
+        userWithBody(ctx, (auth, body) -> {
+            String bucket = body.getString("bucketId");
+            String source = body.getString("sourceKey");
+            String destination = body.getString("destinationKey");
+            if (bucket == null || source == null || destination == null) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "bucketId, sourceKey and destinationKey are required");
+                return;
+            }
+            JsonObject request = new JsonObject().put("bucket", bucket).put("name", source)
+                    .put("destinationBucket", body.getString("destinationBucket", bucket))
+                    .put("destinationName", destination)
+                    .put("overwrite", "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert")));
+            calls.call(METADATA, HttpMethod.POST, config.metadataUrl() + "/v1/files/" + operation, auth, rid(ctx), request.toBuffer())
+                    .onComplete(r -> answer(ctx, r, reply -> {
+                        if (operation.equals("move")) {
+                            message(ctx, "Successfully moved");
+                        } else {
+                            json(ctx, 200, SupabaseShapes.key(reply.json()));
+                        }
+                    }));
+        });
+    }
+
+    // ---------------------------------------------------------------- signed links
+
+    private void signOne(RoutingContext ctx, String bucket, String path) {
+        userWithBody(ctx, (auth, body) -> {
+            int expiresIn = body.getInteger("expiresIn", 0);
+            if (expiresIn <= 0) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn must be a positive number of seconds");
+                return;
+            }
+            sign(ctx, auth, bucket, path, expiresIn).onComplete(r -> {
+                if (r.succeeded() && r.result().signedUrl() != null) {
+                    json(ctx, 200, new JsonObject().put("signedURL", r.result().signedUrl()));
+                } else if (r.succeeded()) {
+                    ErrorResponse.relay(ctx, r.result().status(), r.result().error());
+                } else {
+                    proxy.failed(ctx, SIGNING, r.cause());
+                }
+            });
+        });
+    }
+
+    private void signMany(RoutingContext ctx, String bucket) {
+        userWithBody(ctx, (auth, body) -> {
+            int expiresIn = body.getInteger("expiresIn", 0);
+            JsonArray paths = body.getJsonArray("paths");
+            if (expiresIn <= 0 || paths == null) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn (seconds) and paths are required");
+                return;
+            }
+            List<Future<Signed>> all = new ArrayList<>();
+            paths.forEach(p -> all.add(sign(ctx, auth, bucket, encodePath(String.valueOf(p)), expiresIn)));
+            Future.join(all).onComplete(done -> {
+                JsonArray out = new JsonArray();
+                for (int i = 0; i < all.size(); i++) {
+                    Future<Signed> one = all.get(i);
+                    JsonObject row = new JsonObject().put("path", paths.getString(i));
+                    if (one.succeeded() && one.result().signedUrl() != null) {
+                        row.putNull("error").put("signedURL", one.result().signedUrl());
+                    } else {
+                        row.put("error", one.succeeded() ? "Either the object does not exist or you do not have access to it"
+                                : "signing failed").putNull("signedURL");
+                    }
+                    out.add(row);
+                }
+                json(ctx, 200, out);
+            });
+        });
+    }
+
+    private record Signed(String signedUrl, int status, Buffer error) {
+    }
+
+    /** Checks that the caller may read the object, then has signing-service sign a download token for it. */
+    private Future<Signed> sign(RoutingContext ctx, String auth, String bucket, String path, int expiresIn) {
+        return calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path,
+                auth, rid(ctx), null).compose(meta -> {
+                    if (!meta.ok()) {
+                        return Future.succeededFuture(new Signed(null, meta.status(), meta.body()));
+                    }
+                    JsonObject object = meta.json();
+                    JsonObject request = new JsonObject().put("operation", "stowage:download")
+                            .put("bucket", object.getString("bucket")).put("name", object.getString("name"))
+                            .put("expiresIn", expiresIn);
+                    return gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/sign",
+                            gateway, rid(ctx), request.toBuffer())).map(signed -> signed.ok()
+                                    ? new Signed(signed.json().getString("url"), 200, null)
+                                    : new Signed(null, signed.status(), signed.body()));
+                });
+    }
+
+    /** {@code GET /object/sign/{bucket}/{path}?token=}: the token is the whole authorization. */
+    private void signedDownload(RoutingContext ctx, String bucket, String path) {
+        String token = ctx.request().getParam("token");
+        if (token == null || token.isBlank()) {
+            ErrorResponse.send(ctx, 400, "InvalidRequest", "querystring must have required property 'token'");
+            return;
+        }
+        JsonObject verify = new JsonObject().put("token", token).put("scope", "download")
+                .put("bucket", decode(bucket)).put("name", decode(path));
+        gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/verify", gateway,
+                rid(ctx), verify.toBuffer())).onComplete(r -> answer(ctx, r,
+                        reply -> downloads.serve(ctx, Downloads.Mode.SIGNED, bucket + "/" + path)));
+    }
+
+    private Future<String> gatewayToken() {
+        Promise<String> promise = Promise.promise();
+        serviceToken.authorization().subscribe().with(promise::complete, promise::fail);
+        return promise.future();
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private void user(RoutingContext ctx, Consumer<String> then) {
+        callers.requireUser(ctx, (c, identity) -> {
+            c.request().resume();
+            then.accept(c.request().getHeader("Authorization"));
+        });
+    }
+
+    private interface WithBody {
+        void accept(String authorization, JsonObject body);
+    }
+
+    private void userWithBody(RoutingContext ctx, WithBody then) {
+        if (!ApiBodies.withinLimit(ctx, config.maxJsonBody())) {
+            return;
+        }
+        callers.requireUser(ctx, (c, identity) -> {
+            Future<Buffer> body = c.request().body();
+            c.request().resume();
+            body.onFailure(e -> ErrorResponse.send(c, 400, "InvalidRequest", "the request body could not be read"))
+                    .onSuccess(buffer -> {
+                        JsonObject json;
+                        try {
+                            json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
+                        } catch (DecodeException | ClassCastException e) {
+                            ErrorResponse.send(c, 400, "InvalidRequest", "the body is not a JSON object");
+                            return;
+                        }
+                        then.accept(c.request().getHeader("Authorization"), json);
+                    });
+        });
+    }
+
+    /** Runs {@code then} on a successful reply; relays a refusal in Supabase's shape; 503/504 when unreachable. */
+    private void answer(RoutingContext ctx, io.vertx.core.AsyncResult<Reply> result, Consumer<Reply> then) {
+        if (result.failed()) {
+            proxy.failed(ctx, "upstream", result.cause());
+        } else if (!result.result().ok()) {
+            ErrorResponse.relay(ctx, result.result().status(), result.result().body());
+        } else {
+            then.accept(result.result());
+        }
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        String encoded = body instanceof JsonArray array ? array.encode() : ((JsonObject) body).encode();
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(encoded);
+    }
+
+    private static void message(RoutingContext ctx, String message) {
+        json(ctx, 200, new JsonObject().put("message", message));
+    }
+
+    private static void notFound(RoutingContext ctx) {
+        ErrorResponse.send(ctx, 404, "NotFound", "Route " + ctx.request().method() + ":" + ctx.request().path() + " not found");
+    }
+
+    private static String rid(RoutingContext ctx) {
+        return Proxy.requestId(ctx);
+    }
+
+    private static String tail(List<String> seg, int from) {
+        return String.join("/", seg.subList(from, seg.size()));
+    }
+
+    private static String decode(String raw) {
+        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** A plain object name as a path: each segment percent-encoded, the slashes kept. */
+    private static String encodePath(String name) {
+        return Arrays.stream(name.split("/", -1)).map(SupabaseRoutes::encode).collect(Collectors.joining("/"));
+    }
+}
