@@ -26,7 +26,7 @@ class SupabaseStorageJsSystemTest {
         if (!Files.isDirectory(JS.resolve("node_modules/@supabase/storage-js"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300);
         }
-        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=spec", "storage-js.test.mjs");
+        ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "storage-js.test.mjs");
         node.environment().put("STOWAGE_URL", suite.gatewayUrl());
         node.environment().put("STOWAGE_ADMIN_TOKEN", suite.identities().token("root"));
         node.environment().put("STOWAGE_ALICE_TOKEN", suite.identities().token("alice"));
