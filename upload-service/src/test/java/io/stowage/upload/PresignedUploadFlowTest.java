@@ -10,6 +10,7 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.stowage.infra.S3Server;
 import io.stowage.infra.SharedInfra;
+import io.stowage.infra.quarkus.KafkaResource;
 import io.stowage.infra.quarkus.OidcResource;
 import io.stowage.infra.quarkus.S3Resource;
 import org.junit.jupiter.api.AfterAll;
@@ -58,6 +59,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @QuarkusTest
 @WithTestResource(S3Resource.class)
 @WithTestResource(OidcResource.class)
+@WithTestResource(KafkaResource.class)
 @WithTestResource(UpstreamsResource.class)
 class PresignedUploadFlowTest {
 

@@ -96,23 +96,62 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
             return;
         }
         Map<?, ?> request = JSON.readValue(exchange.getRequestBody(), Map.class);
-        if (!"s3:PutObject".equals(request.get("operation"))) {
-            respond(exchange, 400, Map.of("statusCode", 400, "error", "InvalidRequest", "message", "PUT only here"));
+        if (exchange.getRequestURI().getPath().endsWith("/batch")) {
+            List<Object> results = new java.util.ArrayList<>();
+            for (Object one : (List<?>) request.get("requests")) {
+                Object signed = presign((Map<?, ?>) one, bucket);
+                results.add(signed == null
+                        ? Map.of("error", Map.of("statusCode", 400, "error", "InvalidRequest", "message", "unsupported"))
+                        : signed);
+            }
+            respond(exchange, 200, Map.of("results", results));
             return;
         }
-        PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p
-                .signatureDuration(Duration.ofSeconds(((Number) request.get("expiresIn")).longValue()))
-                .putObjectRequest(put -> put.bucket(bucket).key((String) request.get("key"))
-                        .contentType((String) request.get("contentType"))
-                        .contentLength(((Number) request.get("contentLength")).longValue())));
+        Object signed = presign(request, bucket);
+        if (signed == null) {
+            respond(exchange, 400, Map.of("statusCode", 400, "error", "InvalidRequest", "message", "unsupported operation"));
+            return;
+        }
+        respond(exchange, 200, signed);
+    }
+
+    /** signing-service's answer for s3:PutObject and s3:UploadPart, presigned for real; null for anything else. */
+    private Object presign(Map<?, ?> request, String bucket) {
+        Duration expiresIn = Duration.ofSeconds(((Number) request.get("expiresIn")).longValue());
+        String key = (String) request.get("key");
+        Long length = request.get("contentLength") == null ? null : ((Number) request.get("contentLength")).longValue();
+        Map<String, List<String>> signedHeaders;
+        String url;
+        java.time.Instant expiration;
+        if ("s3:PutObject".equals(request.get("operation"))) {
+            PresignedPutObjectRequest presigned = presigner.presignPutObject(p -> p
+                    .signatureDuration(expiresIn)
+                    .putObjectRequest(put -> put.bucket(bucket).key(key)
+                            .contentType((String) request.get("contentType"))
+                            .contentLength(length)));
+            signedHeaders = presigned.signedHeaders();
+            url = presigned.url().toString();
+            expiration = presigned.expiration();
+        } else if ("s3:UploadPart".equals(request.get("operation"))) {
+            var presigned = presigner.presignUploadPart(p -> p
+                    .signatureDuration(expiresIn)
+                    .uploadPartRequest(part -> part.bucket(bucket).key(key)
+                            .uploadId((String) request.get("uploadId"))
+                            .partNumber(((Number) request.get("partNumber")).intValue())
+                            .contentLength(length)));
+            signedHeaders = presigned.signedHeaders();
+            url = presigned.url().toString();
+            expiration = presigned.expiration();
+        } else {
+            return null;
+        }
         Map<String, String> headers = new LinkedHashMap<>();
-        presigned.signedHeaders().forEach((name, values) -> {
+        signedHeaders.forEach((name, values) -> {
             if (!name.equalsIgnoreCase("host")) {
                 headers.put(name.toLowerCase(Locale.ROOT), String.join(",", values));
             }
         });
-        respond(exchange, 200, Map.of("url", presigned.url().toString(), "method", "PUT", "headers", headers,
-                "expiresAt", presigned.expiration().toString()));
+        return Map.of("url", url, "method", "PUT", "headers", headers, "expiresAt", expiration.toString());
     }
 
     /** The claims of an RS256 token signed by the shared issuer, or null. */

@@ -4,12 +4,18 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.upload.config.BlobBucketConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.ListPartsResponse;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
-/** The blobs in the physical bucket, as upload-service checks and, when refused, removes them. */
+/** The blobs in the physical bucket: written, checked, assembled from parts and removed. */
 @ApplicationScoped
 public class Blobs {
 
@@ -21,6 +27,10 @@ public class Blobs {
     public Blobs(S3AsyncClient s3, BlobBucketConfig config) {
         this.s3 = s3;
         this.bucket = config.bucket();
+    }
+
+    /** A part S3 holds for a multipart upload; {@code etag} without its quotes. */
+    public record StoredPart(int partNumber, String etag, long size) {
     }
 
     /** The blob's size, type and etag, or empty when nothing was uploaded under the key. */
@@ -38,14 +48,74 @@ public class Blobs {
                 .map(bytes -> bytes.asByteArray());
     }
 
+    /** Writes a whole (small) blob; the buffer is not copied, so it must not change until this completes. */
+    public Uni<String> put(String key, String contentType, ByteBuffer bytes) {
+        return Uni.createFrom().completionStage(() -> s3.putObject(
+                        r -> r.bucket(bucket).key(key).contentType(contentType).contentLength((long) bytes.remaining()),
+                        AsyncRequestBody.fromByteBufferUnsafe(bytes)))
+                .map(response -> unquote(response.eTag()));
+    }
+
     /** Deletes the blob; deleting a missing blob succeeds, so a retry is harmless. */
     public Uni<Void> delete(String key) {
         return Uni.createFrom().completionStage(() -> s3.deleteObject(r -> r.bucket(bucket).key(key)))
-                .invoke(() -> LOG.infof("deleted refused blob %s", key))
+                .invoke(() -> LOG.infof("deleted blob %s", key))
                 .replaceWithVoid();
     }
 
-    private static String unquote(String etag) {
+    /** Starts a multipart upload of the blob; answers S3's upload id. */
+    public Uni<String> startMultipart(String key, String contentType) {
+        return Uni.createFrom().completionStage(() -> s3.createMultipartUpload(
+                        r -> r.bucket(bucket).key(key).contentType(contentType)))
+                .map(response -> response.uploadId());
+    }
+
+    /** Uploads one part; the buffer is not copied, so it must not change until this completes. */
+    public Uni<CompletedPart> uploadPart(String key, String uploadId, int partNumber, ByteBuffer bytes) {
+        return Uni.createFrom().completionStage(() -> s3.uploadPart(
+                        r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
+                                .contentLength((long) bytes.remaining()),
+                        AsyncRequestBody.fromByteBufferUnsafe(bytes)))
+                .map(response -> CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
+    }
+
+    /** Assembles the blob from its parts (ascending part numbers); answers the blob's etag. */
+    public Uni<String> completeMultipart(String key, String uploadId, List<CompletedPart> parts) {
+        return Uni.createFrom().completionStage(() -> s3.completeMultipartUpload(
+                        r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))))
+                .map(response -> unquote(response.eTag()));
+    }
+
+    /** Aborts a multipart upload, dropping its parts; an upload already gone is fine. */
+    public Uni<Void> abortMultipart(String key, String uploadId) {
+        return Uni.createFrom().completionStage(() -> s3.abortMultipartUpload(
+                        r -> r.bucket(bucket).key(key).uploadId(uploadId)))
+                .replaceWithVoid()
+                .onFailure(S3Failures::isNotFound).recoverWithNull()
+                .invoke(() -> LOG.infof("aborted multipart upload of blob %s", key));
+    }
+
+    /** The parts S3 holds for a multipart upload, in part-number order, across pages. */
+    public Uni<List<StoredPart>> listParts(String key, String uploadId) {
+        return listParts(key, uploadId, null, new ArrayList<>());
+    }
+
+    private Uni<List<StoredPart>> listParts(String key, String uploadId, Integer marker, List<StoredPart> found) {
+        return Uni.createFrom().completionStage(() -> s3.listParts(r -> {
+                    r.bucket(bucket).key(key).uploadId(uploadId);
+                    if (marker != null) {
+                        r.partNumberMarker(marker);
+                    }
+                }))
+                .chain((ListPartsResponse page) -> {
+                    page.parts().forEach(p -> found.add(new StoredPart(p.partNumber(), unquote(p.eTag()), p.size())));
+                    return Boolean.TRUE.equals(page.isTruncated()) && page.nextPartNumberMarker() != null
+                            ? listParts(key, uploadId, page.nextPartNumberMarker(), found)
+                            : Uni.createFrom().item(found);
+                });
+    }
+
+    public static String unquote(String etag) {
         if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
             return etag.substring(1, etag.length() - 1);
         }

@@ -1,6 +1,7 @@
 package io.stowage.upload.blobs;
 
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 import java.util.concurrent.CompletionException;
@@ -12,10 +13,35 @@ public final class S3Failures {
     }
 
     public static boolean isNotFound(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof NoSuchKeyException || t instanceof NoSuchUploadException
+                || (t instanceof S3Exception s3 && s3.statusCode() == 404);
+    }
+
+    public static boolean isPreconditionFailed(Throwable failure) {
+        Throwable t = unwrap(failure);
+        // 409 ConditionalRequestConflict: a concurrent conditional write to the same key won.
+        return t instanceof S3Exception s3 && (s3.statusCode() == 412 || s3.statusCode() == 409);
+    }
+
+    /** S3's answer to an UploadPart or CompleteMultipartUpload it refuses because of the client's input. */
+    public static boolean isClientError(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500;
+    }
+
+    public static String message(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof S3Exception s3 && s3.awsErrorDetails() != null
+                ? s3.awsErrorDetails().errorCode() + ": " + s3.awsErrorDetails().errorMessage()
+                : String.valueOf(t.getMessage());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
         Throwable t = failure;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();
         }
-        return t instanceof NoSuchKeyException || (t instanceof S3Exception s3 && s3.statusCode() == 404);
+        return t;
     }
 }

@@ -11,5 +11,14 @@ public record ObjectRegistration(String uploadId,
                                  long size,
                                  String contentType,
                                  String etag,
-                                 String visibility) {
+                                 String visibility,
+                                 Boolean overwrite,
+                                 Boolean notExists,
+                                 String ifMatch) {
+
+    /** A registration without preconditions: an existing name is refused (409). */
+    public ObjectRegistration(String uploadId, String bucket, String name, String blobKey, long size,
+                              String contentType, String etag, String visibility) {
+        this(uploadId, bucket, name, blobKey, size, contentType, etag, visibility, null, null, null);
+    }
 }

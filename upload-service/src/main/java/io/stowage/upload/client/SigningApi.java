@@ -24,4 +24,8 @@ public interface SigningApi {
 
     @POST
     Uni<Response> sign(SignRequest request);
+
+    @POST
+    @Path("/batch")
+    Uni<Response> signBatch(SignBatch.Request request);
 }

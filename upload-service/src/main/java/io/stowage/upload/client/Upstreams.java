@@ -11,6 +11,8 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The calls upload-service makes to metadata-service (with the caller's token) and
@@ -41,15 +43,39 @@ public class Upstreams {
      * is a deployment fault, not the user's: it becomes 502, never the user's 401/403.
      */
     public Uni<SignedUrl> presignPut(SignRequest request) {
-        return call("signing-service", signing.sign(request))
+        return signingCall(signing.sign(request))
+                .map(answer -> parse("signing-service", answer.body(), SignedUrl.class));
+    }
+
+    /** Presigns many requests in one call; any entry signing-service could not sign fails the whole batch (502). */
+    public Uni<List<SignedUrl>> presignBatch(List<SignRequest> requests) {
+        return signingCall(signing.signBatch(new SignBatch.Request(requests)))
+                .map(answer -> {
+                    SignBatch.Response batch = parse("signing-service", answer.body(), SignBatch.Response.class);
+                    if (batch.results() == null || batch.results().size() != requests.size()) {
+                        throw new UploadException(ErrorCode.UpstreamUnavailable, "signing-service answered a batch of another size");
+                    }
+                    List<SignedUrl> urls = new ArrayList<>();
+                    for (JsonNode result : batch.results()) {
+                        if (result.has("error")) {
+                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                                    "signing-service refused a part: " + result.path("error").path("message").asText());
+                        }
+                        urls.add(json.convertValue(result, SignedUrl.class));
+                    }
+                    return urls;
+                });
+    }
+
+    private static Uni<Answer> signingCall(Uni<Response> request) {
+        return call("signing-service", request)
                 .onFailure(UpstreamRejection.class).transform(t -> {
                     UpstreamRejection rejection = (UpstreamRejection) t;
                     return rejection.status() == 401 || rejection.status() == 403
                             ? new UploadException(ErrorCode.UpstreamUnavailable,
                                     "signing-service refused upload-service's identity (" + rejection.status() + ")", t)
                             : t;
-                })
-                .map(answer -> parse("signing-service", answer.body(), SignedUrl.class));
+                });
     }
 
     /** Registers the object; a 200 or 201 answer is returned as is, with its status. */

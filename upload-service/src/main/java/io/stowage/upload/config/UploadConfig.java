@@ -3,15 +3,50 @@ package io.stowage.upload.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** How long an upload URL lives and how much of a blob is read to recognise its type. */
+import java.time.Duration;
+
+/** Lifetimes of uploads, how much of a blob is read to recognise its type, and how big streamed parts are. */
 @ConfigMapping(prefix = "stowage.upload")
 public interface UploadConfig {
 
-    /** Lifetime of a presigned upload URL, and so of the pending upload, in seconds. */
+    /** Lifetime of a presigned upload URL, and so of the pending single upload, in seconds. */
     @WithDefault("900")
     long urlExpiresIn();
+
+    /** Lifetime of a multipart upload (its part URLs each live {@link #urlExpiresIn()}), in seconds. */
+    @WithDefault("86400")
+    long multipartExpiresIn();
 
     /** Bytes read from the start of a blob to sniff its content type. */
     @WithDefault("64")
     int sniffBytes();
+
+    /** Part size of a direct streamed upload: the most a direct upload holds in memory is two parts. */
+    @WithDefault("8388608")
+    int directPartSize();
+
+    /** How long a direct upload may take before the sweeper treats it as abandoned (a crashed replica). */
+    @WithDefault("PT6H")
+    Duration directExpiresIn();
+
+    /** Sweeper settings. */
+    Sweep sweep();
+
+    interface Sweep {
+        /** How often the sweeper runs ({@code 60s}; {@code off} disables it). Read by the schedule itself. */
+        @WithDefault("60s")
+        String every();
+
+        /** How long after its expiry an unregistered upload is cleaned; leaves room for clocks and slow clients. */
+        @WithDefault("PT1M")
+        Duration grace();
+
+        /** How long a registered upload's record is kept so that registering it again answers the same File. */
+        @WithDefault("P1D")
+        Duration keepRegistered();
+
+        /** A claim older than this is taken to be of a replica that died mid-sweep. */
+        @WithDefault("PT5M")
+        Duration claimLease();
+    }
 }

@@ -16,21 +16,50 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMapper {
 
     private static final Logger LOG = Logger.getLogger(ErrorMapper.class);
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @ServerExceptionMapper
     public Response upload(UploadException e) {
-        if (e instanceof UpstreamRejection rejection) {
+        Reply reply = reply(e);
+        return Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply.body()).build();
+    }
+
+    /** An error answer as status and JSON text; also used by the streamed upload route, which is not JAX-RS. */
+    public record Reply(int status, String body) {
+    }
+
+    public static Reply reply(Throwable failure) {
+        Throwable t = failure;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof UpstreamRejection rejection) {
             // Passed through unchanged so that the caller sees metadata-service's own error.
             if (rejection.body() != null && !rejection.body().isBlank()) {
-                return Response.status(rejection.status()).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(rejection.body()).build();
+                return new Reply(rejection.status(), rejection.body());
             }
-            return body(rejection.status(), "UpstreamError", rejection.getMessage());
+            return json(rejection.status(), "UpstreamError", rejection.getMessage());
         }
-        if (e.status() >= 500) {
-            LOG.warnf(e, "upload failed: %s", e.getMessage());
+        if (t instanceof UploadException e) {
+            if (e.status() >= 500) {
+                LOG.warnf(e, "upload failed: %s", e.getMessage());
+            }
+            return json(e.status(), e.code().name(), e.getMessage());
         }
-        return body(e.status(), e.code().name(), e.getMessage());
+        if (t instanceof software.amazon.awssdk.core.exception.SdkException) {
+            LOG.warnf(t, "S3 failed: %s", t.getMessage());
+            return json(502, ErrorCode.UpstreamUnavailable.name(), "the object store is unavailable");
+        }
+        LOG.error("unexpected failure", t);
+        return json(500, ErrorCode.InternalError.name(), "internal error");
+    }
+
+    private static Reply json(int status, String code, String message) {
+        try {
+            return new Reply(status, JSON.writeValueAsString(new ErrorBody(status, code, message)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})

@@ -9,17 +9,23 @@ import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * Pending uploads as JSON documents {@code uploads/{uploadId}.json} in the physical bucket: no
- * database of its own, and S3's read-after-write consistency is all the bookkeeping needs.
+ * database of its own. S3's read-after-write consistency and its conditional writes ({@code If-Match}
+ * on the record's ETag) are all the bookkeeping and the sweeper's claims need.
  */
 @ApplicationScoped
 public class PendingUploads {
+
+    static final String PREFIX = "uploads/";
 
     private final S3AsyncClient s3;
     private final String bucket;
@@ -32,27 +38,72 @@ public class PendingUploads {
     }
 
     public static String key(String uploadId) {
-        return "uploads/" + uploadId + ".json";
+        return PREFIX + uploadId + ".json";
+    }
+
+    /** A record as read, with the ETag a conditional write must match. */
+    public record Versioned(PendingUpload upload, String etag) {
     }
 
     public Uni<PendingUpload> save(PendingUpload upload) {
-        byte[] bytes;
-        try {
-            bytes = json.writeValueAsBytes(upload);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write pending upload " + upload.uploadId(), e);
-        }
         return Uni.createFrom().completionStage(() -> s3.putObject(
                         r -> r.bucket(bucket).key(key(upload.uploadId())).contentType("application/json"),
-                        AsyncRequestBody.fromBytes(bytes)))
+                        AsyncRequestBody.fromBytes(write(upload))))
                 .replaceWith(upload);
     }
 
+    /** Writes the record only if it is still the version read; false when another writer got there first. */
+    public Uni<Boolean> replaceIfUnchanged(Versioned read, PendingUpload next) {
+        return Uni.createFrom().completionStage(() -> s3.putObject(
+                        r -> r.bucket(bucket).key(key(next.uploadId())).contentType("application/json").ifMatch(read.etag()),
+                        AsyncRequestBody.fromBytes(write(next))))
+                .replaceWith(true)
+                .onFailure(S3Failures::isPreconditionFailed).recoverWithItem(false);
+    }
+
     public Uni<Optional<PendingUpload>> find(String uploadId) {
+        return findVersioned(uploadId).map(found -> found.map(Versioned::upload));
+    }
+
+    public Uni<Optional<Versioned>> findVersioned(String uploadId) {
         return Uni.createFrom().completionStage(() -> s3.getObject(
                         r -> r.bucket(bucket).key(key(uploadId)), AsyncResponseTransformer.toBytes()))
-                .map(bytes -> Optional.of(read(bytes.asByteArray())))
+                .map(bytes -> Optional.of(new Versioned(read(bytes.asByteArray()), bytes.response().eTag())))
                 .onFailure(S3Failures::isNotFound).recoverWithItem(Optional.empty());
+    }
+
+    public Uni<Void> delete(String uploadId) {
+        return Uni.createFrom().completionStage(() -> s3.deleteObject(r -> r.bucket(bucket).key(key(uploadId))))
+                .replaceWithVoid();
+    }
+
+    /** The ids of every pending upload record, read page by page. */
+    public Uni<List<String>> ids() {
+        return ids(null, new ArrayList<>());
+    }
+
+    private Uni<List<String>> ids(String continuation, List<String> found) {
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(PREFIX)
+                        .continuationToken(continuation)))
+                .chain(page -> {
+                    for (S3Object object : page.contents()) {
+                        String k = object.key();
+                        if (k.endsWith(".json")) {
+                            found.add(k.substring(PREFIX.length(), k.length() - ".json".length()));
+                        }
+                    }
+                    return Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null
+                            ? ids(page.nextContinuationToken(), found)
+                            : Uni.createFrom().item(found);
+                });
+    }
+
+    private byte[] write(PendingUpload upload) {
+        try {
+            return json.writeValueAsBytes(upload);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write pending upload " + upload.uploadId(), e);
+        }
     }
 
     private PendingUpload read(byte[] bytes) {

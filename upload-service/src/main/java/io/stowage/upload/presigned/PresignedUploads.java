@@ -56,9 +56,9 @@ public class PresignedUploads {
                     String blobKey = "blobs/" + UUID.randomUUID();
                     SignRequest sign = SignRequest.putObject(blobKey, request.contentType(), request.size(), config.urlExpiresIn());
                     return upstreams.presignPut(sign)
-                            .chain(signed -> pending.save(new PendingUpload(uploadId, caller.subject(), request.bucket(),
+                            .chain(signed -> pending.save(PendingUpload.single(uploadId, caller.subject(), request.bucket(),
                                             request.path(), request.contentType(), request.size(), blobKey,
-                                            request.visibility(), Instant.now(), Instant.parse(signed.expiresAt()), null, null))
+                                            request.visibility(), Instant.now(), Instant.parse(signed.expiresAt())))
                                     .map(saved -> issued(uploadId, signed)));
                 })
                 .invoke(issued -> LOG.infof("upload %s: URL issued for %s/%s to %s",
@@ -81,7 +81,8 @@ public class PresignedUploads {
         });
     }
 
-    private Uni<PendingUpload> findOwn(Caller caller, String uploadId) {
+    /** The caller's own pending upload; anyone else's is reported exactly like a missing one (404). */
+    public Uni<PendingUpload> findOwn(Caller caller, String uploadId) {
         UploadException notFound = new UploadException(ErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
         if (!isUuid(uploadId)) {
             return Uni.createFrom().failure(notFound);
@@ -155,7 +156,8 @@ public class PresignedUploads {
         return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(reason));
     }
 
-    private static void checkLimits(BucketInfo bucket, long size, String contentType) {
+    /** The bucket's size limit (413) and allowed types (415). */
+    public static void checkLimits(BucketInfo bucket, long size, String contentType) {
         if (bucket.fileSizeLimit() != null && size > bucket.fileSizeLimit()) {
             throw new UploadException(ErrorCode.PayloadTooLarge,
                     size + " bytes exceed the bucket's limit of " + bucket.fileSizeLimit());

@@ -1,0 +1,168 @@
+package io.stowage.upload.direct;
+
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.ErrorMapper;
+import io.stowage.upload.error.UploadException;
+import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.presigned.MediaTypes;
+import io.stowage.upload.presigned.ObjectPaths;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * {@code PUT /v1/objects/{bucket}/{path}}: the body streamed into S3. A plain Vert.x route rather
+ * than a REST resource, because the body must be read as a stream with back-pressure, never
+ * buffered whole. Authentication is the same lazy OIDC identity the REST routes use, and errors
+ * the same JSON ({@link ErrorMapper#reply}).
+ */
+@ApplicationScoped
+public class DirectUploadRoute {
+
+    static final String PREFIX = "/v1/objects/";
+    private static final Set<String> VISIBILITIES = Set.of("public", "private", "protected", "shared");
+
+    private final DirectUploads uploads;
+
+    public DirectUploadRoute(DirectUploads uploads) {
+        this.uploads = uploads;
+    }
+
+    void install(@Observes Router router) {
+        router.put(PREFIX + "*").handler(this::handle);
+    }
+
+    private void handle(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        // Nothing of the body may be read before we know who sends it and where it goes.
+        request.pause();
+        var context = Vertx.currentContext();
+        DirectUploads.Target target;
+        try {
+            target = target(request);
+        } catch (UploadException e) {
+            reply(ctx, e);
+            return;
+        }
+        Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
+        if (identity == null) {
+            reply(ctx, new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required"));
+            return;
+        }
+        identity.onFailure().transform(t -> new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required", t))
+                .map(who -> {
+                    if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
+                        throw new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required");
+                    }
+                    return new Caller(jwt.getSubject(), request.getHeader(HttpHeaders.AUTHORIZATION));
+                })
+                .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
+                .chain(caller -> uploads.upload(caller, target, request, context, ctx.response()))
+                .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
+                .subscribe().with(
+                        answer -> {
+                            if (!ctx.response().ended() && !ctx.response().closed()) {
+                                ctx.response().setStatusCode(answer.status())
+                                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                                        .end(answer.body());
+                            }
+                        },
+                        failure -> reply(ctx, failure));
+    }
+
+    /** Bucket, name, type and preconditions from the request line and headers, checked before any call out. */
+    static DirectUploads.Target target(HttpServerRequest request) {
+        String raw = request.path();
+        String rest = raw.substring(PREFIX.length());
+        int slash = rest.indexOf('/');
+        if (slash <= 0 || slash == rest.length() - 1) {
+            throw new UploadException(ErrorCode.InvalidObjectName, "the route is PUT /v1/objects/{bucket}/{path}");
+        }
+        String bucket = decode(rest.substring(0, slash));
+        String name = ObjectPaths.requireValid(decode(rest.substring(slash + 1)));
+        String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || contentType.isBlank()) {
+            contentType = "application/octet-stream";
+        }
+        if (!MediaTypes.isValid(contentType)) {
+            throw new UploadException(ErrorCode.InvalidRequest, "Content-Type must be a media type such as image/png");
+        }
+        Long length = null;
+        String lengthHeader = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (lengthHeader != null) {
+            try {
+                length = Long.parseLong(lengthHeader.trim());
+            } catch (NumberFormatException e) {
+                throw new UploadException(ErrorCode.InvalidRequest, "Content-Length is not a number");
+            }
+        }
+        String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
+        if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
+            throw new UploadException(ErrorCode.InvalidRequest, "only If-None-Match: * is supported");
+        }
+        String ifMatch = request.getHeader(HttpHeaders.IF_MATCH);
+        if (ifMatch != null) {
+            ifMatch = ifMatch.trim();
+            if (ifMatch.startsWith("W/")) {
+                ifMatch = ifMatch.substring(2);
+            }
+            if (ifMatch.length() >= 2 && ifMatch.startsWith("\"") && ifMatch.endsWith("\"")) {
+                ifMatch = ifMatch.substring(1, ifMatch.length() - 1);
+            }
+            if (ifMatch.isEmpty()) {
+                throw new UploadException(ErrorCode.InvalidRequest, "If-Match needs an etag or version id");
+            }
+        }
+        if (ifNoneMatch != null && ifMatch != null) {
+            throw new UploadException(ErrorCode.InvalidRequest, "If-None-Match and If-Match cannot be combined");
+        }
+        String visibility = request.getHeader("x-stowage-visibility");
+        if (visibility != null && !VISIBILITIES.contains(visibility)) {
+            throw new UploadException(ErrorCode.InvalidRequest, "visibility must be one of public, private, protected, shared");
+        }
+        // Supabase's x-upsert: false refuses to replace an existing object; a plain PUT replaces it.
+        boolean upsert = !"false".equalsIgnoreCase(request.getHeader("x-upsert"));
+        return new DirectUploads.Target(bucket, name, contentType, length, visibility,
+                ifNoneMatch != null, ifMatch, upsert && ifNoneMatch == null && ifMatch == null);
+    }
+
+    /** Percent-decodes a path part; unlike form decoding, '+' stays '+'. */
+    private static String decode(String part) {
+        try {
+            return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new UploadException(ErrorCode.InvalidObjectName, "the path is not valid percent-encoding");
+        }
+    }
+
+    private static void reply(RoutingContext ctx, Throwable failure) {
+        var response = ctx.response();
+        if (response.ended() || response.closed()) {
+            return;
+        }
+        ErrorMapper.Reply reply = ErrorMapper.reply(failure);
+        // The body may not have been read: close the connection rather than read what is left of it.
+        boolean unread = !ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
+        response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (unread) {
+            response.putHeader(HttpHeaders.CONNECTION, "close");
+        }
+        response.end(reply.body()).onComplete(done -> {
+            if (unread) {
+                ctx.request().connection().close();
+            }
+        });
+    }
+}

@@ -1,0 +1,109 @@
+package io.stowage.upload.direct;
+
+import io.smallrye.mutiny.Uni;
+import io.stowage.upload.blobs.Blobs;
+import io.stowage.upload.client.ObjectRegistration;
+import io.stowage.upload.client.Upstreams;
+import io.stowage.upload.config.UploadConfig;
+import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.UploadException;
+import io.stowage.upload.error.UpstreamRejection;
+import io.stowage.upload.pending.PendingUpload;
+import io.stowage.upload.pending.PendingUploads;
+import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.presigned.PresignedUploads;
+import io.vertx.core.Context;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The direct upload: checks the bucket before reading a byte, streams the body into a fresh blob
+ * ({@link StreamedBlob}), then registers it with metadata-service under the request's
+ * preconditions. A pending record guards the blob while it is written, so that the sweeper cleans
+ * up after a replica that died mid-upload.
+ */
+@ApplicationScoped
+public class DirectUploads {
+
+    private static final Logger LOG = Logger.getLogger(DirectUploads.class);
+
+    private final Upstreams upstreams;
+    private final PendingUploads pending;
+    private final Blobs blobs;
+    private final UploadConfig config;
+
+    public DirectUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config) {
+        this.upstreams = upstreams;
+        this.pending = pending;
+        this.blobs = blobs;
+        this.config = config;
+    }
+
+    /** Where the body goes and under which preconditions. */
+    public record Target(String bucket, String name, String contentType, Long contentLength, String visibility,
+                         boolean notExists, String ifMatch, boolean overwrite) {
+    }
+
+    /** metadata-service's answer: its status and its File JSON. */
+    public record Answer(int status, String body) {
+    }
+
+    Uni<Answer> upload(Caller caller, Target target, HttpServerRequest request, Context context, HttpServerResponse response) {
+        return upstreams.bucket(target.bucket(), caller.authorization()).chain(bucket -> {
+            // Refused before a byte is read when the announced length already says so.
+            PresignedUploads.checkLimits(bucket, target.contentLength() == null ? 0 : target.contentLength(), target.contentType());
+            long limit = bucket.fileSizeLimit() == null ? Long.MAX_VALUE : bucket.fileSizeLimit();
+            String uploadId = UUID.randomUUID().toString();
+            String blobKey = "blobs/" + UUID.randomUUID();
+            Instant now = Instant.now();
+            PendingUpload record = new PendingUpload(uploadId, caller.subject(), target.bucket(), target.name(),
+                    target.contentType(), target.contentLength() == null ? -1 : target.contentLength(), blobKey,
+                    target.visibility(), now, now.plus(config.directExpiresIn()), null, null, PendingUpload.DIRECT,
+                    null, null, null, null);
+            return pending.save(record)
+                    .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
+                    .chain(saved -> {
+                        StreamedBlob blob = new StreamedBlob(blobs, context, request, blobKey, target.contentType(), limit,
+                                config.directPartSize(), target.contentLength(), config.sniffBytes(),
+                                // Recorded so that the sweeper can abort the parts if this replica dies.
+                                s3UploadId -> pending.save(withMultipart(record, s3UploadId)).replaceWithVoid());
+                        response.closeHandler(v -> blob.cancel(new UploadException(ErrorCode.InvalidRequest,
+                                "the client went away")));
+                        return Uni.createFrom().completionStage(blob.start());
+                    })
+                    .onFailure().call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
+                    .chain(stored -> register(caller, target, uploadId, stored));
+        });
+    }
+
+    private Uni<Answer> register(Caller caller, Target target, String uploadId, StreamedBlob.Stored stored) {
+        ObjectRegistration registration = new ObjectRegistration(uploadId, target.bucket(), target.name(), stored.blobKey(),
+                stored.size(), target.contentType(), stored.etag(), target.visibility(),
+                target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch());
+        return upstreams.registerObject(registration, caller.authorization())
+                .map(answer -> new Answer(answer.status(), answer.body()))
+                .onFailure(UpstreamRejection.class).call(refused -> {
+                    // Refused (precondition, limits, name taken): this blob will never be an object.
+                    LOG.infof("upload %s refused by metadata-service (%d)", uploadId, ((UpstreamRejection) refused).status());
+                    return blobs.delete(stored.blobKey());
+                })
+                .onFailure(t -> !(t instanceof UpstreamRejection)).invoke(failure ->
+                        // Unknown outcome: the object may exist, so its blob must stay (a reconciler reports it if not).
+                        LOG.warnf("upload %s: registration of blob %s had no answer; blob kept: %s", uploadId,
+                                stored.blobKey(), failure.getMessage()))
+                .onTermination().call(() -> pending.delete(uploadId).onFailure().recoverWithNull())
+                .invoke(answer -> LOG.infof("upload %s: %d bytes streamed to %s/%s (%d)", uploadId, stored.size(),
+                        target.bucket(), target.name(), answer.status()));
+    }
+
+    private static PendingUpload withMultipart(PendingUpload record, String s3UploadId) {
+        return new PendingUpload(record.uploadId(), record.owner(), record.bucket(), record.path(), record.contentType(),
+                record.size(), record.blobKey(), record.visibility(), record.createdAt(), record.expiresAt(), null, null,
+                record.kind(), s3UploadId, null, null, null);
+    }
+}

@@ -1,0 +1,313 @@
+package io.stowage.upload.direct;
+
+import io.smallrye.mutiny.Uni;
+import io.stowage.upload.blobs.Blobs;
+import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.UploadException;
+import io.stowage.upload.presigned.ContentSniffer;
+import io.vertx.core.Context;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpServerRequest;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Streams one request body into a fresh blob without ever holding it whole: the bytes fill a part
+ * buffer; a body that fits in one part becomes a single PUT, a larger one a multipart upload whose
+ * parts go to S3 while the next part fills. At most two part buffers exist per upload; when both
+ * are taken the request is paused (back-pressure on the client) until S3 has taken one.
+ *
+ * <p>Every method runs on the request's Vert.x context: S3's callbacks hop back to it, so the
+ * state needs no locks. A failure (limit passed, wrong bytes, client gone, S3 error) aborts the
+ * multipart upload or deletes the blob, once nothing is in flight any more.
+ */
+final class StreamedBlob {
+
+    private static final Logger LOG = Logger.getLogger(StreamedBlob.class);
+    private static final int MAX_BUFFERS = 2;
+
+    /** What was stored: the blob's key, its size and its etag. */
+    record Stored(String blobKey, long size, String etag) {
+    }
+
+    private final Blobs blobs;
+    private final Context context;
+    private final HttpServerRequest request;
+    private final String blobKey;
+    private final String contentType;
+    private final long limit;
+    private final int partSize;
+    private final int firstBufferSize;
+    private final int sniffBytes;
+    private final Function<String, Uni<Void>> onMultipartStarted;
+    private final CompletableFuture<Stored> result = new CompletableFuture<>();
+
+    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private int allocated;
+    private byte[] filling;
+    private int filled;
+    private Buffer pendingData;
+    private int pendingOffset;
+    private long total;
+    private int partsShipped;
+    private int inFlight;
+    private boolean sniffed;
+    private boolean paused;
+    private boolean ended;
+    private boolean done;
+    private boolean cleaned;
+    private Uni<String> multipartId;
+    private boolean singlePutStarted;
+
+    StreamedBlob(Blobs blobs, Context context, HttpServerRequest request, String blobKey, String contentType,
+                 long limit, int partSize, Long declaredLength, int sniffBytes, Function<String, Uni<Void>> onMultipartStarted) {
+        this.blobs = blobs;
+        this.context = context;
+        this.request = request;
+        this.blobKey = blobKey;
+        this.contentType = contentType;
+        this.limit = limit;
+        this.partSize = partSize;
+        // A body announced smaller than a part never needs a part-sized buffer.
+        this.firstBufferSize = declaredLength != null && declaredLength < partSize ? (int) Math.max(declaredLength, 0) : partSize;
+        this.sniffBytes = sniffBytes;
+        this.onMultipartStarted = onMultipartStarted;
+    }
+
+    /** Starts reading the (paused) request; completes with the stored blob or fails, having cleaned up. */
+    CompletableFuture<Stored> start() {
+        request.handler(this::onData);
+        request.endHandler(v -> onEnd());
+        request.exceptionHandler(t -> fail(new UploadException(ErrorCode.InvalidRequest,
+                "the request body was cut short: " + t.getMessage(), t)));
+        request.resume();
+        return result;
+    }
+
+    /** Stops the upload from outside (for example the client went away), cleaning up what was written. */
+    void cancel(Throwable reason) {
+        fail(reason);
+    }
+
+    private void onData(Buffer chunk) {
+        if (done) {
+            return;
+        }
+        total += chunk.length();
+        if (total > limit) {
+            fail(new UploadException(ErrorCode.PayloadTooLarge, "the body exceeds the bucket's limit of " + limit + " bytes"));
+            return;
+        }
+        if (pendingData == null) {
+            pendingData = chunk;
+            pendingOffset = 0;
+        } else {
+            pendingData.appendBuffer(chunk);
+        }
+        drain();
+    }
+
+    /** Copies received bytes into part buffers, shipping each full part; pauses when no buffer is free. */
+    private void drain() {
+        while (pendingData != null && !done) {
+            if (filling == null) {
+                filling = takeBuffer();
+                filled = 0;
+                if (filling == null) {
+                    if (!paused) {
+                        paused = true;
+                        request.pause();
+                    }
+                    return;
+                }
+            }
+            if (filled == filling.length) {
+                // The first buffer was sized for the announced length, and more came: grow into a full part.
+                filling = Arrays.copyOf(filling, partSize);
+            }
+            int n = Math.min(pendingData.length() - pendingOffset, filling.length - filled);
+            pendingData.getBytes(pendingOffset, pendingOffset + n, filling, filled);
+            pendingOffset += n;
+            filled += n;
+            if (pendingOffset == pendingData.length()) {
+                pendingData = null;
+                pendingOffset = 0;
+            }
+            if (!sniffed && partsShipped == 0 && filled >= sniffBytes) {
+                sniff();
+            }
+            if (!done && filled == partSize) {
+                shipPart();
+            }
+        }
+        if (paused && !done) {
+            paused = false;
+            request.resume();
+        }
+    }
+
+    private byte[] takeBuffer() {
+        if (!free.isEmpty()) {
+            return free.pop();
+        }
+        if (allocated < MAX_BUFFERS) {
+            allocated++;
+            return new byte[allocated == 1 ? firstBufferSize : partSize];
+        }
+        return null;
+    }
+
+    private void sniff() {
+        sniffed = true;
+        byte[] head = Arrays.copyOf(filling == null ? new byte[0] : filling, Math.min(filled, sniffBytes));
+        if (!ContentSniffer.agrees(contentType, head)) {
+            fail(new UploadException(ErrorCode.UploadMismatch, "the uploaded bytes are not " + contentType));
+        }
+    }
+
+    private void shipPart() {
+        byte[] buffer = filling;
+        int length = filled;
+        int partNumber = ++partsShipped;
+        filling = null;
+        filled = 0;
+        if (multipartId == null) {
+            // Parts wait for the multipart id to be recorded, so that what follows the upload sees it.
+            multipartId = blobs.startMultipart(blobKey, contentType)
+                    .call(onMultipartStarted::apply)
+                    .memoize().indefinitely();
+        }
+        inFlight++;
+        multipartId.chain(id -> blobs.uploadPart(blobKey, id, partNumber, ByteBuffer.wrap(buffer, 0, length)))
+                .subscribe().with(
+                        part -> context.runOnContext(v -> partStored(buffer, part)),
+                        failure -> context.runOnContext(v -> {
+                            inFlight--;
+                            fail(failure);
+                        }));
+    }
+
+    private void partStored(byte[] buffer, CompletedPart part) {
+        inFlight--;
+        parts.add(part);
+        free.push(buffer);
+        if (done) {
+            cleanUpWhenIdle();
+            return;
+        }
+        if (ended) {
+            finishWhenIdle();
+        } else {
+            drain();
+        }
+    }
+
+    private void onEnd() {
+        if (done) {
+            return;
+        }
+        ended = true;
+        if (!sniffed && partsShipped == 0) {
+            sniff();
+            if (done) {
+                return;
+            }
+        }
+        if (partsShipped == 0) {
+            putWhole();
+            return;
+        }
+        if (filled > 0) {
+            shipPart();
+        }
+        finishWhenIdle();
+    }
+
+    /** A body no larger than one part: one PUT of what was buffered. */
+    private void putWhole() {
+        ByteBuffer body = filling == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(filling, 0, filled);
+        singlePutStarted = true;
+        inFlight++;
+        blobs.put(blobKey, contentType, body).subscribe().with(
+                etag -> context.runOnContext(v -> {
+                    inFlight--;
+                    succeed(new Stored(blobKey, total, etag));
+                }),
+                failure -> context.runOnContext(v -> {
+                    inFlight--;
+                    fail(failure);
+                }));
+    }
+
+    private void finishWhenIdle() {
+        if (inFlight > 0 || done) {
+            return;
+        }
+        List<CompletedPart> ordered = new ArrayList<>(parts);
+        ordered.sort(Comparator.comparing(CompletedPart::partNumber));
+        inFlight++;
+        multipartId.chain(id -> blobs.completeMultipart(blobKey, id, ordered)).subscribe().with(
+                etag -> context.runOnContext(v -> {
+                    inFlight--;
+                    succeed(new Stored(blobKey, total, etag));
+                }),
+                failure -> context.runOnContext(v -> {
+                    inFlight--;
+                    fail(failure);
+                }));
+    }
+
+    private void succeed(Stored stored) {
+        if (done) {
+            cleanUpWhenIdle();
+            return;
+        }
+        done = true;
+        cleaned = true;
+        result.complete(stored);
+    }
+
+    private void fail(Throwable reason) {
+        if (done) {
+            return;
+        }
+        done = true;
+        pendingData = null;
+        filling = null;
+        free.clear();
+        result.completeExceptionally(reason);
+        cleanUpWhenIdle();
+    }
+
+    /** Once no S3 call is in flight, nothing of this upload may stay behind: abort the parts, delete the blob. */
+    private void cleanUpWhenIdle() {
+        if (cleaned || inFlight > 0) {
+            return;
+        }
+        cleaned = true;
+        Uni<Void> cleanup;
+        if (multipartId != null) {
+            cleanup = multipartId.chain(id -> blobs.abortMultipart(blobKey, id))
+                    .onFailure().recoverWithNull()
+                    .chain(() -> blobs.delete(blobKey));
+        } else if (singlePutStarted) {
+            cleanup = blobs.delete(blobKey);
+        } else {
+            cleanup = Uni.createFrom().voidItem();
+        }
+        cleanup.subscribe().with(
+                ok -> LOG.debugf("cleaned up the interrupted upload of %s", blobKey),
+                failure -> LOG.warnf("could not clean up the interrupted upload of %s (the sweeper will): %s",
+                        blobKey, failure.getMessage()));
+    }
+}

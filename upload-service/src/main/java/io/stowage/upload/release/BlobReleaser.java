@@ -1,0 +1,74 @@
+package io.stowage.upload.release;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import io.stowage.events.ObjectEventData;
+import io.stowage.events.ObjectEvents;
+import io.stowage.upload.blobs.Blobs;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * Deletes blobs no object references any more: consumes object-deleted events (consumer group
+ * {@code upload-service}) and deletes the blob where {@code blobReleased} is true.
+ *
+ * <p>Idempotent (deleting a missing blob succeeds, so a redelivered event is harmless), retried
+ * with back-off until S3 takes it (the partition waits: no release is skipped), and safe with
+ * several replicas: the group gives each partition to one replica, and the offset is committed
+ * only after the delete.
+ */
+@ApplicationScoped
+public class BlobReleaser {
+
+    private static final Logger LOG = Logger.getLogger(BlobReleaser.class);
+
+    private final Blobs blobs;
+    private final ObjectMapper json;
+
+    public BlobReleaser(Blobs blobs, ObjectMapper json) {
+        this.blobs = blobs;
+        this.json = json;
+    }
+
+    @Incoming("object-events")
+    public Uni<Void> onEvent(ConsumerRecord<String, String> record) {
+        if (!ObjectEvents.DELETED.equals(header(record, ObjectEvents.HEADER_TYPE)) || record.value() == null) {
+            return Uni.createFrom().voidItem();
+        }
+        ObjectEventData event;
+        try {
+            event = json.readValue(record.value(), ObjectEventData.class);
+        } catch (IOException e) {
+            // A retry would not make it readable: skip it, loudly.
+            LOG.errorf("unreadable deleted event %s at %s-%d@%d: %s", header(record, ObjectEvents.HEADER_ID),
+                    record.topic(), record.partition(), record.offset(), e.getMessage());
+            return Uni.createFrom().voidItem();
+        }
+        if (!event.blobReleased()) {
+            return Uni.createFrom().voidItem();
+        }
+        String key = event.blobKey();
+        // Only blobs are ever released; a key elsewhere in the bucket (e.g. uploads/) is never deleted.
+        if (key == null || !key.startsWith("blobs/") || key.contains("..")) {
+            LOG.errorf("deleted event %s names no blob key (%s): skipped", header(record, ObjectEvents.HEADER_ID), key);
+            return Uni.createFrom().voidItem();
+        }
+        return blobs.delete(key)
+                .onFailure().invoke(t -> LOG.warnf("releasing blob %s failed, retrying: %s", key, t.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
+                .invoke(() -> LOG.infof("released blob %s of %s/%s (event %s)", key, event.bucket(), event.name(),
+                        header(record, ObjectEvents.HEADER_ID)));
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,593 @@
+package io.stowage.upload;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
+import io.stowage.events.ObjectEvents;
+import io.stowage.infra.S3Server;
+import io.stowage.infra.SharedInfra;
+import io.stowage.infra.quarkus.KafkaResource;
+import io.stowage.infra.quarkus.OidcResource;
+import io.stowage.infra.quarkus.S3Resource;
+import io.stowage.upload.pending.PendingUploads;
+import io.stowage.upload.sweeper.Sweeper;
+import jakarta.inject.Inject;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Multipart uploads, the direct streamed upload, the sweeper and blob release, against the real S3
+ * server (SigV4-checking S3Proxy), the real Kafka broker and the real token issuer; presigning is
+ * real, metadata-service is a WireMock stub. Shares one application start with
+ * {@link PresignedUploadFlowTest} (same test resources).
+ */
+@QuarkusTest
+@WithTestResource(S3Resource.class)
+@WithTestResource(OidcResource.class)
+@WithTestResource(KafkaResource.class)
+@WithTestResource(UpstreamsResource.class)
+class UploadPathsTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    // HTTP/1.1 as the gateway speaks it upstream.
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private static final int MIB = 1024 * 1024;
+    private static final String FILE = """
+            {"id": "file-1", "bucket": "docs", "name": "n", "versionId": "v1", "blobKey": "blobs/x", "size": 1,
+             "contentType": "application/octet-stream", "etag": "e", "owner": "alice", "visibility": "private",
+             "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}""";
+
+    private static S3Client s3;
+    private static String physicalBucket;
+
+    @InjectWireMock
+    WireMockServer metadata;
+
+    @Inject
+    Sweeper sweeper;
+
+    @Inject
+    PendingUploads pendingUploads;
+
+    @BeforeAll
+    static void s3Client() {
+        S3Server server = SharedInfra.s3();
+        physicalBucket = server.bucket();
+        s3 = S3Client.builder()
+                .endpointOverride(URI.create(server.endpoint()))
+                .region(Region.of(server.region()))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build();
+    }
+
+    @AfterAll
+    static void closeClient() {
+        s3.close();
+    }
+
+    @BeforeEach
+    void buckets() {
+        metadata.resetAll();
+        metadata.stubFor(get(urlEqualTo("/v1/buckets/photos")).willReturn(json(200, bucket("photos", 1000L, "[\"image/*\"]"))));
+        metadata.stubFor(get(urlEqualTo("/v1/buckets/docs")).willReturn(json(200, bucket("docs", null, "null"))));
+        metadata.stubFor(get(urlEqualTo("/v1/buckets/small")).willReturn(json(200, bucket("small", (long) MIB, "null"))));
+        metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(json(201, FILE)));
+    }
+
+    // ---------------------------------------------------------------- multipart
+
+    @Test
+    void assemblesAMultipartUploadFromPartsSentOutOfOrderWithOneRetriedAndResumed() throws Exception {
+        String alice = token("alice");
+        byte[] file = pattern(12 * MIB);
+        JsonPath init = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "big/video.bin", "contentType", "application/octet-stream",
+                        "size", file.length, "partSize", 5 * MIB))
+                .when().post("/v1/files/multipart/init")
+                .then().statusCode(200).extract().jsonPath();
+        String uploadId = init.getString("uploadId");
+        assertEquals(5 * MIB, init.getLong("partSize"));
+        assertEquals(3, init.getInt("partCount"));
+
+        Map<Integer, Map<String, Object>> urls = partUrls(alice, uploadId, List.of(3, 1, 2));
+        // part 3 first, then part 1; part 2's first attempt sends a short body and S3 refuses it (signed length)
+        assertEquals(200, putPart(urls.get(3), Arrays.copyOfRange(file, 10 * MIB, 12 * MIB)).statusCode());
+        assertEquals(200, putPart(urls.get(1), Arrays.copyOfRange(file, 0, 5 * MIB)).statusCode());
+        assertTrue(refusedByS3(urls.get(2), Arrays.copyOfRange(file, 5 * MIB, 9 * MIB)));
+
+        // resume: S3 holds parts 1 and 3, so only part 2 is missing
+        JsonPath listed = given().auth().oauth2(alice).when().get("/v1/files/multipart/" + uploadId + "/parts")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(List.of(1, 3), listed.getList("parts.partNumber", Integer.class));
+        assertEquals(List.of((long) 5 * MIB, (long) 2 * MIB), listed.getList("parts.size", Long.class));
+        given().auth().oauth2(token("bob")).when().get("/v1/files/multipart/" + uploadId + "/parts")
+                .then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("UploadNotFound"));
+
+        HttpResponse<String> retried = putPart(partUrls(alice, uploadId, List.of(2)).get(2), Arrays.copyOfRange(file, 5 * MIB, 10 * MIB));
+        assertEquals(200, retried.statusCode());
+
+        List<Map<String, Object>> etags = given().auth().oauth2(alice).when().get("/v1/files/multipart/" + uploadId + "/parts")
+                .then().statusCode(200).extract().jsonPath().getList("parts");
+        // completed with the etags in the order the client happened to finish them
+        List<Map<String, Object>> completeParts = List.of(part(etags, 3), part(etags, 1), part(etags, 2));
+        String etag = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("uploadId", uploadId, "parts", completeParts))
+                .when().post("/v1/files/multipart/complete")
+                .then().statusCode(200).body("size", org.hamcrest.Matchers.equalTo(file.length)).extract().jsonPath().getString("etag");
+
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
+                .when().post("/v1/files")
+                .then().statusCode(201).body("id", org.hamcrest.Matchers.equalTo("file-1"));
+
+        String blobKey = pending(uploadId).get("blobKey").toString();
+        assertArrayEquals(file, s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(blobKey)).asByteArray());
+        metadata.verify(postRequestedFor(urlEqualTo("/internal/objects"))
+                .withHeader("Authorization", equalTo("Bearer " + alice))
+                .withRequestBody(matchingJsonPath("$.uploadId", equalTo(uploadId)))
+                .withRequestBody(matchingJsonPath("$.blobKey", equalTo(blobKey)))
+                .withRequestBody(matchingJsonPath("$.size", equalTo(String.valueOf(file.length))))
+                .withRequestBody(matchingJsonPath("$.etag", equalTo(etag))));
+    }
+
+    @Test
+    void refusesMultipartSizesS3CannotTake() {
+        String alice = token("alice");
+        given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "a.bin", "contentType", "application/octet-stream",
+                        "size", 100 * MIB, "partSize", 4 * MIB))
+                .when().post("/v1/files/multipart/init")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("InvalidRequest"));
+        given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "a.bin", "contentType", "application/octet-stream",
+                        "size", 10_001L * 5 * MIB, "partSize", 5 * MIB))
+                .when().post("/v1/files/multipart/init")
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.equalTo("InvalidRequest"));
+        given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "photos", "path", "a.png", "contentType", "image/png", "size", 2000))
+                .when().post("/v1/files/multipart/init")
+                .then().statusCode(413).body("error", org.hamcrest.Matchers.equalTo("PayloadTooLarge"));
+    }
+
+    @Test
+    void abortingDropsThePartsAndTheUpload() throws Exception {
+        String alice = token("alice");
+        String uploadId = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "gone.bin", "contentType", "application/octet-stream", "size", 6 * MIB))
+                .when().post("/v1/files/multipart/init")
+                .then().statusCode(200).body("partSize", org.hamcrest.Matchers.equalTo(8 * MIB)).body("partCount", org.hamcrest.Matchers.equalTo(1))
+                .extract().jsonPath().getString("uploadId");
+        Map<String, Object> record = pending(uploadId);
+        assertEquals(200, putPart(partUrls(alice, uploadId, List.of(1)).get(1), pattern(6 * MIB)).statusCode());
+        assertEquals(1, s3.listParts(r -> r.bucket(physicalBucket).key(record.get("blobKey").toString())
+                .uploadId(record.get("multipartUploadId").toString())).parts().size());
+
+        given().auth().oauth2(token("bob")).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
+                .when().post("/v1/files/multipart/abort").then().statusCode(404);
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
+                .when().post("/v1/files/multipart/abort").then().statusCode(204);
+
+        assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(physicalBucket).key(PendingUploads.key(uploadId))));
+        assertTrue(s3.listMultipartUploads(r -> r.bucket(physicalBucket).prefix(record.get("blobKey").toString()))
+                .uploads().isEmpty());
+        given().auth().oauth2(alice).when().get("/v1/files/multipart/" + uploadId + "/parts").then().statusCode(404);
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
+                .when().post("/v1/files").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("UploadNotFound"));
+    }
+
+    // ---------------------------------------------------------------- sweeper
+
+    @Test
+    void theSweeperRemovesExpiredUploadsOnlyOnceAndLeavesLiveOnesAlone() throws Exception {
+        String alice = token("alice");
+        // an unfinished multipart upload with one part in S3
+        String multipartId = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "stale.bin", "contentType", "application/octet-stream", "size", 6 * MIB))
+                .when().post("/v1/files/multipart/init").then().statusCode(200).extract().jsonPath().getString("uploadId");
+        assertEquals(200, putPart(partUrls(alice, multipartId, List.of(1)).get(1), pattern(6 * MIB)).statusCode());
+        // a single upload whose bytes landed but that was never registered
+        JsonPath single = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "stale.txt", "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath();
+        String singleId = single.getString("uploadId");
+        assertEquals(200, putSingle(single, "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+        // and one still within its time
+        String liveId = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "live.txt", "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath().getString("uploadId");
+
+        Map<String, Object> multipart = expire(multipartId);
+        Map<String, Object> singleRecord = expire(singleId);
+
+        // two replicas sweeping at once: each expired upload is claimed by exactly one of them
+        var both = Uni.combine().all().unis(sweeper.sweep(), sweeper.sweep()).asTuple().await().atMost(Duration.ofSeconds(60));
+        assertTrue(both.getItem1() + both.getItem2() >= 2);
+        assertEquals(0, sweeper.sweep().await().atMost(Duration.ofSeconds(60)));
+
+        for (String id : List.of(multipartId, singleId)) {
+            assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(physicalBucket).key(PendingUploads.key(id))));
+        }
+        assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(physicalBucket).key(singleRecord.get("blobKey").toString())));
+        assertTrue(s3.listMultipartUploads(r -> r.bucket(physicalBucket).prefix(multipart.get("blobKey").toString()))
+                .uploads().isEmpty());
+        s3.headObject(r -> r.bucket(physicalBucket).key(PendingUploads.key(liveId)));
+    }
+
+    @Test
+    void aClaimIsAConditionalWriteOnlyOneReplicaWins() {
+        String uploadId = given().auth().oauth2(token("alice")).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "claim.txt", "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath().getString("uploadId");
+        var read = pendingUploads.findVersioned(uploadId).await().atMost(Duration.ofSeconds(10)).orElseThrow();
+        assertTrue(pendingUploads.replaceIfUnchanged(read, read.upload().claimed(Instant.now())).await().atMost(Duration.ofSeconds(10)));
+        assertFalse(pendingUploads.replaceIfUnchanged(read, read.upload().claimed(Instant.now())).await().atMost(Duration.ofSeconds(10)));
+    }
+
+    // ---------------------------------------------------------------- direct upload
+
+    @Test
+    void streamsADirectUploadAndRegistersItCreateOnly() throws Exception {
+        String alice = token("alice");
+        byte[] png = png(500);
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/cats/tom%20%2B%20jerry.png"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "image/png").header("If-None-Match", "*")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(png)).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(201, answer.statusCode(), answer.body());
+        assertEquals(JSON.readTree(FILE), JSON.readTree(answer.body()));
+        var registered = metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals(1, registered.size());
+        var body = JSON.readTree(registered.get(0).getBodyAsString());
+        assertEquals("cats/tom + jerry.png", body.get("name").asText());
+        assertEquals("photos", body.get("bucket").asText());
+        assertEquals(png.length, body.get("size").asLong());
+        assertEquals("image/png", body.get("contentType").asText());
+        assertTrue(body.get("notExists").asBoolean());
+        assertFalse(body.has("overwrite"));
+        assertEquals("Bearer " + alice, registered.get(0).getHeader("Authorization"));
+        String blobKey = body.get("blobKey").asText();
+        assertArrayEquals(png, s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(blobKey)).asByteArray());
+        assertEquals(body.get("etag").asText(), s3.headObject(r -> r.bucket(physicalBucket).key(blobKey)).eTag().replace("\"", ""));
+        // the guard record of the upload is gone once it is registered
+        assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(physicalBucket)
+                .key(PendingUploads.key(body.get("uploadId").asText()))));
+    }
+
+    @Test
+    void streamsABodyWithoutContentLengthInPartsAndPassesIfMatchOn() throws Exception {
+        long size = 20L * MIB + 123;
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/streams/raw.bin"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "application/octet-stream")
+                .header("If-Match", "\"etag-1\"")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(size))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(201, answer.statusCode(), answer.body());
+        var body = JSON.readTree(metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).get(0).getBodyAsString());
+        assertEquals("etag-1", body.get("ifMatch").asText());
+        assertEquals(size, body.get("size").asLong());
+        String blobKey = body.get("blobKey").asText();
+        // a multipart blob (etag "...-3"): 8 MiB parts
+        assertTrue(body.get("etag").asText().endsWith("-3"), body.get("etag").asText());
+        try (InputStream stored = s3.getObject(r -> r.bucket(physicalBucket).key(blobKey))) {
+            assertArrayEquals(sha256(new PatternStream(size)), sha256(stored));
+        }
+    }
+
+    @Test
+    void aRefusedPreconditionLeavesNoBlob() throws Exception {
+        metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(json(412,
+                "{\"statusCode\":412,\"error\":\"PreconditionFailed\",\"message\":\"etag does not match\"}")));
+        Set<String> before = blobs();
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/cond.txt"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
+                .header("If-Match", "old").PUT(HttpRequest.BodyPublishers.ofString("new text")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(412, answer.statusCode());
+        assertEquals("PreconditionFailed", JSON.readTree(answer.body()).get("error").asText());
+        assertEquals(before, blobs());
+    }
+
+    @Test
+    void refusesADirectUploadOverTheLimitEarlyOrWhenTheStreamPassesIt() throws Exception {
+        Set<String> before = blobs();
+        HttpResponse<String> announced = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/small/big.bin"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[MIB + 1])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, announced.statusCode());
+        assertEquals("PayloadTooLarge", JSON.readTree(announced.body()).get("error").asText());
+
+        HttpResponse<String> streamed = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/small/big.bin"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new PatternStream(3L * MIB))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, streamed.statusCode());
+
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+        awaitTrue(() -> blobs().equals(before), "no blob stays behind");
+    }
+
+    @Test
+    void refusesWrongAndDisguisedTypesOnADirectUpload() throws Exception {
+        Set<String> before = blobs();
+        HttpResponse<String> wrongType = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/a.txt"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("text")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(415, wrongType.statusCode());
+        assertEquals("InvalidMimeType", JSON.readTree(wrongType.body()).get("error").asText());
+
+        HttpResponse<String> disguised = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/evil.png"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "image/png")
+                .PUT(HttpRequest.BodyPublishers.ofString("MZ\u0090\u0000 this is an executable, not a PNG")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(422, disguised.statusCode());
+        assertEquals("UploadMismatch", JSON.readTree(disguised.body()).get("error").asText());
+
+        HttpResponse<String> anonymous = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/a.txt"))
+                .header("Content-Type", "text/plain").PUT(HttpRequest.BodyPublishers.ofString("text")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("Unauthorized", JSON.readTree(anonymous.body()).get("error").asText());
+
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals(before, blobs());
+    }
+
+    @Test
+    void aClientThatDisconnectsMidwayLeavesNoObjectAndNoBlob() throws Exception {
+        Set<String> before = blobs();
+        Set<String> pendingBefore = pendingRecords();
+        long declared = 40L * MIB;
+        try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("PUT /v1/objects/docs/half.bin HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Authorization: Bearer " + token("alice") + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: " + declared + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = pattern(64 * 1024);
+            // 20 MiB of 40: two parts reach S3 as a multipart upload before the client goes away
+            for (int i = 0; i < 20 * 16; i++) {
+                out.write(chunk);
+            }
+            out.flush();
+            awaitTrue(() -> pendingRecords().size() > pendingBefore.size() && multipartUploadsUnder("blobs/") > 0,
+                    "the upload has reached S3");
+        }
+
+        awaitTrue(() -> blobs().equals(before) && pendingRecords().equals(pendingBefore) && multipartUploadsUnder("blobs/") == 0,
+                "the interrupted upload is cleaned up");
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+    }
+
+    // ---------------------------------------------------------------- blob release
+
+    @Test
+    void deletesTheBlobOfADeletedObjectOnlyWhenItWasReleased() throws Exception {
+        String released = "blobs/" + UUID.randomUUID();
+        String stillReferenced = "blobs/" + UUID.randomUUID();
+        for (String key : List.of(released, stillReferenced)) {
+            s3.putObject(r -> r.bucket(physicalBucket).key(key), RequestBody.fromString("bytes"));
+        }
+        SharedInfra.kafka().createTopic(ObjectEvents.DEFAULT_TOPIC, 3);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+            // same object, so same partition and in this order: a delete that keeps the blob, then one that releases it
+            producer.send(deleted("docs/a.txt", stillReferenced, false)).get();
+            producer.send(deleted("docs/a.txt", released, true)).get();
+        }
+
+        awaitTrue(() -> !exists(released), "the released blob is deleted");
+        assertTrue(exists(stillReferenced));
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static ProducerRecord<String, String> deleted(String key, String blobKey, boolean blobReleased) throws Exception {
+        String value = JSON.writeValueAsString(Map.ofEntries(Map.entry("bucket", "docs"), Map.entry("name", "a.txt"),
+                Map.entry("versionId", UUID.randomUUID().toString()), Map.entry("size", 5),
+                Map.entry("contentType", "text/plain"), Map.entry("etag", "e"), Map.entry("owner", "alice"),
+                Map.entry("visibility", "private"), Map.entry("blobKey", blobKey), Map.entry("blobReleased", blobReleased),
+                Map.entry("sequence", 2)));
+        ProducerRecord<String, String> record = new ProducerRecord<>(ObjectEvents.DEFAULT_TOPIC, key, value);
+        record.headers().add(ObjectEvents.HEADER_SPEC_VERSION, "1.0".getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_SOURCE, ObjectEvents.SOURCE.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_TYPE, ObjectEvents.DELETED.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_TIME, Instant.now().toString().getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_SUBJECT, key.getBytes(StandardCharsets.UTF_8));
+        record.headers().add(ObjectEvents.HEADER_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+        return record;
+    }
+
+    private static boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(physicalBucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
+    }
+
+    private static Set<String> blobs() {
+        return keysUnder("blobs/");
+    }
+
+    private static Set<String> pendingRecords() {
+        return keysUnder("uploads/");
+    }
+
+    private static Set<String> keysUnder(String prefix) {
+        return s3.listObjectsV2Paginator(r -> r.bucket(physicalBucket).prefix(prefix)).contents().stream()
+                .map(S3Object::key).collect(Collectors.toCollection(HashSet::new));
+    }
+
+    private static int multipartUploadsUnder(String prefix) {
+        return s3.listMultipartUploads(r -> r.bucket(physicalBucket).prefix(prefix)).uploads().size();
+    }
+
+    /** Waits for an effect that happens asynchronously; the deadline is generous and never what is tested. */
+    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never happened: " + what);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private Map<String, Object> expire(String uploadId) throws Exception {
+        Map<String, Object> record = pending(uploadId);
+        record.put("expiresAt", "2020-01-01T00:00:00Z");
+        s3.putObject(r -> r.bucket(physicalBucket).key(PendingUploads.key(uploadId)), RequestBody.fromBytes(JSON.writeValueAsBytes(record)));
+        return record;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> pending(String uploadId) throws Exception {
+        return JSON.readValue(s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(PendingUploads.key(uploadId))).asByteArray(), Map.class);
+    }
+
+    private static Map<Integer, Map<String, Object>> partUrls(String token, String uploadId, List<Integer> numbers) {
+        List<Map<String, Object>> parts = given().auth().oauth2(token).contentType(ContentType.JSON)
+                .body(Map.of("uploadId", uploadId, "partNumbers", numbers))
+                .when().post("/v1/files/multipart/presigned-url")
+                .then().statusCode(200).extract().jsonPath().getList("parts");
+        return parts.stream().collect(Collectors.toMap(p -> (Integer) p.get("partNumber"), p -> p));
+    }
+
+    private static Map<String, Object> part(List<Map<String, Object>> listed, int number) {
+        return listed.stream().filter(p -> ((Integer) p.get("partNumber")) == number)
+                .map(p -> Map.<String, Object>of("partNumber", number, "etag", p.get("etag"))).findFirst().orElseThrow();
+    }
+
+    /** S3 refuses a part it was not signed for: 403, or (for a large body) by closing the connection on it. */
+    private static boolean refusedByS3(Map<String, Object> url, byte[] body) {
+        try {
+            return putPart(url, body).statusCode() == 403;
+        } catch (java.io.IOException e) {
+            return true;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static HttpResponse<String> putPart(Map<String, Object> url, byte[] body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create((String) url.get("url")))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
+        ((Map<String, String>) url.get("headers")).forEach((name, value) -> {
+            if (!name.equals("content-length")) {
+                request.header(name, value);
+            }
+        });
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> putSingle(JsonPath issued, byte[] body) throws Exception {
+        return putPart(Map.of("url", issued.getString("url"), "headers", issued.getMap("headers")), body);
+    }
+
+    private static URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + RestAssured.port + path);
+    }
+
+    private static String token(String user) {
+        return SharedInfra.issuer().mint(user, Set.of());
+    }
+
+    private static byte[] sha256(InputStream in) throws Exception {
+        MessageDigest digest = MessageDigest.getInstance("SHA-256");
+        byte[] buffer = new byte[64 * 1024];
+        for (int n; (n = in.read(buffer)) > 0; ) {
+            digest.update(buffer, 0, n);
+        }
+        return digest.digest();
+    }
+
+    static byte[] pattern(int size) {
+        byte[] bytes = new byte[size];
+        for (int i = 0; i < size; i++) {
+            bytes[i] = PatternStream.at(i);
+        }
+        return bytes;
+    }
+
+    private static byte[] png(int size) {
+        byte[] bytes = pattern(size);
+        byte[] magic = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+        System.arraycopy(magic, 0, bytes, 0, magic.length);
+        return bytes;
+    }
+
+    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
+        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
+    }
+
+    private static String bucket(String name, Long limit, String allowed) {
+        return """
+                {"id": "%s", "name": "%s", "public": false, "fileSizeLimit": %s, "allowedMimeTypes": %s,
+                 "owner": "root", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}"""
+                .formatted(name, name, limit, allowed);
+    }
+}
