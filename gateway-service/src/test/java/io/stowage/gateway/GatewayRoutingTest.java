@@ -128,6 +128,16 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void publishesTheOpenApiDocumentOfThePublicApiWithSwaggerUi() {
+        given().accept("application/json").get("/q/openapi")
+                .then().statusCode(200)
+                .body("paths.'/v1/files/presigned-url'.post.summary", notNullValue())
+                .body("paths.'/v1/objects/{bucket}/{path}'.get.tags[0]", equalTo("downloads"))
+                .body("paths.'/storage/v1/bucket'.get.tags[0]", equalTo("supabase"));
+        given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    @Test
     void reportsHealthy() {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     }
