@@ -8,7 +8,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.stowage.image.config.ImageConfig;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
@@ -38,13 +38,11 @@ public class Upstreams {
     private final String signingUrl;
     private volatile Tokens tokens;
 
-    public Upstreams(ObjectMapper json, OidcClient oidc,
-                     @ConfigProperty(name = "stowage.image.metadata-url") String metadataUrl,
-                     @ConfigProperty(name = "stowage.image.signing-url") String signingUrl) {
+    public Upstreams(ObjectMapper json, OidcClient oidc, ImageConfig config) {
         this.json = json;
         this.oidc = oidc;
-        this.metadataUrl = metadataUrl.replaceAll("/+$", "");
-        this.signingUrl = signingUrl.replaceAll("/+$", "");
+        this.metadataUrl = config.metadataUrl().replaceAll("/+$", "");
+        this.signingUrl = config.signingUrl().replaceAll("/+$", "");
     }
 
     /**

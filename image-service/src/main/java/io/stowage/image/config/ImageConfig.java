@@ -9,6 +9,12 @@ import java.util.Optional;
 @ConfigMapping(prefix = "stowage.image")
 public interface ImageConfig {
 
+    /** metadata-service's base URL (where objects are looked up). */
+    String metadataUrl();
+
+    /** signing-service's base URL (where signatures and tokens are verified). */
+    String signingUrl();
+
     /** The shared library to bind, e.g. {@code libvips.so.42}. */
     String vipsLibrary();
 

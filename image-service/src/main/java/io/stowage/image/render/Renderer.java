@@ -29,6 +29,7 @@ public class Renderer {
     private final Vips vips;
     private final ImageConfig config;
     private final ThreadPoolExecutor pool;
+    private final java.util.concurrent.atomic.AtomicLong rendered = new java.util.concurrent.atomic.AtomicLong();
 
     public Renderer(VipsEngine engine, ImageConfig config) {
         this.vips = engine.vips();
@@ -76,10 +77,17 @@ public class Renderer {
                     + " pixels; at most " + config.maxSourcePixels() + " are rendered");
         }
         try {
-            return vips.render(source, Plan.of(options, header, config.maxDimension(), config.avifEffort()));
+            Vips.Rendered result = vips.render(source, Plan.of(options, header, config.maxDimension(), config.avifEffort()));
+            rendered.incrementAndGet();
+            return result;
         } catch (VipsException e) {
             throw new ImageException(ErrorCode.InvalidImage, "the image cannot be rendered: it is corrupt or truncated");
         }
+    }
+
+    /** Renders completed since start. */
+    public long rendered() {
+        return rendered.get();
     }
 
     /** Renders waiting for a thread, for metrics and tests. */

@@ -79,7 +79,10 @@ public class Variants {
             if (found.isPresent()) {
                 return Uni.createFrom().item(new Served(found.get(), true));
             }
-            return renders.run(r.key(), () -> renderAndStore(r)).map(v -> new Served(v, false));
+            // look again inside the flight: a render that finished between our miss and now has stored it
+            return renders.run(r.key(), () -> store.find(r.key())
+                            .chain(again -> again.isPresent() ? Uni.createFrom().item(again.get()) : renderAndStore(r)))
+                    .map(v -> new Served(v, false));
         });
     }
 

@@ -22,6 +22,8 @@ class RendererTest {
 
     private static ImageConfig config(int workers, int queue) {
         return new ImageConfig() {
+            public String metadataUrl() { return "http://127.0.0.1:1"; }
+            public String signingUrl() { return "http://127.0.0.1:1"; }
             public String vipsLibrary() { return "libvips.so.42"; }
             public Optional<Integer> workers() { return Optional.of(workers); }
             public int queue() { return queue; }
