@@ -91,6 +91,9 @@ class SignResourceTest {
         assertEquals(200, put(signed, body, null).statusCode());
         assertArrayEquals(body, s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
         assertEquals("text/plain", s3.headObject(r -> r.bucket(bucket).key(key)).contentType());
+
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("stowage_signatures_issued_total{operation=\"s3:PutObject\"}"));
     }
 
     @Test

@@ -12,6 +12,13 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -55,11 +62,20 @@ public class OutboxRelay {
     private final ReentrantLock running = new ReentrantLock();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean failing;
+    private final AtomicLong backlog = new AtomicLong();
+    private final Counter published;
+    private final Timer lag;
 
-    public OutboxRelay(DataSource dataSource, EventPublisher publisher, MetadataConfig config) {
+    public OutboxRelay(DataSource dataSource, EventPublisher publisher, MetadataConfig config, MeterRegistry registry) {
         this.dataSource = dataSource;
         this.publisher = publisher;
         this.config = config.outbox();
+        this.published = Counter.builder("stowage.outbox.published").description("events the broker acknowledged")
+                .register(registry);
+        this.lag = Timer.builder("stowage.outbox.relay.lag").description("from the catalog change to the broker's ack")
+                .register(registry);
+        Gauge.builder("stowage.outbox.backlog", backlog, AtomicLong::get).description("events waiting in the outbox")
+                .register(registry);
     }
 
     @Scheduled(every = "${stowage.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -89,7 +105,9 @@ public class OutboxRelay {
                 LOG.info("outbox relay: Kafka is reachable again");
                 failing = false;
             }
+            backlog.set(0);
         } catch (Exception e) {
+            countBacklog();
             if (!failing) {
                 LOG.warnf("outbox relay: events wait in the outbox until Kafka takes them: %s", e.toString());
                 failing = true;
@@ -136,6 +154,11 @@ public class OutboxRelay {
                 }
                 markPublished(connection, acknowledged);
                 connection.commit();
+                Instant now = Instant.now();
+                for (int i = 0; i < acknowledged.size(); i++) {
+                    lag.record(Duration.between(batch.get(i).occurredAt(), now));
+                }
+                published.increment(acknowledged.size());
                 if (failure != null) {
                     throw new IllegalStateException("Kafka did not acknowledge event " + batch.get(acknowledged.size()).id(),
                             failure instanceof ExecutionException ? failure.getCause() : failure);
@@ -154,6 +177,19 @@ public class OutboxRelay {
                 connection.rollback();
                 throw e;
             }
+        }
+    }
+
+    /** While Kafka is away the backlog grows; operators see it in stowage_outbox_backlog. */
+    private void countBacklog() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM outbox WHERE published_at IS NULL");
+                ResultSet rs = st.executeQuery()) {
+            if (rs.next()) {
+                backlog.set(rs.getLong(1));
+            }
+        } catch (SQLException e) {
+            LOG.debugf("outbox backlog not counted: %s", e.toString());
         }
     }
 

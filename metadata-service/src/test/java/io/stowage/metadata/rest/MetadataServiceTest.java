@@ -117,6 +117,14 @@ class MetadataServiceTest {
     // --- buckets -------------------------------------------------------------------------------
 
     @Test
+    void exposesOutboxMetricsForOperators() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("stowage_outbox_published_total"))
+                .body(org.hamcrest.Matchers.containsString("stowage_outbox_backlog"))
+                .body(org.hamcrest.Matchers.containsString("stowage_outbox_relay_lag_seconds"));
+    }
+
+    @Test
     void adminCreatesBucketAndItIsStored() throws SQLException {
         String name = "photos-" + UUID.randomUUID().toString().substring(0, 8);
         as(admin()).body(Map.of("name", name, "public", true, "fileSizeLimit", 1048576, "allowedMimeTypes", List.of("image/*", "application/pdf")))
@@ -381,7 +389,7 @@ class MetadataServiceTest {
                 "private", "blobs/" + eventId, false, 1);
         MetadataConfig quickToGiveUp = withSendTimeout(config, Duration.ofSeconds(2));
         EventPublisher unreachable = new EventPublisher("127.0.0.1:" + closedPort(), quickToGiveUp);
-        OutboxRelay cutOff = new OutboxRelay(dataSource, unreachable, quickToGiveUp);
+        OutboxRelay cutOff = new OutboxRelay(dataSource, unreachable, quickToGiveUp, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
 
         // stop the service's own relay: pause its schedule, then wait out any round in flight (it holds this lock)
         scheduler.pause();

@@ -1,5 +1,6 @@
 package io.stowage.signing.rest;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.stowage.signing.error.ErrorBody;
@@ -27,15 +28,23 @@ public class SignResource {
     private static final Logger LOG = Logger.getLogger(SignResource.class);
 
     private final Signer signer;
+    private final MeterRegistry registry;
 
-    public SignResource(Signer signer) {
+    public SignResource(Signer signer, MeterRegistry registry) {
         this.signer = signer;
+        this.registry = registry;
     }
 
     /** One signature is microseconds of CPU: cheap enough for the event loop. */
     @POST
     public Uni<SignResponse> sign(SignRequest request) {
-        return Uni.createFrom().item(() -> signer.sign(request));
+        return Uni.createFrom().item(() -> issued(signer.sign(request), request));
+    }
+
+    /** Counts what was signed, by operation, for stowage_signatures_issued_total. */
+    private SignResponse issued(SignResponse response, SignRequest request) {
+        registry.counter("stowage.signatures.issued", "operation", String.valueOf(request.operation())).increment();
+        return response;
     }
 
     /** A thousand signatures take milliseconds of CPU, so they run on a worker thread, not the event loop. */
@@ -57,7 +66,7 @@ public class SignResource {
         List<Object> results = new ArrayList<>(requests.size());
         for (SignRequest request : requests) {
             try {
-                results.add(signer.sign(request));
+                results.add(issued(signer.sign(request), request));
             } catch (SigningException e) {
                 results.add(new BatchSignResponse.Failed(new ErrorBody(e.status(), e.code(), e.getMessage())));
             } catch (RuntimeException e) {

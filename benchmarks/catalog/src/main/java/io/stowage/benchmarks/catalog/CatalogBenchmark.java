@@ -190,7 +190,7 @@ public final class CatalogBenchmark {
         MetadataConfig config = config(batchSize);
         EventPublisher publisher = new EventPublisher(kafka.bootstrapServers(), config);
         try (AgroalDataSource ds = pool(pg)) {
-            OutboxRelay relay = new OutboxRelay(ds, publisher, config);
+            OutboxRelay relay = new OutboxRelay(ds, publisher, config, new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
             long start = System.nanoTime();
             long sent = 0;
             int n;
