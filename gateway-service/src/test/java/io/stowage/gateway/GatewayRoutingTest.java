@@ -99,7 +99,8 @@ class GatewayRoutingTest {
             "POST,/v1/files/multipart/init,upload,/upload/v1/files/multipart/init",
             "GET,/v1/files/multipart/u-1/parts,upload,/upload/v1/files/multipart/u-1/parts",
             "PUT,/v1/objects/photos/a%20b/c.png,upload,/upload/v1/objects/photos/a%20b/c.png",
-            "GET,/img/unsafe/300x200/photos/c.png,image,/image/img/unsafe/300x200/photos/c.png"
+            "GET,/img/unsafe/300x200/photos/c.png,image,/image/img/unsafe/300x200/photos/c.png",
+            "GET,/storage/v1/render/image/public/photos/c.png?width=100,image,/image/render/image/public/photos/c.png"
     })
     void routesEachApiPathToTheServiceThatOwnsIt(String method, String path, String upstream, String seenPath) {
         given().urlEncodingEnabled(false).auth().oauth2(alice()).contentType("application/json").body(method.equals("GET") ? "" : "{}")
@@ -119,6 +120,16 @@ class GatewayRoutingTest {
         assertEquals(true, UpstreamStub.LAST.get("upload").endsWith("x".repeat(100)));
         assertEquals(body.length + "".length(), UpstreamStub.LAST.get("upload").length()
                 - UpstreamStub.LAST.get("upload").indexOf(" body=") - " body=".length());
+    }
+
+    @Test
+    void answersSupabaseRoutesInSupabasesErrorShape() {
+        given().get("/storage/v1/bucket")
+                .then().statusCode(400)
+                .body("statusCode", equalTo("403"))
+                .body("error", equalTo("Unauthorized"));
+        given().auth().oauth2(alice()).get("/storage/v1/nothing")
+                .then().statusCode(404).body("statusCode", equalTo("404"));
     }
 
     @Test

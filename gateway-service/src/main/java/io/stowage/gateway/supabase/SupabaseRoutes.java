@@ -108,7 +108,9 @@ public class SupabaseRoutes {
         } else if (seg.get(0).equals("object")) {
             objectRoutes(ctx, method, seg);
         } else if (seg.get(0).equals("render")) {
-            callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), c.request().uri()));
+            // image-service serves Supabase's render routes at /render/image/...
+            callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(),
+                    c.request().uri().substring(PREFIX.length())));
         } else {
             notFound(ctx);
         }
