@@ -112,6 +112,18 @@ test('files: list folders and files as Supabase returns them', async () => {
   ({ data, error } = await files.list('docs', { search: 'hello' }));
   assert.equal(error, null);
   assert.deepEqual(data.map((e) => e.name), ['hello world.txt']);
+
+  // list-v2: keyset pages of full keys, folders apart
+  ({ data, error } = await files.listV2({ prefix: 'docs/', with_delimiter: true, limit: 1 }));
+  assert.equal(error, null);
+  assert.equal(data.hasNext, true);
+  const seen = [...data.folders.map((f) => f.key), ...data.objects.map((o) => o.key)];
+  while (data.hasNext) {
+    ({ data, error } = await files.listV2({ prefix: 'docs/', with_delimiter: true, limit: 1, cursor: data.nextCursor }));
+    assert.equal(error, null);
+    seen.push(...data.folders.map((f) => f.key), ...data.objects.map((o) => o.key));
+  }
+  assert.deepEqual(seen.sort(), ['docs/b.txt', 'docs/hello world.txt', 'docs/sub/']);
 });
 
 test('files: copy, move, remove', async () => {

@@ -207,6 +207,13 @@ public class SupabaseRoutes {
                     notFound(ctx);
                 }
             }
+            case "list-v2" -> {
+                if (method == HttpMethod.POST && seg.size() == 3) {
+                    listV2(ctx, seg.get(2));
+                } else {
+                    notFound(ctx);
+                }
+            }
             case "move", "copy" -> {
                 if (method == HttpMethod.POST && seg.size() == 2) {
                     moveOrCopy(ctx, second);
@@ -389,6 +396,47 @@ public class SupabaseRoutes {
                         JsonArray out = new JsonArray();
                         reply.json().getJsonArray("prefixes", new JsonArray()).forEach(p -> out.add(SupabaseShapes.folder((String) p, listed)));
                         reply.json().getJsonArray("items", new JsonArray()).forEach(f -> out.add(SupabaseShapes.listEntry((JsonObject) f, listed)));
+                        json(ctx, 200, out);
+                    }));
+        });
+    }
+
+    /** {@code POST /object/list-v2/{bucket}}: keyset pages of full keys, folders apart when asked. */
+    private void listV2(RoutingContext ctx, String bucket) {
+        userWithBody(ctx, (auth, body) -> {
+            int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 1000)));
+            JsonObject sortBy = body.getJsonObject("sortBy", new JsonObject());
+            String sort = switch (sortBy.getString("column", "name")) {
+                case "created_at" -> "created";
+                case "updated_at" -> "updated";
+                default -> "name";
+            };
+            String order = "desc".equalsIgnoreCase(sortBy.getString("order", "asc")) ? "desc" : "asc";
+            StringBuilder query = new StringBuilder(config.metadataUrl()).append("/v1/files?bucket=").append(bucket)
+                    .append("&prefix=").append(encode(body.getString("prefix", "")))
+                    .append("&limit=").append(limit).append("&sort=").append(sort).append("&order=").append(order);
+            if (body.getBoolean("with_delimiter", false)) {
+                query.append("&delimiter=%2F");
+            }
+            String cursor = body.getString("cursor");
+            if (cursor != null && !cursor.isEmpty()) {
+                query.append("&cursor=").append(encode(cursor));
+            }
+            calls.call(METADATA, HttpMethod.GET, query.toString(), auth, rid(ctx), null)
+                    .onComplete(r -> answer(ctx, r, reply -> {
+                        JsonArray folders = new JsonArray();
+                        reply.json().getJsonArray("prefixes", new JsonArray())
+                                .forEach(p -> folders.add(new JsonObject().put("name", p).put("key", p)));
+                        JsonArray objects = new JsonArray();
+                        reply.json().getJsonArray("items", new JsonArray()).forEach(f -> {
+                            JsonObject entry = SupabaseShapes.listEntry((JsonObject) f, "");
+                            objects.add(entry.put("key", entry.getString("name")).put("version", ((JsonObject) f).getString("versionId")));
+                        });
+                        String next = reply.json().getString("nextCursor");
+                        JsonObject out = new JsonObject().put("hasNext", next != null).put("folders", folders).put("objects", objects);
+                        if (next != null) {
+                            out.put("nextCursor", next);
+                        }
                         json(ctx, 200, out);
                     }));
         });
