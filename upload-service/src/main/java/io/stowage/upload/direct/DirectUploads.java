@@ -36,8 +36,10 @@ public class DirectUploads {
     private final PendingUploads pending;
     private final Blobs blobs;
     private final UploadConfig config;
+    private final PartBuffers buffers;
 
-    public DirectUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config) {
+    public DirectUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, PartBuffers buffers) {
+        this.buffers = buffers;
         this.upstreams = upstreams;
         this.pending = pending;
         this.blobs = blobs;
@@ -68,8 +70,8 @@ public class DirectUploads {
             return pending.save(record)
                     .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                     .chain(saved -> {
-                        StreamedBlob blob = new StreamedBlob(blobs, context, request, blobKey, target.contentType(), limit,
-                                config.directPartSize(), target.contentLength(), config.sniffBytes(),
+                        StreamedBlob blob = new StreamedBlob(blobs, buffers, context, request, blobKey, target.contentType(), limit,
+                                target.contentLength(), config.sniffBytes(),
                                 // Recorded so that the sweeper can abort the parts if this replica dies.
                                 s3UploadId -> pending.save(withMultipart(record, s3UploadId)).replaceWithVoid());
                         response.closeHandler(v -> blob.cancel(new UploadException(ErrorCode.InvalidRequest,

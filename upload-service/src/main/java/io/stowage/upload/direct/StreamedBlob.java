@@ -14,7 +14,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -51,10 +50,12 @@ final class StreamedBlob {
     private final Function<String, Uni<Void>> onMultipartStarted;
     private final CompletableFuture<Stored> result = new CompletableFuture<>();
 
-    private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+    private final PartBuffers pool;
+    private final ArrayDeque<ByteBuffer> free = new ArrayDeque<>();
+    private final List<ByteBuffer> owned = new ArrayList<>();
     private final List<CompletedPart> parts = new ArrayList<>();
     private int allocated;
-    private byte[] filling;
+    private ByteBuffer filling;
     private int filled;
     private Buffer pendingData;
     private int pendingOffset;
@@ -69,9 +70,11 @@ final class StreamedBlob {
     private Uni<String> multipartId;
     private boolean singlePutStarted;
 
-    StreamedBlob(Blobs blobs, Context context, HttpServerRequest request, String blobKey, String contentType,
-                 long limit, int partSize, Long declaredLength, int sniffBytes, Function<String, Uni<Void>> onMultipartStarted) {
+    StreamedBlob(Blobs blobs, PartBuffers pool, Context context, HttpServerRequest request, String blobKey, String contentType,
+                 long limit, Long declaredLength, int sniffBytes, Function<String, Uni<Void>> onMultipartStarted) {
         this.blobs = blobs;
+        this.pool = pool;
+        int partSize = pool.partSize();
         this.context = context;
         this.request = request;
         this.blobKey = blobKey;
@@ -131,12 +134,15 @@ final class StreamedBlob {
                     return;
                 }
             }
-            if (filled == filling.length) {
-                // The first buffer was sized for the announced length, and more came: grow into a full part.
-                filling = Arrays.copyOf(filling, partSize);
+            if (filled == filling.capacity() && filled < partSize) {
+                // The first buffer was sized for the announced length, and more came: move into a full part.
+                ByteBuffer grown = own(pool.take());
+                grown.put(0, filling, 0, filled);
+                filling = grown;
             }
-            int n = Math.min(pendingData.length() - pendingOffset, filling.length - filled);
-            pendingData.getBytes(pendingOffset, pendingOffset + n, filling, filled);
+            int n = Math.min(pendingData.length() - pendingOffset, filling.capacity() - filled);
+            ByteBuffer target = filling.duplicate().position(filled).limit(filled + n);
+            pendingData.getByteBuf().getBytes(pendingOffset, target);
             pendingOffset += n;
             filled += n;
             if (pendingOffset == pendingData.length()) {
@@ -156,27 +162,43 @@ final class StreamedBlob {
         }
     }
 
-    private byte[] takeBuffer() {
+    private ByteBuffer takeBuffer() {
         if (!free.isEmpty()) {
             return free.pop();
         }
         if (allocated < MAX_BUFFERS) {
             allocated++;
-            return new byte[allocated == 1 ? firstBufferSize : partSize];
+            // A body announced smaller than a part is small: a heap buffer of its size, not a pooled part.
+            return allocated == 1 && firstBufferSize < partSize ? ByteBuffer.allocate(firstBufferSize) : own(pool.take());
         }
         return null;
     }
 
+    private ByteBuffer own(ByteBuffer buffer) {
+        owned.add(buffer);
+        return buffer;
+    }
+
+    /** Gives the pooled buffers back, once no S3 call reads them any more. */
+    private void releaseBuffers() {
+        owned.forEach(pool::give);
+        owned.clear();
+        free.clear();
+    }
+
     private void sniff() {
         sniffed = true;
-        byte[] head = Arrays.copyOf(filling == null ? new byte[0] : filling, Math.min(filled, sniffBytes));
+        byte[] head = new byte[filling == null ? 0 : Math.min(filled, sniffBytes)];
+        if (head.length > 0) {
+            filling.get(0, head);
+        }
         if (!ContentSniffer.agrees(contentType, head)) {
             fail(new UploadException(ErrorCode.UploadMismatch, "the uploaded bytes are not " + contentType));
         }
     }
 
     private void shipPart() {
-        byte[] buffer = filling;
+        ByteBuffer buffer = filling;
         int length = filled;
         int partNumber = ++partsShipped;
         filling = null;
@@ -188,7 +210,7 @@ final class StreamedBlob {
                     .memoize().indefinitely();
         }
         inFlight++;
-        multipartId.chain(id -> blobs.uploadPart(blobKey, id, partNumber, ByteBuffer.wrap(buffer, 0, length)))
+        multipartId.chain(id -> blobs.uploadPart(blobKey, id, partNumber, buffer.duplicate().position(0).limit(length)))
                 .subscribe().with(
                         part -> context.runOnContext(v -> partStored(buffer, part)),
                         failure -> context.runOnContext(v -> {
@@ -197,10 +219,10 @@ final class StreamedBlob {
                         }));
     }
 
-    private void partStored(byte[] buffer, CompletedPart part) {
+    private void partStored(ByteBuffer buffer, CompletedPart part) {
         inFlight--;
         parts.add(part);
-        free.push(buffer);
+        free.push(buffer.clear());
         if (done) {
             cleanUpWhenIdle();
             return;
@@ -235,7 +257,7 @@ final class StreamedBlob {
 
     /** A body no larger than one part: one PUT of what was buffered. */
     private void putWhole() {
-        ByteBuffer body = filling == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(filling, 0, filled);
+        ByteBuffer body = filling == null ? ByteBuffer.allocate(0) : filling.duplicate().position(0).limit(filled);
         singlePutStarted = true;
         inFlight++;
         blobs.put(blobKey, contentType, body).subscribe().with(
@@ -274,6 +296,7 @@ final class StreamedBlob {
         }
         done = true;
         cleaned = true;
+        releaseBuffers();
         result.complete(stored);
     }
 
@@ -284,7 +307,6 @@ final class StreamedBlob {
         done = true;
         pendingData = null;
         filling = null;
-        free.clear();
         result.completeExceptionally(reason);
         cleanUpWhenIdle();
     }
@@ -295,6 +317,7 @@ final class StreamedBlob {
             return;
         }
         cleaned = true;
+        releaseBuffers();
         Uni<Void> cleanup;
         if (multipartId != null) {
             cleanup = multipartId.chain(id -> blobs.abortMultipart(blobKey, id))
