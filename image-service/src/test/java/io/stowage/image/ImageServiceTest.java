@@ -167,6 +167,18 @@ class ImageServiceTest {
     }
 
     @Test
+    void countsRendersByFormatAndVariantCacheHitsForOperators() {
+        String name = unique("jpg");
+        object(name, HALVES, "image/jpeg", "public", null);
+        assertEquals("miss", fetch("/img/unsafe/fit-in/60x60/filters:format(webp)/photos/" + name).header("X-Stowage-Variant"));
+        assertEquals("hit", fetch("/img/unsafe/fit-in/60x60/filters:format(webp)/photos/" + name).header("X-Stowage-Variant"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("stowage_image_transforms_seconds_count{format=\"webp\",outcome=\"rendered\"}"), metrics);
+        assertTrue(metrics.contains("stowage_image_variant_cache_total{result=\"hit\"}"), metrics);
+        assertTrue(metrics.contains("stowage_image_variant_cache_total{result=\"miss\"}"), metrics);
+    }
+
+    @Test
     void isReadyWithLibvipsLoaded() {
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'libvips' }.data.version", org.hamcrest.Matchers.startsWith("8."));
@@ -514,6 +526,8 @@ class ImageServiceTest {
         }
         assertTrue(variantKeys(blobKey).isEmpty(), "variants purged");
         assertEquals(1, variantKeys(keptBlob).size(), "another blob's variants stay");
+        given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "stowage_events_consumed_total{type=\"" + ObjectEvents.DELETED + "\"}"));
         // the original blob is not image-service's to delete
         assertEquals(HALVES.length, s3.headObject(b -> b.bucket(physical).key(blobKey)).contentLength());
     }

@@ -1,6 +1,7 @@
 package io.stowage.image.events;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
@@ -25,16 +26,20 @@ public class VariantPurger {
 
     private final VariantStore store;
     private final ObjectMapper json;
+    private final MeterRegistry registry;
 
-    public VariantPurger(VariantStore store, ObjectMapper json) {
+    public VariantPurger(VariantStore store, ObjectMapper json, MeterRegistry registry) {
         this.store = store;
         this.json = json;
+        this.registry = registry;
     }
 
     @Incoming("object-events")
     public Uni<Void> onEvent(ConsumerRecord<String, String> record) {
         Header type = record.headers().lastHeader(ObjectEvents.HEADER_TYPE);
-        if (type == null || !ObjectEvents.DELETED.equals(new String(type.value(), StandardCharsets.UTF_8))) {
+        String typeName = type == null ? "unknown" : new String(type.value(), StandardCharsets.UTF_8);
+        registry.counter("stowage.events.consumed", "type", typeName).increment();
+        if (!ObjectEvents.DELETED.equals(typeName)) {
             return Uni.createFrom().voidItem();
         }
         ObjectEventData data;

@@ -1,5 +1,7 @@
 package io.stowage.image.variants;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.stowage.image.access.StoredObject;
 import io.stowage.image.config.ImageConfig;
@@ -31,12 +33,14 @@ public class Variants {
     private final VariantStore store;
     private final Renderer renderer;
     private final ImageConfig config;
+    private final MeterRegistry registry;
     private final SingleFlight<Variant> renders = new SingleFlight<>();
 
-    public Variants(VariantStore store, Renderer renderer, ImageConfig config) {
+    public Variants(VariantStore store, Renderer renderer, ImageConfig config, MeterRegistry registry) {
         this.store = store;
         this.renderer = renderer;
         this.config = config;
+        this.registry = registry;
     }
 
     /**
@@ -77,8 +81,10 @@ public class Variants {
     public Uni<Served> get(Resolved r) {
         return store.find(r.key()).chain(found -> {
             if (found.isPresent()) {
+                cache("hit");
                 return Uni.createFrom().item(new Served(found.get(), true));
             }
+            cache("miss");
             // look again inside the flight: a render that finished between our miss and now has stored it
             return renders.run(r.key(), () -> store.find(r.key())
                             .chain(again -> again.isPresent() ? Uni.createFrom().item(again.get()) : renderAndStore(r)))
@@ -88,11 +94,31 @@ public class Variants {
 
     private Uni<Variant> renderAndStore(Resolved r) {
         return store.original(r.object().blobKey(), config.maxSourceBytes())
-                .chain(source -> renderer.render(source, r.options()))
+                .chain(source -> timed(r.options().format(), renderer.render(source, r.options())))
                 .map(rendered -> new Variant(rendered.bytes(), r.options().format().contentType()))
                 .call(variant -> store.store(r.key(), variant)
                         .onFailure().invoke(e -> LOG.warnf("variant %s rendered but not stored: %s", r.key(), e.getMessage()))
                         .onFailure().recoverWithNull());
+    }
+
+    /** stowage_image_variant_cache_total{result=hit|miss}: how often S3 spared a render. */
+    private void cache(String result) {
+        registry.counter("stowage.image.variant.cache", "result", result).increment();
+    }
+
+    /**
+     * stowage_image_transforms_seconds{format,outcome}: the render alone (queue wait on the bounded
+     * pool included, S3 reads excluded), so that slow encoders show apart from slow storage.
+     */
+    private <T> Uni<T> timed(OutputFormat format, Uni<T> render) {
+        return Uni.createFrom().deferred(() -> {
+            Timer.Sample sample = Timer.start(registry);
+            return render.onItemOrFailure().invoke((item, failure) -> sample.stop(Timer.builder("stowage.image.transforms")
+                    .description("image renders by output format")
+                    .tag("format", format.name().toLowerCase(Locale.ROOT))
+                    .tag("outcome", failure == null ? "rendered" : "failed")
+                    .register(registry)));
+        });
     }
 
     private static String sha256(String text) {
