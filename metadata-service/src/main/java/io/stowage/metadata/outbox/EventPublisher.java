@@ -49,8 +49,14 @@ public class EventPublisher {
         this.timeout = config.outbox().sendTimeout();
     }
 
-    /** A row ready to go out. */
-    public record Event(UUID id, String type, String subject, String payload, Instant occurredAt) {
+    /** W3C Trace Context header: consumers continue the trace of the request that wrote the row. */
+    public static final String TRACEPARENT = "traceparent";
+
+    /** A row ready to go out; {@code traceparent} is null when the writing request was not traced. */
+    public record Event(UUID id, String type, String subject, String payload, Instant occurredAt, String traceparent) {
+        public Event(UUID id, String type, String subject, String payload, Instant occurredAt) {
+            this(id, type, subject, payload, occurredAt, null);
+        }
     }
 
     /** Sends the events in order; returns their futures in the same order (the producer keeps per-partition order). */
@@ -60,7 +66,7 @@ public class EventPublisher {
         return batch.stream().map(e -> p.send(toRecord(e))).toList();
     }
 
-    ProducerRecord<String, String> toRecord(Event e) {
+    public ProducerRecord<String, String> toRecord(Event e) {
         ProducerRecord<String, String> record = new ProducerRecord<>(events.topic(), e.subject(), e.payload());
         record.headers()
                 .add(header(ObjectEvents.HEADER_SPEC_VERSION, ObjectEvents.SPEC_VERSION))
@@ -70,6 +76,9 @@ public class EventPublisher {
                 .add(header(ObjectEvents.HEADER_TIME, e.occurredAt().toString()))
                 .add(header(ObjectEvents.HEADER_SUBJECT, e.subject()))
                 .add(header(ObjectEvents.HEADER_CONTENT_TYPE, ObjectEvents.DATA_CONTENT_TYPE));
+        if (e.traceparent() != null) {
+            record.headers().add(header(TRACEPARENT, e.traceparent()));
+        }
         return record;
     }
 

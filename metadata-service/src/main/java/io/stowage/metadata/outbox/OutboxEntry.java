@@ -37,4 +37,7 @@ public class OutboxEntry extends PanacheEntityBase {
 
     @Column(name = "published_at")
     public Instant publishedAt;
+
+    /** The W3C traceparent of the writing request (null when tracing is off); sent as a Kafka header. */
+    public String traceparent;
 }

@@ -48,7 +48,7 @@ public class OutboxRelay {
     public static final long RELAY_LOCK_KEY = 0x53544F57_4F555458L; // "STOWOUTX"
 
     private static final String SELECT_BATCH = """
-            SELECT id, event_type, subject, payload, occurred_at
+            SELECT id, event_type, subject, payload, occurred_at, traceparent
               FROM outbox
              WHERE published_at IS NULL
              ORDER BY position
@@ -213,7 +213,8 @@ public class OutboxRelay {
                             rs.getString("event_type"),
                             rs.getString("subject"),
                             rs.getString("payload"),
-                            rs.getTimestamp("occurred_at").toInstant()));
+                            rs.getTimestamp("occurred_at").toInstant(),
+                            rs.getString("traceparent")));
                 }
                 return batch;
             }

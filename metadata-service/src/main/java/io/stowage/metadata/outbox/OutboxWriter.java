@@ -2,6 +2,8 @@ package io.stowage.metadata.outbox;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
@@ -30,7 +32,19 @@ public class OutboxWriter {
         entry.subject = ObjectEvents.key(data.bucket(), data.name());
         entry.payload = toJson(data);
         entry.occurredAt = occurredAt;
+        entry.traceparent = traceparent(Span.current().getSpanContext());
         return entry.persist();
+    }
+
+    /**
+     * The context of the request that causes the event, kept with the row: the relay publishes
+     * later on its own thread, where that context is long gone.
+     */
+    public static String traceparent(SpanContext span) {
+        if (!span.isValid()) {
+            return null;
+        }
+        return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
     private String toJson(ObjectEventData data) {

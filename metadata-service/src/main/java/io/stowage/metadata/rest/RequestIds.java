@@ -1,5 +1,6 @@
 package io.stowage.metadata.rest;
 
+import io.opentelemetry.api.trace.Span;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.logging.MDC;
@@ -17,6 +18,7 @@ public class RequestIds {
 
     public static final String HEADER = "X-Request-Id";
     private static final String MDC_KEY = "requestId";
+    public static final String SPAN_ATTRIBUTE = "stowage.request_id";
     /** Ids end up in logs: accept only short, plain tokens. */
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
@@ -28,6 +30,8 @@ public class RequestIds {
         }
         request.setProperty(MDC_KEY, id);
         MDC.put(MDC_KEY, id);
+        // lets a trace be found from the id a caller or a log line shows (a no-op while tracing is off)
+        Span.current().setAttribute(SPAN_ATTRIBUTE, id);
     }
 
     @ServerResponseFilter

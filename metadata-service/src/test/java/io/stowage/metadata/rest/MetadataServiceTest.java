@@ -53,6 +53,7 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -115,6 +116,30 @@ class MetadataServiceTest {
     }
 
     // --- buckets -------------------------------------------------------------------------------
+
+    @Test
+    void outboxKeepsTheWritersTraceparentAndTheRelaySendsItAsAKafkaHeader() throws SQLException {
+        String traceId = "0af7651916cd43dd8448eb211c80319c";
+        String traceparent = io.stowage.metadata.outbox.OutboxWriter.traceparent(io.opentelemetry.api.trace.SpanContext.create(
+                traceId, "b7ad6b7169203331", io.opentelemetry.api.trace.TraceFlags.getSampled(),
+                io.opentelemetry.api.trace.TraceState.getDefault()));
+        assertEquals("00-" + traceId + "-b7ad6b7169203331-01", traceparent);
+        // no span (tracing off): no header rather than an invalid one
+        assertNull(io.stowage.metadata.outbox.OutboxWriter.traceparent(io.opentelemetry.api.trace.SpanContext.getInvalid()));
+
+        var record = new EventPublisher("127.0.0.1:1", config).toRecord(new EventPublisher.Event(UUID.randomUUID(),
+                ObjectEvents.CREATED, "photos/a.png", "{}", Instant.now(), traceparent));
+        assertEquals(traceparent, new String(record.headers().lastHeader("traceparent").value(), StandardCharsets.UTF_8));
+        var untraced = new EventPublisher("127.0.0.1:1", config).toRecord(new EventPublisher.Event(UUID.randomUUID(),
+                ObjectEvents.CREATED, "photos/a.png", "{}", Instant.now()));
+        assertNull(untraced.headers().lastHeader("traceparent"));
+
+        // the column the relay reads it from exists (migration V3)
+        try (Connection c = dataSource.getConnection();
+             ResultSet rs = c.createStatement().executeQuery("SELECT traceparent FROM outbox LIMIT 1")) {
+            assertEquals("traceparent", rs.getMetaData().getColumnName(1));
+        }
+    }
 
     @Test
     void exposesOutboxMetricsForOperators() {
