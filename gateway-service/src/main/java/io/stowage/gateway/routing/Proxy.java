@@ -1,5 +1,6 @@
 package io.stowage.gateway.routing;
 
+import io.opentelemetry.api.trace.Span;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.core.Future;
@@ -30,6 +31,7 @@ import org.jboss.logging.Logger;
 public class Proxy {
 
     public static final String REQUEST_ID = "X-Request-Id";
+    public static final String REQUEST_ID_ATTRIBUTE = "stowage.request_id";
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
 
@@ -71,6 +73,8 @@ public class Proxy {
             id = given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:-]+") ? given : UUID.randomUUID().toString();
             ctx.put(REQUEST_ID, id);
             ctx.response().putHeader(REQUEST_ID, id);
+            // the server span carries the id, so a trace can be found from it (a no-op while tracing is off)
+            Span.current().setAttribute(REQUEST_ID_ATTRIBUTE, id);
         }
         return id;
     }
