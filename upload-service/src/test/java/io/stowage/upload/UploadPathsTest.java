@@ -362,6 +362,12 @@ class UploadPathsTest {
 
         metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
         awaitTrue(() -> blobs().equals(before), "no blob stays behind");
+
+        // the JSON routes keep a small body limit of their own
+        HttpResponse<String> hugeJson = HTTP.send(HttpRequest.newBuilder(uri("/v1/files/presigned-url"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[2 * MIB])).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, hugeJson.statusCode());
     }
 
     @Test

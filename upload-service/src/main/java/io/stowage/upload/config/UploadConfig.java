@@ -29,6 +29,10 @@ public interface UploadConfig {
     @WithDefault("PT6H")
     Duration directExpiresIn();
 
+    /** Largest body of the JSON routes, in bytes (the streamed route has the bucket's limit instead). */
+    @WithDefault("1048576")
+    long maxApiBody();
+
     /** Sweeper settings. */
     Sweep sweep();
 

@@ -35,13 +35,35 @@ public class DirectUploadRoute {
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "protected", "shared");
 
     private final DirectUploads uploads;
+    private final long maxApiBody;
 
-    public DirectUploadRoute(DirectUploads uploads) {
+    public DirectUploadRoute(DirectUploads uploads, io.stowage.upload.config.UploadConfig config) {
         this.uploads = uploads;
+        this.maxApiBody = config.maxApiBody();
     }
 
     void install(@Observes Router router) {
         router.put(PREFIX + "*").handler(this::handle);
+        // Quarkus's own body limit is lifted for the streamed route; the JSON routes keep a small one.
+        router.route().order(io.quarkus.vertx.http.runtime.RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::limitApiBody);
+    }
+
+    private void limitApiBody(RoutingContext ctx) {
+        boolean streamed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().startsWith(PREFIX);
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (!streamed && length != null) {
+            try {
+                if (Long.parseLong(length.trim()) > maxApiBody) {
+                    reply(ctx, new UploadException(ErrorCode.PayloadTooLarge,
+                            "request bodies of this route are limited to " + maxApiBody + " bytes"));
+                    return;
+                }
+            } catch (NumberFormatException e) {
+                reply(ctx, new UploadException(ErrorCode.InvalidRequest, "Content-Length is not a number"));
+                return;
+            }
+        }
+        ctx.next();
     }
 
     private void handle(RoutingContext ctx) {
