@@ -231,6 +231,50 @@ class UploadPathsTest {
                 .when().post("/v1/files").then().statusCode(404).body("error", org.hamcrest.Matchers.equalTo("UploadNotFound"));
     }
 
+    // ---------------------------------------------------------------- presigned URLs S3 refuses
+
+    @Test
+    void s3RefusesATamperedUrlAndNothingIsRegistered() throws Exception {
+        String alice = token("alice");
+        JsonPath issued = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "t.txt", "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath();
+        String url = issued.getString("url");
+        String otherKey = url.replaceFirst("/blobs/[0-9a-f-]+", "/blobs/" + UUID.randomUUID());
+        String longerLife = url.replaceFirst("X-Amz-Expires=\\d+", "X-Amz-Expires=604800");
+        for (String tampered : List.of(otherKey, longerLife)) {
+            assertTrue(!tampered.equals(url));
+            assertEquals(403, putPart(Map.of("url", tampered, "headers", issued.getMap("headers")),
+                    "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+        }
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", issued.getString("uploadId")))
+                .when().post("/v1/files").then().statusCode(422).body("error", org.hamcrest.Matchers.equalTo("UploadMismatch"));
+        assertFalse(exists(otherKey.replaceFirst(".*/(blobs/[0-9a-f-]+).*", "$1")));
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+    }
+
+    @Test
+    void s3RefusesAnExpiredUrlAndRegistrationAnswersGone() throws Exception {
+        String alice = token("alice");
+        JsonPath issued;
+        UpstreamsResource.lifetimeOverride = Duration.ofSeconds(1);
+        try {
+            issued = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                    .body(Map.of("bucket", "docs", "path", "late.txt", "contentType", "text/plain", "size", 5))
+                    .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath();
+        } finally {
+            UpstreamsResource.lifetimeOverride = null;
+        }
+        Instant expiresAt = Instant.parse(issued.getString("expiresAt"));
+        awaitTrue(() -> Instant.now().isAfter(expiresAt.plusSeconds(1)), "the URL has expired");
+
+        assertEquals(403, putSingle(issued, "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", issued.getString("uploadId")))
+                .when().post("/v1/files").then().statusCode(410).body("error", org.hamcrest.Matchers.equalTo("UploadExpired"));
+        assertFalse(exists(pending(issued.getString("uploadId")).get("blobKey").toString()));
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+    }
+
     // ---------------------------------------------------------------- sweeper
 
     @Test

@@ -48,6 +48,8 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
     static final List<String> SIGNING_CALLERS = new CopyOnWriteArrayList<>();
     /** When set, the signing stub refuses every caller, as a signing-service with another caller role would. */
     static volatile boolean signingRefusesEveryone;
+    /** When set, every URL is signed for this long instead of the lifetime asked for (to see one expire). */
+    static volatile Duration lifetimeOverride;
 
     private WireMockServer metadata;
     private HttpServer signing;
@@ -117,7 +119,8 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
     /** signing-service's answer for s3:PutObject and s3:UploadPart, presigned for real; null for anything else. */
     private Object presign(Map<?, ?> request, String bucket) {
-        Duration expiresIn = Duration.ofSeconds(((Number) request.get("expiresIn")).longValue());
+        Duration expiresIn = lifetimeOverride != null ? lifetimeOverride
+                : Duration.ofSeconds(((Number) request.get("expiresIn")).longValue());
         String key = (String) request.get("key");
         Long length = request.get("contentLength") == null ? null : ((Number) request.get("contentLength")).longValue();
         Map<String, List<String>> signedHeaders;
