@@ -81,9 +81,12 @@ public class Downloads {
 
     private void serve(RoutingContext ctx, Mode mode, String locator, String authorization) {
         String requestId = Proxy.requestId(ctx);
-        String lookup = mode == Mode.BY_ID
-                ? config.metadataUrl() + "/v1/files/" + locator
-                : config.metadataUrl() + "/internal/objects/by-path/" + locator;
+        String lookup = switch (mode) {
+            case BY_ID -> config.metadataUrl() + "/v1/files/" + locator;
+            // the catalog's public read route answers anonymous callers for public things only
+            case PUBLIC -> config.metadataUrl() + "/v1/files/by-path/" + locator;
+            default -> config.metadataUrl() + "/internal/objects/by-path/" + locator;
+        };
         calls.call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
                 .onFailure(e -> proxy.failed(ctx, "metadata-service", e))
                 .onSuccess(meta -> {

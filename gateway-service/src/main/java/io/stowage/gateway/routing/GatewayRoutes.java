@@ -28,9 +28,11 @@ public class GatewayRoutes {
     private final Callers callers;
     private final RateLimits limits;
     private final GatewayMetrics metrics;
+    private final UploadChecks uploadChecks;
 
     public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, RateLimits limits,
-            GatewayMetrics metrics) {
+            GatewayMetrics metrics, UploadChecks uploadChecks) {
+        this.uploadChecks = uploadChecks;
         this.proxy = proxy;
         this.downloads = downloads;
         this.config = config;
@@ -66,7 +68,7 @@ public class GatewayRoutes {
         router.routeWithRegex("/v1/files/[^/]+").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
 
         // direct streamed upload through upload-service
-        router.route(HttpMethod.PUT, "/v1/objects/*").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
+        router.route(HttpMethod.PUT, "/v1/objects/*").handler(this::directUpload);
         router.route(HttpMethod.GET, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
         router.route(HttpMethod.HEAD, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
         router.route(HttpMethod.GET, "/v1/public/*").handler(ctx -> downloadByPath(ctx, PUBLIC_PREFIX, Downloads.Mode.PUBLIC));
@@ -103,6 +105,18 @@ public class GatewayRoutes {
 
     private void toService(RoutingContext ctx, String service, String baseUrl) {
         callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, c.request().uri()));
+    }
+
+    private void directUpload(RoutingContext ctx) {
+        String raw = ctx.request().path();
+        int slash = raw.indexOf('/', OBJECTS_PREFIX.length());
+        if (slash < 0) {
+            ErrorResponse.send(ctx, 400, "InvalidObjectName", "expected /v1/objects/{bucket}/{path}");
+            return;
+        }
+        String bucket = raw.substring(OBJECTS_PREFIX.length(), slash);
+        callers.requireUser(ctx, (c, identity) -> uploadChecks.check(c, bucket,
+                () -> proxy.forward(c, "upload-service", config.uploadUrl(), c.request().uri())));
     }
 
     private void images(RoutingContext ctx) {

@@ -11,6 +11,7 @@ import io.stowage.gateway.routing.GatewayConfig;
 import io.stowage.gateway.routing.Proxy;
 import io.stowage.gateway.routing.ServiceCalls;
 import io.stowage.gateway.routing.ServiceCalls.Reply;
+import io.stowage.gateway.routing.UploadChecks;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -59,9 +60,11 @@ public class SupabaseRoutes {
     private final RateLimits limits;
     private final ServiceToken serviceToken;
     private final GatewayMetrics metrics;
+    private final UploadChecks uploadChecks;
 
     public SupabaseRoutes(Proxy proxy, ServiceCalls calls, Downloads downloads, GatewayConfig config, Callers callers,
-            RateLimits limits, ServiceToken serviceToken, GatewayMetrics metrics) {
+            RateLimits limits, ServiceToken serviceToken, GatewayMetrics metrics, UploadChecks uploadChecks) {
+        this.uploadChecks = uploadChecks;
         this.proxy = proxy;
         this.calls = calls;
         this.downloads = downloads;
@@ -280,7 +283,12 @@ public class SupabaseRoutes {
 
     /** POST (create; {@code x-upsert: true} overwrites) and PUT (update) of an object's bytes, streamed. */
     private void upload(RoutingContext ctx, String bucket, String path, boolean update) {
-        callers.requireUser(ctx, (c, identity) -> {
+        callers.requireUser(ctx, (c, identity) -> uploadChecks.check(c, bucket, () -> startUpload(c, bucket, path, update)));
+    }
+
+    private void startUpload(RoutingContext ctx, String bucket, String path, boolean update) {
+        {
+            RoutingContext c = ctx;
             HttpServerRequest in = c.request();
             boolean createOnly = !update && !"true".equalsIgnoreCase(in.getHeader("x-upsert"));
             String contentType = in.getHeader("Content-Type");
@@ -308,7 +316,7 @@ public class SupabaseRoutes {
                 return;
             }
             streamUpload(c, url, createOnly, contentType, in.getHeader("Content-Length"), in.getHeader("Cache-Control"), in);
-        });
+        }
     }
 
     private void streamUpload(RoutingContext ctx, String url, boolean createOnly, String contentType, String length,
@@ -531,7 +539,9 @@ public class SupabaseRoutes {
                             .put("expiresIn", expiresIn);
                     return gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/sign",
                             gateway, rid(ctx), request.toBuffer())).map(signed -> signed.ok()
-                                    ? new Signed(signed.json().getString("url"), 200, null)
+                                    // the plain name, as Supabase answers: storage-js runs encodeURI over it
+                                    ? new Signed("/object/sign/" + object.getString("bucket") + "/" + object.getString("name")
+                                            + "?token=" + signed.json().getString("token"), 200, null)
                                     : new Signed(null, signed.status(), signed.body()));
                 });
     }

@@ -1,0 +1,78 @@
+package io.stowage.gateway.routing;
+
+import io.stowage.gateway.errors.ErrorResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
+
+/**
+ * Checks a streamed upload against its bucket before any byte is sent on: the bucket exists, the
+ * declared size is within its limit (413) and the type is allowed (415). upload-service checks again,
+ * and checks what actually arrives; checking first here means a refusal is a clean answer rather than a
+ * connection the upstream closes in the middle of a body.
+ */
+@ApplicationScoped
+public class UploadChecks {
+
+    private final ServiceCalls calls;
+    private final GatewayConfig config;
+
+    public UploadChecks(ServiceCalls calls, GatewayConfig config) {
+        this.calls = calls;
+        this.config = config;
+    }
+
+    /** Runs {@code then} when the upload may go; otherwise answers the caller. The request stays paused. */
+    public void check(RoutingContext ctx, String rawBucket, Runnable then) {
+        calls.call("metadata-service", HttpMethod.GET, config.metadataUrl() + "/v1/buckets/" + rawBucket,
+                ctx.request().getHeader("Authorization"), Proxy.requestId(ctx), null).onComplete(result -> {
+                    if (result.failed()) {
+                        ErrorResponse.upstreamUnavailable(ctx, "metadata-service");
+                        return;
+                    }
+                    if (!result.result().ok()) {
+                        ErrorResponse.relay(ctx, result.result().status(), result.result().body());
+                        return;
+                    }
+                    String refusal = refusal(result.result().json(), ctx.request().getHeader("Content-Length"),
+                            ctx.request().getHeader("Content-Type"));
+                    if (refusal == null) {
+                        then.run();
+                    } else {
+                        ctx.response().putHeader("Connection", "close");
+                        ErrorResponse.send(ctx, refusal.startsWith("size") ? 413 : 415,
+                                refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
+                    }
+                });
+    }
+
+    /** @return null when allowed, else "size:" or "type:" and the reason */
+    static String refusal(JsonObject bucket, String contentLength, String contentType) {
+        Long limit = bucket.getLong("fileSizeLimit");
+        if (limit != null && contentLength != null) {
+            try {
+                if (Long.parseLong(contentLength.trim()) > limit) {
+                    return "size:the object exceeds the bucket's limit of " + limit + " bytes";
+                }
+            } catch (NumberFormatException ignored) {
+                // a malformed length is upload-service's to refuse
+            }
+        }
+        JsonArray allowed = bucket.getJsonArray("allowedMimeTypes");
+        if (allowed != null && !allowed.isEmpty() && contentType != null
+                && !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            String type = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
+            for (Object pattern : allowed) {
+                String p = String.valueOf(pattern).toLowerCase(Locale.ROOT);
+                if (p.equals(type) || p.equals("*/*") || (p.endsWith("/*") && type.startsWith(p.substring(0, p.length() - 1)))) {
+                    return null;
+                }
+            }
+            return "type:mime type " + type + " is not supported";
+        }
+        return null;
+    }
+}
