@@ -97,7 +97,7 @@ test('files: list folders and files as Supabase returns them', async () => {
 
   let { data, error } = await files.list('docs');
   assert.equal(error, null);
-  assert.deepEqual(data.map((e) => e.name), ['sub', 'b.txt', 'hello world.txt']);
+  assert.deepEqual(data.map((e) => e.name), ['b.txt', 'hello world.txt', 'sub']);
   const folder = data.find((e) => e.name === 'sub');
   assert.equal(folder.id, null);
   const file = data.find((e) => e.name === 'b.txt');

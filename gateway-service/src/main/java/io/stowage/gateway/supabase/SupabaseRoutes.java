@@ -372,12 +372,13 @@ public class SupabaseRoutes {
         });
     }
 
+    /** Deepest offset served: Supabase's list pages by offset; the catalog pages by key, so offsets are walked. */
+    private static final int MAX_LIST_OFFSET = 10_000;
+
     private void list(RoutingContext ctx, String bucket) {
         userWithBody(ctx, (auth, body) -> {
-            String prefix = body.getString("prefix", "");
-            if (!prefix.isEmpty() && !prefix.endsWith("/")) {
-                prefix = prefix + "/";
-            }
+            String given = body.getString("prefix", "");
+            String prefix = !given.isEmpty() && !given.endsWith("/") ? given + "/" : given;
             JsonObject sortBy = body.getJsonObject("sortBy", new JsonObject());
             String sort = switch (sortBy.getString("column", "name")) {
                 case "created_at" -> "created";
@@ -387,26 +388,53 @@ public class SupabaseRoutes {
             String order = "desc".equalsIgnoreCase(sortBy.getString("order", "asc")) ? "desc" : "asc";
             int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 100)));
             int offset = Math.max(0, body.getInteger("offset", 0));
+            if (offset + limit > MAX_LIST_OFFSET) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "offset + limit may be at most " + MAX_LIST_OFFSET
+                        + "; use list-v2 with a cursor to go deeper");
+                return;
+            }
+            // folders exist only in name order, as in Supabase; other orders list the files alone
+            boolean folders = sort.equals("name") && order.equals("asc");
             StringBuilder query = new StringBuilder(config.metadataUrl()).append("/v1/files?bucket=").append(bucket)
-                    .append("&prefix=").append(encode(prefix))
-                    .append("&limit=").append(limit).append("&offset=").append(offset)
-                    .append("&sort=").append(sort).append("&order=").append(order);
-            if (sort.equals("name") && order.equals("asc")) {
+                    .append("&prefix=").append(encode(prefix)).append("&sort=").append(sort).append("&order=").append(order)
+                    .append("&limit=").append(Math.min(1000, offset + limit));
+            if (folders) {
                 query.append("&delimiter=%2F");
             }
             String search = body.getString("search");
             if (search != null && !search.isEmpty()) {
                 query.append("&search=").append(encode(search));
             }
-            String listed = prefix;
-            calls.call(METADATA, HttpMethod.GET, query.toString(), auth, rid(ctx), null)
-                    .onComplete(r -> answer(ctx, r, reply -> {
-                        JsonArray out = new JsonArray();
-                        reply.json().getJsonArray("prefixes", new JsonArray()).forEach(p -> out.add(SupabaseShapes.folder((String) p, listed)));
-                        reply.json().getJsonArray("items", new JsonArray()).forEach(f -> out.add(SupabaseShapes.listEntry((JsonObject) f, listed)));
-                        json(ctx, 200, out);
-                    }));
+            collect(ctx, auth, query.toString(), null, offset + limit, new ArrayList<>(), entries -> {
+                JsonArray out = new JsonArray();
+                entries.stream().skip(offset).limit(limit).forEach(entry -> out.add(entry instanceof String folder
+                        ? SupabaseShapes.folder(folder, prefix)
+                        : SupabaseShapes.listEntry((JsonObject) entry, prefix)));
+                json(ctx, 200, out);
+            });
         });
+    }
+
+    /** Walks keyset pages until {@code needed} entries (folders as strings, files as records) are in hand. */
+    private void collect(RoutingContext ctx, String auth, String query, String cursor, int needed, List<Object> entries,
+            Consumer<List<Object>> done) {
+        String url = cursor == null ? query : query + "&cursor=" + encode(cursor);
+        calls.call(METADATA, HttpMethod.GET, url, auth, rid(ctx), null).onComplete(r -> answer(ctx, r, reply -> {
+            List<Object> page = new ArrayList<>();
+            reply.json().getJsonArray("prefixes", new JsonArray()).forEach(page::add);
+            reply.json().getJsonArray("items", new JsonArray()).forEach(page::add);
+            if (query.contains("&delimiter=")) {
+                // one page of the catalog holds folders and files apart; Supabase lists them together by name
+                page.sort(java.util.Comparator.comparing(e -> e instanceof String f ? f : ((JsonObject) e).getString("name")));
+            }
+            entries.addAll(page);
+            String next = reply.json().getString("nextCursor");
+            if (entries.size() >= needed || next == null) {
+                done.accept(entries);
+            } else {
+                collect(ctx, auth, query, next, needed, entries, done);
+            }
+        }));
     }
 
     /** {@code POST /object/list-v2/{bucket}}: keyset pages of full keys, folders apart when asked. */
