@@ -27,8 +27,6 @@ public final class StowageSuite {
             "image-service", "gateway-service");
 
     private static StowageSuite running;
-    /** Environment added to every service's, set by tests that need the suite configured differently. */
-    private static final Map<String, String> EXTRA_ENV = new LinkedHashMap<>();
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
@@ -56,7 +54,6 @@ public final class StowageSuite {
         env.put("STOWAGE_SIGNING_URL", url("signing-service"));
         env.put("STOWAGE_UPLOAD_URL", url("upload-service"));
         env.put("STOWAGE_IMAGE_URL", url("image-service"));
-        env.putAll(EXTRA_ENV);
         String java = ProcessHandle.current().info().command().orElse("java");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         for (String service : SERVICES) {
@@ -95,17 +92,6 @@ public final class StowageSuite {
             running = new StowageSuite(identities, SharedInfra.kafka(), SharedInfra.s3(), SharedInfra.postgres(), root);
         }
         return running;
-    }
-
-    /**
-     * Adds environment variables for every service process. The suite is one per JVM, so this works
-     * only before the first {@link #get()}: a test that needs it runs in its own surefire execution.
-     */
-    public static synchronized void withEnv(Map<String, String> env) {
-        if (running != null) {
-            throw new IllegalStateException("the suite is already running: call withEnv before the first get()");
-        }
-        EXTRA_ENV.putAll(env);
     }
 
     private static Identities keycloak(Path root) {
