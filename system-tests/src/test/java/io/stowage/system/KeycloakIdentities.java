@@ -32,6 +32,8 @@ final class KeycloakIdentities implements Identities, AutoCloseable {
         int port = Ports.free();
         this.issuer = "http://localhost:" + port + "/realms/stowage";
         try {
+            // a realm imported by an earlier run would be kept and the new realm file skipped: start clean
+            deleteTree(home.resolve("data/h2"));
             Path imports = Files.createDirectories(home.resolve("data/import"));
             try (var realm = KeycloakIdentities.class.getResourceAsStream("/keycloak/stowage-realm.json")) {
                 Files.copy(realm, imports.resolve("stowage-realm.json"), StandardCopyOption.REPLACE_EXISTING);
@@ -58,6 +60,17 @@ final class KeycloakIdentities implements Identities, AutoCloseable {
         if (!Readiness.await(issuer + "/.well-known/openid-configuration", Duration.ofSeconds(300), process)) {
             close();
             throw new IllegalStateException("Keycloak did not become ready; see " + log);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 
