@@ -169,13 +169,16 @@ public class DirectUploadRoute {
         }
     }
 
+    /** How much of an unread body is read and dropped after an early refusal, so the client sees the answer. */
+    private static final long LINGER_BYTES = 8L * 1024 * 1024;
+    private static final long LINGER_MILLIS = 2_000;
+
     private static void reply(RoutingContext ctx, Throwable failure) {
         var response = ctx.response();
         if (response.ended() || response.closed()) {
             return;
         }
         ErrorMapper.Reply reply = ErrorMapper.reply(failure);
-        // The body may not have been read: close the connection rather than read what is left of it.
         boolean unread = !ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
         response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (unread) {
@@ -183,8 +186,32 @@ public class DirectUploadRoute {
         }
         response.end(reply.body()).onComplete(done -> {
             if (unread) {
-                ctx.request().connection().close();
+                lingerThenClose(ctx);
             }
         });
+    }
+
+    /**
+     * The body was not (all) read. Closing at once can reset the connection before the client has read
+     * the answer, so read and drop what follows for a little while (bounded in bytes and time), then close.
+     */
+    private static void lingerThenClose(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        var vertx = ctx.vertx();
+        long[] dropped = {0};
+        long timer = vertx.setTimer(LINGER_MILLIS, id -> request.connection().close());
+        request.exceptionHandler(ignored -> vertx.cancelTimer(timer));
+        request.endHandler(ignored -> {
+            vertx.cancelTimer(timer);
+            request.connection().close();
+        });
+        request.handler(chunk -> {
+            dropped[0] += chunk.length();
+            if (dropped[0] > LINGER_BYTES) {
+                vertx.cancelTimer(timer);
+                request.connection().close();
+            }
+        });
+        request.resume();
     }
 }
