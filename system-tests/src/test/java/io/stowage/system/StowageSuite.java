@@ -61,7 +61,9 @@ public final class StowageSuite {
             if (!Files.exists(jar)) {
                 throw new IllegalStateException(jar + " is missing: package the services first (./mvnw verify builds them before this module)");
             }
-            ProcessBuilder builder = new ProcessBuilder(java, "-Xmx256m", "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString())
+            // the gateway streams every body: a small heap proves it never holds one whole
+            String heap = service.equals("gateway-service") ? "-Xmx128m" : "-Xmx256m";
+            ProcessBuilder builder = new ProcessBuilder(java, heap, "--enable-native-access=ALL-UNNAMED", "-jar", jar.toString())
                     .redirectErrorStream(true)
                     .redirectOutput(logs.resolve(service + ".log").toFile());
             builder.environment().putAll(env);
@@ -89,7 +91,10 @@ public final class StowageSuite {
                 case "keycloak" -> keycloak(root);
                 default -> throw new IllegalArgumentException("stowage.issuer must be local or keycloak");
             };
-            running = new StowageSuite(identities, SharedInfra.kafka(), SharedInfra.s3(), SharedInfra.postgres(), root);
+            // blobs on disk, as in the local run: large objects must not live in this JVM's heap
+            S3Server s3 = S3Server.start(0, root.resolve("system-tests/target/s3-" + System.nanoTime()), S3Server.DEFAULT_BUCKET);
+            Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
+            running = new StowageSuite(identities, SharedInfra.kafka(), s3, SharedInfra.postgres(), root);
         }
         return running;
     }

@@ -21,7 +21,10 @@ public final class ApiBodies {
                 return false;
             }
             if (declared > max) {
-                ctx.response().putHeader("Connection", "close");
+                if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
+                    // the body stays unread: HTTP/1.1 cannot go on on this connection (HTTP/2 forbids the header)
+                    ctx.response().putHeader("Connection", "close");
+                }
                 ErrorResponse.send(ctx, 413, "PayloadTooLarge", "request bodies of the API are limited to "
                         + max + " bytes; upload file bytes with the upload routes");
                 return false;
