@@ -7,6 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -100,6 +104,16 @@ public final class S3Server implements AutoCloseable {
 
     public String bucket() {
         return bucket;
+    }
+
+    /** A plain synchronous S3 client of this server, for tests that look at what really landed in S3. */
+    public S3Client client() {
+        return S3Client.builder()
+                .endpointOverride(URI.create(endpoint()))
+                .region(Region.of(REGION))
+                .forcePathStyle(true)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey(), secretKey())))
+                .build();
     }
 
     @Override

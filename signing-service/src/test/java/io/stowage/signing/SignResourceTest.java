@@ -11,11 +11,7 @@ import io.stowage.infra.quarkus.S3Resource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
@@ -57,14 +53,7 @@ class SignResourceTest {
     static void s3Client() {
         S3Server server = SharedInfra.s3();
         bucket = server.bucket();
-        s3 = S3Client.builder()
-                .endpointOverride(URI.create(server.endpoint()))
-                .region(Region.of(server.region()))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        s3 = server.client();
     }
 
     @AfterAll

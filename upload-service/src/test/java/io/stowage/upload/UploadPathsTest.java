@@ -25,11 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -107,14 +103,7 @@ class UploadPathsTest {
     static void s3Client() {
         S3Server server = SharedInfra.s3();
         physicalBucket = server.bucket();
-        s3 = S3Client.builder()
-                .endpointOverride(URI.create(server.endpoint()))
-                .region(Region.of(server.region()))
-                .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(
-                        AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build();
+        s3 = server.client();
     }
 
     @AfterAll

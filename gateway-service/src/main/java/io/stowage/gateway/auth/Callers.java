@@ -29,6 +29,18 @@ public class Callers {
         this.metrics = metrics;
     }
 
+    /** The client IP's rate limit: false when the request was refused with 429 (and answered). */
+    public boolean admitIp(RoutingContext ctx) {
+        String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
+        long wait = limits.ip(ip);
+        if (wait > 0) {
+            metrics.rateLimited();
+            ErrorResponse.tooManyRequests(ctx, wait);
+            return false;
+        }
+        return true;
+    }
+
     /** Runs {@code then} for a signed-in caller; anyone else gets 401 in the error shape. */
     public void requireUser(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
         resolve(ctx, (c, identity) -> {

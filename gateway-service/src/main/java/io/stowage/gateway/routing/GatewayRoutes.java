@@ -1,10 +1,8 @@
 package io.stowage.gateway.routing;
 
 import io.stowage.gateway.auth.Callers;
-import io.stowage.gateway.auth.RateLimits;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
-import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -26,19 +24,14 @@ public class GatewayRoutes {
     private final Downloads downloads;
     private final GatewayConfig config;
     private final Callers callers;
-    private final RateLimits limits;
-    private final GatewayMetrics metrics;
     private final UploadChecks uploadChecks;
 
-    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, RateLimits limits,
-            GatewayMetrics metrics, UploadChecks uploadChecks) {
+    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, UploadChecks uploadChecks) {
         this.uploadChecks = uploadChecks;
         this.proxy = proxy;
         this.downloads = downloads;
         this.config = config;
         this.callers = callers;
-        this.limits = limits;
-        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
@@ -86,11 +79,7 @@ public class GatewayRoutes {
     /** First stop of every /v1 call: request id, the client IP's rate limit, and the size of a JSON body. */
     private void guard(RoutingContext ctx) {
         Proxy.requestId(ctx);
-        String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        long wait = limits.ip(ip);
-        if (wait > 0) {
-            metrics.rateLimited();
-            ErrorResponse.tooManyRequests(ctx, wait);
+        if (!callers.admitIp(ctx)) {
             return;
         }
         if (ctx.request().method() == HttpMethod.PUT && ctx.request().path().startsWith(OBJECTS_PREFIX)) {

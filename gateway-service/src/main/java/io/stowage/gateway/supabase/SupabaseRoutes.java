@@ -1,11 +1,9 @@
 package io.stowage.gateway.supabase;
 
 import io.stowage.gateway.auth.Callers;
-import io.stowage.gateway.auth.RateLimits;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
-import io.stowage.gateway.metrics.GatewayMetrics;
 import io.stowage.gateway.routing.ApiBodies;
 import io.stowage.gateway.routing.GatewayConfig;
 import io.stowage.gateway.routing.Proxy;
@@ -57,22 +55,18 @@ public class SupabaseRoutes {
     private final Downloads downloads;
     private final GatewayConfig config;
     private final Callers callers;
-    private final RateLimits limits;
     private final ServiceToken serviceToken;
-    private final GatewayMetrics metrics;
     private final UploadChecks uploadChecks;
 
     public SupabaseRoutes(Proxy proxy, ServiceCalls calls, Downloads downloads, GatewayConfig config, Callers callers,
-            RateLimits limits, ServiceToken serviceToken, GatewayMetrics metrics, UploadChecks uploadChecks) {
+            ServiceToken serviceToken, UploadChecks uploadChecks) {
         this.uploadChecks = uploadChecks;
         this.proxy = proxy;
         this.calls = calls;
         this.downloads = downloads;
         this.config = config;
         this.callers = callers;
-        this.limits = limits;
         this.serviceToken = serviceToken;
-        this.metrics = metrics;
     }
 
     void register(@Observes Router router) {
@@ -83,11 +77,7 @@ public class SupabaseRoutes {
         ctx.put(ErrorResponse.SUPABASE_STYLE, Boolean.TRUE);
         ctx.request().pause();
         Proxy.requestId(ctx);
-        String ip = ctx.request().remoteAddress() == null ? "unknown" : ctx.request().remoteAddress().hostAddress();
-        long wait = limits.ip(ip);
-        if (wait > 0) {
-            metrics.rateLimited();
-            ErrorResponse.tooManyRequests(ctx, wait);
+        if (!callers.admitIp(ctx)) {
             return;
         }
         // storage-js sends the project key as `apikey`; without an Authorization header it is the token
