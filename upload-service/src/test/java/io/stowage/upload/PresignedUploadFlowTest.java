@@ -30,10 +30,8 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalToJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
@@ -43,6 +41,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static io.stowage.upload.CatalogStubs.bucket;
+import static io.stowage.upload.CatalogStubs.json;
+import static io.stowage.upload.CatalogStubs.token;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -83,9 +84,7 @@ class PresignedUploadFlowTest {
 
     @BeforeEach
     void buckets() {
-        metadata.resetAll();
-        metadata.stubFor(get(urlEqualTo("/v1/buckets/photos")).willReturn(json(200, bucket("photos", 1000L, "[\"image/*\"]"))));
-        metadata.stubFor(get(urlEqualTo("/v1/buckets/docs")).willReturn(json(200, bucket("docs", null, "null"))));
+        CatalogStubs.resetWithBuckets(metadata);
         metadata.stubFor(get(urlEqualTo("/v1/buckets/missing")).willReturn(json(404,
                 "{\"statusCode\":404,\"error\":\"BucketNotFound\",\"message\":\"bucket 'missing' not found\"}")));
     }
@@ -303,9 +302,6 @@ class PresignedUploadFlowTest {
         given().when().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
     }
 
-    private static String token(String user) {
-        return SharedInfra.issuer().mint(user, Set.of());
-    }
 
     private static io.restassured.response.ValidatableResponse presign(String token, Map<String, Object> request) {
         return given().auth().oauth2(token).contentType(ContentType.JSON).body(request)
@@ -348,16 +344,7 @@ class PresignedUploadFlowTest {
                 .willReturn(json(200, file)));
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-    }
 
-    private static String bucket(String name, Long limit, String allowed) {
-        return """
-                {"id": "%s", "name": "%s", "public": false, "fileSizeLimit": %s, "allowedMimeTypes": %s,
-                 "owner": "root", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}"""
-                .formatted(name, name, limit, allowed);
-    }
 
     private static byte[] pngBytes(int size) {
         byte[] bytes = new byte[size];

@@ -51,7 +51,6 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -59,6 +58,9 @@ import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static io.restassured.RestAssured.given;
+import static io.stowage.upload.CatalogStubs.bucket;
+import static io.stowage.upload.CatalogStubs.json;
+import static io.stowage.upload.CatalogStubs.token;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -113,9 +115,7 @@ class UploadPathsTest {
 
     @BeforeEach
     void buckets() {
-        metadata.resetAll();
-        metadata.stubFor(get(urlEqualTo("/v1/buckets/photos")).willReturn(json(200, bucket("photos", 1000L, "[\"image/*\"]"))));
-        metadata.stubFor(get(urlEqualTo("/v1/buckets/docs")).willReturn(json(200, bucket("docs", null, "null"))));
+        CatalogStubs.resetWithBuckets(metadata);
         metadata.stubFor(get(urlEqualTo("/v1/buckets/small")).willReturn(json(200, bucket("small", (long) MIB, "null"))));
         metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(json(201, FILE)));
     }
@@ -591,9 +591,6 @@ class UploadPathsTest {
         return URI.create("http://127.0.0.1:" + RestAssured.port + path);
     }
 
-    private static String token(String user) {
-        return SharedInfra.issuer().mint(user, Set.of());
-    }
 
     private static byte[] sha256(InputStream in) throws Exception {
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
@@ -619,14 +616,5 @@ class UploadPathsTest {
         return bytes;
     }
 
-    private static com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder json(int status, String body) {
-        return aResponse().withStatus(status).withHeader("Content-Type", "application/json").withBody(body);
-    }
 
-    private static String bucket(String name, Long limit, String allowed) {
-        return """
-                {"id": "%s", "name": "%s", "public": false, "fileSizeLimit": %s, "allowedMimeTypes": %s,
-                 "owner": "root", "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z"}"""
-                .formatted(name, name, limit, allowed);
-    }
 }
