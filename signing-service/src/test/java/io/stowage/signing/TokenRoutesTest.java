@@ -88,6 +88,56 @@ class TokenRoutesTest {
     }
 
     @Test
+    void anUploadTokenNamesTheUserItWasMadeFor() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:upload", "bucket", "docs",
+                "name", "for-alice.pdf", "owner", "alice"));
+        Map<String, Object> ask = Map.of("token", signed.getString("token"), "scope", "upload", "bucket", "docs",
+                "name", "for-alice.pdf");
+        verify(ask).then().statusCode(200).body("owner", equalTo("alice")).body("upsert", equalTo(false));
+
+        // in a batch too, next to an upload token made for nobody, which verifies without an owner
+        JsonPath batch = given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("requests", List.of(
+                        Map.of("operation", "stowage:upload", "bucket", "docs", "name", "b.pdf", "owner", "bob"),
+                        Map.of("operation", "stowage:upload", "bucket", "docs", "name", "c.pdf"))))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(200).extract().jsonPath();
+        verify(Map.of("token", batch.getString("results[0].token"), "scope", "upload", "bucket", "docs", "name", "b.pdf"))
+                .then().statusCode(200).body("owner", equalTo("bob"));
+        Response ownerless = verify(Map.of("token", batch.getString("results[1].token"), "scope", "upload",
+                "bucket", "docs", "name", "c.pdf"));
+        ownerless.then().statusCode(200);
+        assertTrue(!ownerless.jsonPath().getMap("$").containsKey("owner"));
+
+        // the owner is signed: a token whose owner claim was rewritten is refused
+        String[] parts = signed.getString("token").split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("\"alice\"", "\"mallory\"");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        refused(Map.of("token", tampered, "scope", "upload", "bucket", "docs", "name", "for-alice.pdf"), 401, "InvalidToken");
+    }
+
+    @Test
+    void refusesAnOwnerOnOtherTokensAndOneThatIsNotAUserId() {
+        List<Map<String, Object>> bad = List.of(
+                Map.of("operation", "stowage:download", "bucket", "docs", "name", "a.pdf", "owner", "alice"),
+                Map.of("operation", "stowage:image", "bucket", "docs", "name", "a.png", "owner", "alice"),
+                Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.pdf", "owner", "a".repeat(256)),
+                Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.pdf", "owner", ""),
+                Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.pdf", "owner", "ali\nce"));
+        for (Map<String, Object> request : bad) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(request)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+        given().auth().oauth2(token()).contentType(ContentType.JSON).body(Map.of("requests", bad))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(200)
+                .body("results.error.statusCode", equalTo(List.of(400, 400, 400, 400, 400)));
+        SignResourceTest.sign(Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.pdf", "owner", "a".repeat(255)));
+    }
+
+    @Test
     void anImageTokenIsForImageRoutesOnly() {
         JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png"));
         assertTrue(signed.getString("url").startsWith("/render/image/sign/photos/a.png?token="));

@@ -38,6 +38,18 @@ final class ObjectNames {
         return versionId;
     }
 
+    /**
+     * The user a signed upload is made for: an OIDC {@code sub}, which the gateway names when it
+     * asks for the token and upload-service later writes as the object's owner.
+     */
+    static String requireOwner(String owner) {
+        if (owner != null && (owner.isEmpty() || owner.codePointCount(0, owner.length()) > 255
+                || owner.codePoints().anyMatch(Character::isISOControl))) {
+            throw new SigningException.InvalidRequest("owner must be 1-255 characters without control characters");
+        }
+        return owner;
+    }
+
     private static boolean hasControl(String value) {
         return value.chars().anyMatch(c -> c < 0x20 || c == 0x7f);
     }

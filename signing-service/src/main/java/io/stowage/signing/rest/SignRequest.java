@@ -5,7 +5,8 @@ package io.stowage.signing.rest;
  * docs/service-contracts.md. Which fields apply depends on {@code operation}:
  * S3 ({@code s3:GetObject|s3:PutObject|s3:UploadPart}): key, contentType, contentLength,
  * checksumSha256, responseContentType, responseContentDisposition, uploadId, partNumber;
- * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert;
+ * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert and
+ * owner (the last two on {@code stowage:upload} only);
  * image URLs ({@code image:url}): path. {@code expiresIn} (seconds) applies to all but image URLs.
  */
 public record SignRequest(String operation,
@@ -22,5 +23,6 @@ public record SignRequest(String operation,
                           String name,
                           String versionId,
                           Boolean upsert,
-                          String path) {
+                          String path,
+                          String owner) {
 }

@@ -87,8 +87,12 @@ public class Signer {
         if (scope != TokenScope.UPLOAD && request.upsert() != null) {
             throw new SigningException.InvalidRequest("upsert applies to stowage:upload only");
         }
+        if (scope != TokenScope.UPLOAD && request.owner() != null) {
+            throw new SigningException.InvalidRequest("owner applies to stowage:upload only");
+        }
+        String owner = ObjectNames.requireOwner(request.owner());
         StowageTokens.Issued issued = tokens.issue(scope, bucket, name, versionId,
-                Boolean.TRUE.equals(request.upsert()), expiry(request.expiresIn()));
+                Boolean.TRUE.equals(request.upsert()), owner, expiry(request.expiresIn()));
         String route = switch (scope) {
             case DOWNLOAD -> "/object/sign/";
             case UPLOAD -> "/object/upload/sign/";

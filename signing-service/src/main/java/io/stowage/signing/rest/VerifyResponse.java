@@ -5,5 +5,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 /** Answer of {@code POST /v1/verify}: what the verified token or image URL grants. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerifyResponse(boolean valid, String scope, String bucket, String name, String versionId,
-                             Boolean upsert, String issuedAt, String expiresAt, String kid, String path) {
+                             Boolean upsert, String owner, String issuedAt, String expiresAt, String kid,
+                             String path) {
 }

@@ -24,7 +24,7 @@ import java.util.function.Supplier;
  * Stowage tokens: compact JWS (JWT) signed with the key ring's current key, {@code kid} in the
  * header. Claims: {@code iss}, {@code iat}, {@code exp}, {@code jti}, {@code scope}
  * (download|upload|image), {@code bucket}, {@code name}, {@code versionId} when bound to a version,
- * {@code upsert} on upload tokens. Anyone holding the JWKS can verify them; only this service can
+ * {@code upsert} on upload tokens, {@code owner} on upload tokens made for a user. Anyone holding the JWKS can verify them; only this service can
  * mint them.
  */
 public final class StowageTokens {
@@ -50,6 +50,17 @@ public final class StowageTokens {
     }
 
     public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, Duration ttl) {
+        return issue(scope, bucket, name, versionId, upsert, null, ttl);
+    }
+
+    /**
+     * @param owner upload tokens only: the user the upload is made for, signed in as the claim
+     *              {@code owner} so that whoever redeems the token cannot choose another; ignored
+     *              for other scopes
+     */
+    public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, String owner,
+                        Duration ttl) {
+        String tokenOwner = scope == TokenScope.UPLOAD ? owner : null;
         SigningKey key = keys.get().current();
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
         Instant expiresAt = now.plus(ttl);
@@ -68,6 +79,9 @@ public final class StowageTokens {
         if (scope == TokenScope.UPLOAD) {
             claims.put("upsert", upsert);
         }
+        if (tokenOwner != null) {
+            claims.put("owner", tokenOwner);
+        }
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", key.algorithm().jwsName());
         header.put("typ", "JWT");
@@ -80,7 +94,7 @@ public final class StowageTokens {
             signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String token = signingInput + "." + B64URL.encodeToString(signer.sign());
             return new Issued(token, new TokenClaims(scope, bucket, name, versionId, scope == TokenScope.UPLOAD && upsert,
-                    now, expiresAt, key.kid(), id));
+                    tokenOwner, now, expiresAt, key.kid(), id));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("could not sign a token with key " + key.kid(), e);
         }
@@ -154,7 +168,7 @@ public final class StowageTokens {
             throw new SigningException.InvalidToken("the token names no object");
         }
         return new TokenClaims(scope, bucket, name, text(claims, "versionId"),
-                claims.path("upsert").asBoolean(false), Instant.ofEpochSecond(iat.asLong()), expiresAt,
+                claims.path("upsert").asBoolean(false), text(claims, "owner"), Instant.ofEpochSecond(iat.asLong()), expiresAt,
                 key.kid(), text(claims, "jti"));
     }
 

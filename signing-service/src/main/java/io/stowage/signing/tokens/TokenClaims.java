@@ -7,6 +7,7 @@ import java.time.Instant;
  *
  * @param versionId the object version it is bound to, or null for whatever version is current
  * @param upsert    upload tokens: whether the upload may overwrite an existing object; false otherwise
+ * @param owner     upload tokens: the user the upload is made for (the object's owner), or null
  * @param kid       the key that signed it
  * @param id        the token's unique id ({@code jti})
  */
@@ -15,6 +16,7 @@ public record TokenClaims(TokenScope scope,
                           String name,
                           String versionId,
                           boolean upsert,
+                          String owner,
                           Instant issuedAt,
                           Instant expiresAt,
                           String kid,

@@ -53,6 +53,31 @@ class StowageTokensTest {
     }
 
     @Test
+    void anUploadTokenCarriesTheOwnerItWasMadeFor() throws Exception {
+        StowageTokens.Issued issued = TOKENS.issue(TokenScope.UPLOAD, "photos", "a.png", null, false, "alice", Duration.ofMinutes(1));
+        JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(issued.token().split("\\.")[1]));
+        assertEquals("alice", claims.get("owner").asText());
+        assertEquals("alice", TOKENS.verify(issued.token(), TokenScope.UPLOAD, "photos", "a.png", null).owner());
+
+        String anonymous = TOKENS.issue(TokenScope.UPLOAD, "photos", "a.png", null, false, Duration.ofMinutes(1)).token();
+        assertFalse(JSON.readTree(Base64.getUrlDecoder().decode(anonymous.split("\\.")[1])).has("owner"));
+        assertNull(TOKENS.verify(anonymous).owner());
+        String download = TOKENS.issue(TokenScope.DOWNLOAD, "photos", "a.png", null, false, "alice", Duration.ofMinutes(1)).token();
+        assertNull(TOKENS.verify(download).owner(), "only upload tokens name an owner");
+    }
+
+    @Test
+    void refusesAnUploadTokenWhoseOwnerWasChanged() {
+        String token = TOKENS.issue(TokenScope.UPLOAD, "photos", "a.png", null, false, "alice", Duration.ofMinutes(1)).token();
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
+        String mallory = b64(claims.replace("\"alice\"", "\"mallory\""));
+        assertThrows(SigningException.InvalidToken.class, () -> TOKENS.verify(parts[0] + "." + mallory + "." + parts[2]));
+        String ownerless = b64(claims.replace(",\"owner\":\"alice\"", ""));
+        assertThrows(SigningException.InvalidToken.class, () -> TOKENS.verify(parts[0] + "." + ownerless + "." + parts[2]));
+    }
+
+    @Test
     void onlyUploadTokensCarryUpsert() throws Exception {
         String token = TOKENS.issue(TokenScope.DOWNLOAD, "photos", "a.png", null, true, Duration.ofMinutes(1)).token();
         JsonNode claims = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1]));
