@@ -27,8 +27,13 @@ public class UploadChecks {
 
     /** Runs {@code then} when the upload may go; otherwise answers the caller. The request stays paused. */
     public void check(RoutingContext ctx, String rawBucket, Runnable then) {
+        check(ctx, rawBucket, ctx.request().getHeader("Authorization"), then);
+    }
+
+    /** As {@link #check(RoutingContext, String, Runnable)}, looking the bucket up with {@code authorization}. */
+    public void check(RoutingContext ctx, String rawBucket, String authorization, Runnable then) {
         calls.call("metadata-service", HttpMethod.GET, config.metadataUrl() + "/v1/buckets/" + rawBucket,
-                ctx.request().getHeader("Authorization"), Proxy.requestId(ctx), null).onComplete(result -> {
+                authorization, Proxy.requestId(ctx), null).onComplete(result -> {
                     if (result.failed()) {
                         ErrorResponse.upstreamUnavailable(ctx, "metadata-service");
                         return;

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.quarkus.security.identity.SecurityIdentity;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.download.Downloads;
@@ -30,8 +31,10 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -49,6 +52,16 @@ public class SupabaseRoutes {
     private static final String METADATA = "metadata-service";
     private static final String UPLOAD = "upload-service";
     private static final String SIGNING = "signing-service";
+    /** upload-service's header naming the owner of an upload a Stowage service sends for a user. */
+    private static final String ON_BEHALF_OF = "X-Stowage-Owner";
+    /** upload-service's header carrying the user metadata, base64 of a JSON object. */
+    private static final String USER_METADATA = "X-Stowage-Metadata";
+    /** Supabase's validity of a signed upload URL: two hours. */
+    private static final int SIGNED_UPLOAD_SECONDS = 7200;
+    /** Roles with full access, as the catalog counts them. */
+    private static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role", "stowage-service");
+    /** The routing-context key of the signed-in caller, for routes that need more than the token. */
+    private static final String IDENTITY = "stowage.identity";
 
     private final Proxy proxy;
     private final ServiceCalls calls;
@@ -225,8 +238,15 @@ public class SupabaseRoutes {
                     notFound(ctx);
                 }
             }
-            case "upload" -> ErrorResponse.send(ctx, 501, "NotImplemented",
-                    "signed upload URLs are not served yet; upload with POST /object/{bucket}/{path}");
+            case "upload" -> {
+                if (seg.size() >= 5 && seg.get(2).equals("sign") && method == HttpMethod.POST) {
+                    signUpload(ctx, seg.get(3), tail(seg, 4));
+                } else if (seg.size() >= 5 && seg.get(2).equals("sign") && method == HttpMethod.PUT) {
+                    signedUpload(ctx, seg.get(3), tail(seg, 4));
+                } else {
+                    notFound(ctx);
+                }
+            }
             case "info" -> {
                 int from = seg.size() > 2 && (seg.get(2).equals("public") || seg.get(2).equals("authenticated")) ? 3 : 2;
                 if (seg.size() >= from + 2 && method == HttpMethod.GET) {
@@ -273,47 +293,79 @@ public class SupabaseRoutes {
 
     /** POST (create; {@code x-upsert: true} overwrites) and PUT (update) of an object's bytes, streamed. */
     private void upload(RoutingContext ctx, String bucket, String path, boolean update) {
-        callers.requireUser(ctx, (c, identity) -> uploadChecks.check(c, bucket, () -> startUpload(c, bucket, path, update)));
+        callers.requireUser(ctx, (c, identity) -> {
+            String authorization = c.request().getHeader("Authorization");
+            boolean createOnly = !update && !"true".equalsIgnoreCase(c.request().getHeader("x-upsert"));
+            uploadChecks.check(c, bucket, authorization,
+                    () -> startUpload(c, bucket, path, new Uploader(authorization, null, createOnly)));
+        });
     }
 
-    private void startUpload(RoutingContext ctx, String bucket, String path, boolean update) {
-        {
-            RoutingContext c = ctx;
-            HttpServerRequest in = c.request();
-            boolean createOnly = !update && !"true".equalsIgnoreCase(in.getHeader("x-upsert"));
-            String contentType = in.getHeader("Content-Type");
-            String url = config.uploadUrl() + "/v1/objects/" + bucket + "/" + path;
-            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-                // browsers' storage-js sends a form: cacheControl, metadata, then the file part
-                in.setExpectMultipart(true);
-                AtomicBoolean fileSeen = new AtomicBoolean();
-                in.uploadHandler(part -> {
-                    if (fileSeen.getAndSet(true)) {
-                        part.handler(ignored -> { });
-                        return;
-                    }
-                    part.pause();
-                    String cacheControl = in.getFormAttribute("cacheControl");
-                    streamUpload(c, url, createOnly, part.contentType(), null,
-                            cacheControl == null ? null : "max-age=" + cacheControl, part);
-                });
-                in.endHandler(v -> {
-                    if (!fileSeen.get()) {
-                        ErrorResponse.send(c, 400, "InvalidRequest", "the form has no file");
-                    }
-                });
-                in.resume();
+    /**
+     * Who an upload is sent to upload-service as: the caller's own token, or, for a signed upload URL,
+     * the gateway's service token with the user who signed it as the owner.
+     */
+    private record Uploader(String authorization, String owner, boolean createOnly) {
+    }
+
+    private void startUpload(RoutingContext ctx, String bucket, String path, Uploader as) {
+        HttpServerRequest in = ctx.request();
+        String contentType = in.getHeader("Content-Type");
+        String url = config.uploadUrl() + "/v1/objects/" + bucket + "/" + path;
+        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            // storage-js sends Blobs and FormData as a form: cacheControl, metadata, then the file part
+            in.setExpectMultipart(true);
+            AtomicBoolean fileSeen = new AtomicBoolean();
+            in.uploadHandler(part -> {
+                if (fileSeen.getAndSet(true)) {
+                    part.handler(ignored -> { });
+                    return;
+                }
+                part.pause();
+                String cacheControl = in.getFormAttribute("cacheControl");
+                streamUpload(ctx, url, as, part.contentType(), null,
+                        cacheControl == null ? null : "max-age=" + cacheControl, in.getFormAttribute("metadata"), part);
+            });
+            in.endHandler(v -> {
+                if (!fileSeen.get()) {
+                    ErrorResponse.send(ctx, 400, "InvalidRequest", "the form has no file");
+                }
+            });
+            in.resume();
+            return;
+        }
+        String metadata = in.getHeader("x-metadata");
+        if (metadata != null) {
+            try {
+                metadata = new String(Base64.getDecoder().decode(metadata.trim()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "x-metadata must be base64-encoded JSON");
                 return;
             }
-            streamUpload(c, url, createOnly, contentType, in.getHeader("Content-Length"), in.getHeader("Cache-Control"), in);
         }
+        streamUpload(ctx, url, as, contentType, in.getHeader("Content-Length"), in.getHeader("Cache-Control"), metadata, in);
     }
 
-    private void streamUpload(RoutingContext ctx, String url, boolean createOnly, String contentType, String length,
-            String cacheControl, ReadStream<Buffer> body) {
-        String authorization = ctx.request().getHeader("Authorization");
+    private void streamUpload(RoutingContext ctx, String url, Uploader as, String contentType, String length,
+            String cacheControl, String metadata, ReadStream<Buffer> body) {
+        if (metadata != null && !metadata.isBlank()) {
+            try {
+                // user metadata is a JSON object (storage-js sends JSON.stringify of it)
+                new JsonObject(metadata);
+            } catch (DecodeException | ClassCastException e) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "metadata must be a JSON object");
+                return;
+            }
+        }
+        boolean createOnly = as.createOnly();
         proxy.watch(UPLOAD, proxy.open(UPLOAD, new RequestOptions().setMethod(HttpMethod.PUT).setAbsoluteURI(url)).compose(out -> {
-            out.putHeader("Authorization", authorization);
+            out.putHeader("Authorization", as.authorization());
+            if (as.owner() != null) {
+                out.putHeader(ON_BEHALF_OF, as.owner());
+            }
+            if (metadata != null && !metadata.isBlank()) {
+                out.putHeader(USER_METADATA, Base64.getEncoder().encodeToString(metadata.getBytes(StandardCharsets.UTF_8)));
+            }
             out.putHeader(Proxy.REQUEST_ID, rid(ctx));
             out.putHeader("Content-Type", contentType == null ? "application/octet-stream" : contentType);
             if (length != null) {
@@ -564,6 +616,83 @@ public class SupabaseRoutes {
                 });
     }
 
+    /**
+     * {@code POST /object/upload/sign/{bucket}/{path}}: a token with which anyone may upload that one
+     * object for two hours, as the signed-in caller. The caller's right is checked now, as Supabase
+     * does: the bucket must be theirs to see, and with {@code x-upsert} an existing object must be
+     * theirs (or they an admin). The upload itself is then made by the gateway on their behalf.
+     */
+    private void signUpload(RoutingContext ctx, String bucket, String path) {
+        userWithBody(ctx, (auth, body) -> {
+            boolean upsert = "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert"));
+            SecurityIdentity identity = ctx.get(IDENTITY);
+            String owner = identity.getPrincipal().getName();
+            boolean admin = ADMIN_ROLES.stream().anyMatch(identity::hasRole);
+            calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/v1/buckets/" + bucket, auth, rid(ctx), null)
+                    .onComplete(found -> answer(ctx, found, ignored -> gatewayToken()
+                            // the object as the catalog has it, even one the caller may not read
+                            .compose(gateway -> calls.call(METADATA, HttpMethod.GET,
+                                    config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, gateway, rid(ctx), null))
+                            .onComplete(existing -> {
+                                if (existing.succeeded() && existing.result().status() == 404) {
+                                    issueUploadToken(ctx, bucket, path, upsert, owner);
+                                } else {
+                                    answer(ctx, existing, object -> {
+                                        if (upsert && !admin && (owner == null || !owner.equals(object.json().getString("owner")))) {
+                                            ErrorResponse.send(ctx, 403, "Forbidden",
+                                                    "only the owner or an admin may overwrite '" + decode(path) + "'");
+                                        } else {
+                                            issueUploadToken(ctx, bucket, path, upsert, owner);
+                                        }
+                                    });
+                                }
+                            })));
+        });
+    }
+
+    private void issueUploadToken(RoutingContext ctx, String bucket, String path, boolean upsert, String owner) {
+        JsonObject request = new JsonObject().put("operation", "stowage:upload").put("bucket", decode(bucket))
+                .put("name", decode(path)).put("upsert", upsert).put("owner", owner).put("expiresIn", SIGNED_UPLOAD_SECONDS);
+        gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/sign", gateway, rid(ctx),
+                request.toBuffer())).onComplete(signed -> answer(ctx, signed, reply -> json(ctx, 200,
+                        new JsonObject().put("url", reply.json().getString("url")).put("token", reply.json().getString("token")))));
+    }
+
+    /**
+     * {@code PUT /object/upload/sign/{bucket}/{path}?token=}: the token is the whole authorization. The
+     * body goes to upload-service as the gateway, owned by the user who signed the URL; without upsert in
+     * the token an existing object is a 409.
+     */
+    private void signedUpload(RoutingContext ctx, String bucket, String path) {
+        ctx.request().pause();
+        String token = ctx.request().getParam("token");
+        if (token == null || token.isBlank()) {
+            ErrorResponse.send(ctx, 400, "InvalidRequest", "querystring must have required property 'token'");
+            return;
+        }
+        JsonObject verify = new JsonObject().put("token", token).put("scope", "upload")
+                .put("bucket", decode(bucket)).put("name", decode(path));
+        gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/verify", gateway,
+                rid(ctx), verify.toBuffer()).map(reply -> new Verified(gateway, reply))).onComplete(r -> {
+                    if (r.failed()) {
+                        proxy.failed(ctx, SIGNING, r.cause());
+                        return;
+                    }
+                    Reply reply = r.result().reply();
+                    if (!reply.ok()) {
+                        ErrorResponse.relay(ctx, reply.status(), reply.body());
+                        return;
+                    }
+                    String gateway = r.result().gateway();
+                    Uploader as = new Uploader(gateway, reply.json().getString("owner"),
+                            !reply.json().getBoolean("upsert", false));
+                    uploadChecks.check(ctx, bucket, gateway, () -> startUpload(ctx, bucket, path, as));
+                });
+    }
+
+    private record Verified(String gateway, Reply reply) {
+    }
+
     /** {@code GET /object/sign/{bucket}/{path}?token=}: the token is the whole authorization. */
     private void signedDownload(RoutingContext ctx, String bucket, String path) {
         String token = ctx.request().getParam("token");
@@ -602,6 +731,7 @@ public class SupabaseRoutes {
             return;
         }
         callers.requireUser(ctx, (c, identity) -> {
+            c.put(IDENTITY, identity);
             Future<Buffer> body = c.request().body();
             c.request().resume();
             body.onFailure(e -> ErrorResponse.send(c, 400, "InvalidRequest", "the request body could not be read"))
