@@ -10,12 +10,15 @@ import java.util.Set;
  */
 public record Caller(String subject, boolean admin) {
 
+    /** The role of Stowage's own services (client-credentials tokens of their OIDC clients). */
+    public static final String SERVICE_ROLE = "stowage-service";
+
     /**
      * Roles that may do everything: Supabase's service_role, Stowage's storage-admin, and Stowage's own
      * services (stowage-service, client-credentials tokens only they can get), e.g. the gateway serving
      * a link whose signed token it has verified.
      */
-    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role", "stowage-service");
+    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role", SERVICE_ROLE);
 
     public static final Caller ANONYMOUS = new Caller(null, false);
 
@@ -25,6 +28,15 @@ public record Caller(String subject, boolean admin) {
         }
         boolean admin = ADMIN_ROLES.stream().anyMatch(identity::hasRole);
         return new Caller(identity.getPrincipal().getName(), admin);
+    }
+
+    /**
+     * Whether the caller is one of Stowage's services, which may act on behalf of a user: e.g. the
+     * gateway redeeming a signed upload token registers the object for the user the token names.
+     * Admin users ({@code storage-admin}, {@code service_role}) may not: they act as themselves.
+     */
+    public static boolean isService(SecurityIdentity identity) {
+        return identity != null && !identity.isAnonymous() && identity.hasRole(SERVICE_ROLE);
     }
 
     public boolean signedIn() {

@@ -47,19 +47,21 @@ public class Catalog {
     // --- registration ---------------------------------------------------------------------------
 
     /**
-     * Registers an uploaded blob as an object owned by the caller. Idempotent on the upload id: a
-     * repeat returns the object the first call created.
+     * Registers an uploaded blob as an object owned by {@code request.owner()} (the caller, or the
+     * user a Stowage service registers it for); access checks are the caller's. Idempotent on the
+     * upload id: a repeat for the same owner returns the object the first call created.
      */
     @WithTransaction
     public Uni<Registration> register(Caller caller, NewObject request) {
         return ObjectEntity.findByUploadId(request.uploadId())
                 .chain(previous -> previous != null
-                        ? Uni.createFrom().item(repeatedRegistration(caller, request, previous))
+                        ? Uni.createFrom().item(repeatedRegistration(request, previous))
                         : create(caller, request));
     }
 
-    private Registration repeatedRegistration(Caller caller, NewObject request, ObjectEntity previous) {
-        if (!caller.is(previous.owner)) {
+    private static Registration repeatedRegistration(NewObject request, ObjectEntity previous) {
+        // the owner, not the caller: a service replaying a registration it made for a user names that user
+        if (!previous.owner.equals(request.owner())) {
             throw new CatalogException.NotFound(ErrorCode.UploadNotFound, "upload '" + request.uploadId() + "' not found");
         }
         if (previous.deletedAt != null) {
@@ -85,7 +87,7 @@ public class Catalog {
                             object.contentType = request.contentType();
                             object.etag = request.etag();
                             object.checksumSha256 = request.checksumSha256();
-                            object.owner = caller.subject();
+                            object.owner = request.owner();
                             object.visibility = (request.details().visibility() == null
                                     ? Visibility.PRIVATE : request.details().visibility()).wire();
                             request.details().applyTo(object);
@@ -95,8 +97,9 @@ public class Catalog {
                         }))
                 .onFailure(Catalog::isUniqueViolation).transform(e -> objectExists(request.bucket(), request.name()))
                 .onFailure(Catalog::isForeignKeyViolation).transform(e -> CatalogException.NotFound.bucket(request.bucket()))
-                .invoke(r -> LOG.infof("object %s/%s registered by %s (upload %s)",
-                        request.bucket(), request.name(), caller.subject(), request.uploadId()));
+                .invoke(r -> LOG.infof("object %s/%s registered by %s%s (upload %s)",
+                        request.bucket(), request.name(), caller.subject(),
+                        caller.is(request.owner()) ? "" : " for " + request.owner(), request.uploadId()));
     }
 
     /**

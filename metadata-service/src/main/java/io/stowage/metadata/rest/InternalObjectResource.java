@@ -42,7 +42,9 @@ public class InternalObjectResource {
         if (request == null) {
             throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body describing the upload is required");
         }
-        return catalog.register(Caller.of(identity), request.validated(maxMetadataBytes))
+        Caller caller = Caller.of(identity);
+        request.requireWellFormedOwner();
+        return catalog.register(caller, request.validated(maxMetadataBytes, owner(caller, request.owner())))
                 .invoke(r -> {
                     if (r.created()) {
                         relay.nudge();
@@ -50,6 +52,22 @@ public class InternalObjectResource {
                 })
                 .map(r -> RestResponse.status(r.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                         FileView.of(r.object())));
+    }
+
+    /**
+     * Whom the object belongs to. Only a Stowage service may register it for someone else: the
+     * gateway redeeming a signed upload token (Supabase's "as super user, with the owner from the
+     * token") checked the user's right when the token was signed. Anyone else naming another owner
+     * is refused before anything is written; naming itself is the same as naming nobody.
+     */
+    private String owner(Caller caller, String requested) {
+        if (requested == null || requested.equals(caller.subject())) {
+            return caller.subject();
+        }
+        if (Caller.isService(identity)) {
+            return requested;
+        }
+        throw new CatalogException.Denied("only a Stowage service may register an object for another owner");
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.List;
  * {@code POST /internal/objects} body, sent by upload-service once the blob is in storage.
  * {@code notExists} (the default) refuses an existing name with 409; {@code overwrite} replaces it;
  * {@code ifMatch} (an etag or version id) replaces it only if it still is that version (412 otherwise).
+ * {@code owner} names whom the object is registered for; only a Stowage service may name someone
+ * other than itself (see {@link InternalObjectResource}).
  */
 public record RegisterObjectRequest(
         String uploadId,
@@ -28,9 +30,11 @@ public record RegisterObjectRequest(
         String category,
         List<String> tags,
         JsonNode metadata,
-        String cacheControl) {
+        String cacheControl,
+        String owner) {
 
-    NewObject validated(int maxMetadataBytes) {
+    /** The checked request, for {@code owner} (the caller's own id, or whom a service registers for). */
+    NewObject validated(int maxMetadataBytes, String owner) {
         require("uploadId", uploadId);
         Names.requireBucketName(bucket);
         Names.requireObjectName(name);
@@ -49,7 +53,15 @@ public record RegisterObjectRequest(
         }
         return new NewObject(uploadId, bucket, name, blobKey, size, contentType, etag, checksumSha256, null,
                 replace, ifMatch,
-                Details.of(visibility, sharedWith, category, tags, metadata, cacheControl, maxMetadataBytes));
+                Details.of(visibility, sharedWith, category, tags, metadata, cacheControl, maxMetadataBytes), owner);
+    }
+
+    /** An owner is a user id (an OIDC {@code sub}), as signing-service accepts it in upload tokens. */
+    void requireWellFormedOwner() {
+        if (owner != null && (owner.isEmpty() || owner.codePointCount(0, owner.length()) > 255
+                || owner.codePoints().anyMatch(Character::isISOControl))) {
+            throw Details.invalid("owner must be 1-255 characters without control characters");
+        }
     }
 
     private static void require(String field, String value) {

@@ -103,6 +103,19 @@ class MetadataServiceTest {
         return as(token).body(body).post("/internal/objects");
     }
 
+    /** A Stowage service's client-credentials token, as the gateway holds it. */
+    private static String gatewayService() {
+        return SharedInfra.issuer().mint("service-account-stowage-gateway", Set.of("stowage-service"));
+    }
+
+    /** Registers a private object, naming {@code owner} in the request. */
+    private static Response registerFor(String token, String uploadId, String bucket, String name, String owner) {
+        return as(token).body(Map.of(
+                        "uploadId", uploadId, "bucket", bucket, "name", name, "blobKey", "blobs/" + uploadId,
+                        "size", 5, "contentType", "text/plain", "etag", "\"e\"", "owner", owner))
+                .post("/internal/objects");
+    }
+
     /** Percent-encodes each segment of an object name, keeping its '/'. */
     private static String pathOf(String name) {
         return Arrays.stream(name.split("/", -1))
@@ -277,6 +290,70 @@ class MetadataServiceTest {
         List<Map<String, Object>> events = query("SELECT event_type FROM outbox WHERE subject = ?", bucket + "/docs/readme.txt");
         assertEquals(List.of(Map.of("event_type", ObjectEvents.CREATED)), events);
         assertEquals(List.of(Map.of("ref_count", 1L)), query("SELECT ref_count FROM blobs WHERE blob_key = ?", "blobs/" + uploadId));
+    }
+
+    @Test
+    void aServiceRegistersAnObjectForTheUserItNamesWhoThenOwnsIt() throws Exception {
+        String bucket = newBucket();
+        String name = "signed/upload.txt";
+        String key = bucket + "/" + name;
+        String uploadId = UUID.randomUUID().toString();
+        String service = gatewayService();
+
+        try (KafkaConsumer<String, String> consumer = consumer()) {
+            consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
+
+            String id = registerFor(service, uploadId, bucket, name, "alice")
+                    .then().statusCode(201).body("owner", equalTo("alice")).body("visibility", equalTo("private"))
+                    .extract().path("id");
+            assertEquals(List.of(Map.of("owner", "alice")), query("SELECT owner FROM objects WHERE upload_id = ?", uploadId));
+
+            // the service replays the registration for the same user: the same File, nothing new
+            registerFor(service, uploadId, bucket, name, "alice").then().statusCode(200).body("id", equalTo(id));
+            // but not for another user, nor for itself: the upload was registered for alice
+            registerFor(service, uploadId, bucket, name, "bob").then().statusCode(404).body("error", equalTo("UploadNotFound"));
+            register(service, uploadId, bucket, name, null).then().statusCode(404).body("error", equalTo("UploadNotFound"));
+            assertEquals(1, query("SELECT 1 FROM objects WHERE upload_id = ?", uploadId).size());
+
+            // alice owns the private object: she reads it and deletes it; bob does not see it
+            as(user("bob")).get("/v1/files/" + id).then().statusCode(404);
+            as(user("alice")).get("/v1/files/" + id).then().statusCode(200).body("owner", equalTo("alice"));
+            byPath(user("alice"), bucket, name).then().statusCode(200).body("id", equalTo(id));
+            as(user("alice")).delete("/v1/files/" + id).then().statusCode(200).body("id", equalTo(id));
+
+            List<ConsumerRecord<String, String>> records = awaitRecords(consumer, key, 2);
+            assertEquals(ObjectEvents.CREATED, header(records.get(0), "ce_type"));
+            assertEquals("alice", JSON.readTree(records.get(0).value()).get("owner").asText());
+            assertEquals(ObjectEvents.DELETED, header(records.get(1), "ce_type"));
+            assertEquals("alice", JSON.readTree(records.get(1).value()).get("owner").asText());
+        }
+    }
+
+    @Test
+    void onlyAServiceMayNameAnotherOwner() throws SQLException {
+        String bucket = newBucket();
+        List<String> callers = List.of(user("alice"), admin(),
+                SharedInfra.issuer().mint("backend", Set.of("service_role")));
+        for (String caller : callers) {
+            String uploadId = UUID.randomUUID().toString();
+            registerFor(caller, uploadId, bucket, "for-bob-" + uploadId + ".txt", "bob")
+                    .then().statusCode(403).body("statusCode", equalTo(403)).body("error", equalTo("Forbidden"));
+            assertTrue(query("SELECT 1 FROM objects WHERE upload_id = ?", uploadId).isEmpty());
+            assertTrue(query("SELECT 1 FROM outbox WHERE subject = ?", bucket + "/for-bob-" + uploadId + ".txt").isEmpty());
+        }
+
+        // naming oneself is the same as naming nobody, replay included
+        String uploadId = UUID.randomUUID().toString();
+        String id = registerFor(user("alice"), uploadId, bucket, "mine.txt", "alice")
+                .then().statusCode(201).body("owner", equalTo("alice")).extract().path("id");
+        register(user("alice"), uploadId, bucket, "mine.txt", null).then().statusCode(200).body("id", equalTo(id));
+
+        // an owner that is no user id is bad input, whoever sends it
+        for (String bad : List.of("", "x".repeat(256), "bo\u0000b")) {
+            registerFor(gatewayService(), UUID.randomUUID().toString(), bucket, "bad-owner.txt", bad)
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+        assertTrue(query("SELECT 1 FROM objects WHERE bucket = ? AND name = ?", bucket, "bad-owner.txt").isEmpty());
     }
 
     @Test
