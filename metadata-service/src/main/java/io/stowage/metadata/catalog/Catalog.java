@@ -350,14 +350,18 @@ public class Catalog {
     /**
      * Moves or renames an object: rows change, bytes do not. In a versioned source bucket the
      * object stays behind as a kept version under a delete marker and the destination gets a new
-     * row referencing the same blob.
+     * row referencing the same blob. A version id may name the source only if it is the current
+     * one: a kept version belongs to its name's history, and moving it would rewrite that history.
      */
     @WithTransaction
     public Uni<ObjectEntity> move(Caller caller, Transfer t) {
         return transfer(caller, t, true);
     }
 
-    /** Copies an object: a new row, owned by the caller, that references the same blob. */
+    /**
+     * Copies an object (or one of its versions): a new row, owned by the caller, that references the
+     * same blob; with overrides its user metadata stays behind and the given fields replace the source's.
+     */
     @WithTransaction
     public Uni<ObjectEntity> copy(Caller caller, Transfer t) {
         return transfer(caller, t, false);
@@ -369,11 +373,19 @@ public class Catalog {
         }
         return bucketOrFail(t.sourceBucket()).chain(source -> bucketOrFail(t.destinationBucket()).chain(destination ->
                 lockNames(t)
-                        .chain(() -> ObjectEntity.findLive(t.sourceBucket(), t.sourceName()))
+                        .chain(() -> sourceRow(t))
                         .call(o -> move
-                                ? requireWritable(caller, o, () -> CatalogException.NotFound.object(t.sourceBucket(), t.sourceName()))
-                                : requireReadable(caller, o, () -> CatalogException.NotFound.object(t.sourceBucket(), t.sourceName())))
-                        .invoke(o -> checkLimits(destination, o.size, o.contentType))
+                                ? requireWritable(caller, o, () -> sourceNotFound(t))
+                                : requireReadable(caller, o, () -> sourceNotFound(t)))
+                        .invoke(o -> {
+                            if (move && o.deletedAt != null) {
+                                throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "version '" + t.sourceVersionId()
+                                        + "' of '" + t.sourceName() + "' is not the current object; only the current object "
+                                        + "can be moved (a kept version stays in its name's history: copy it instead)");
+                            }
+                            checkLimits(destination, o.size, t.overrides() == null || t.overrides().contentType() == null
+                                    ? o.contentType : t.overrides().contentType());
+                        })
                         .chain(o -> ObjectEntity.findCurrent(t.destinationBucket(), t.destinationName())
                                 .chain(current -> {
                                     checkReplaceable(caller, destination, current, t.overwrite(), null,
@@ -387,6 +399,24 @@ public class Catalog {
                 .onFailure(Catalog::isUniqueViolation).transform(e -> objectExists(t.destinationBucket(), t.destinationName()))
                 .invoke(o -> LOG.infof("object %s/%s %s to %s/%s by %s", t.sourceBucket(), t.sourceName(),
                         move ? "moved" : "copied", t.destinationBucket(), t.destinationName(), caller.subject()));
+    }
+
+    /**
+     * The row a transfer takes: the live object, or the named version (current or kept; a delete
+     * marker is no object to take).
+     */
+    private static Uni<ObjectEntity> sourceRow(Transfer t) {
+        return t.sourceVersionId() == null
+                ? ObjectEntity.findLive(t.sourceBucket(), t.sourceName())
+                : ObjectEntity.findVersion(t.sourceBucket(), t.sourceName(), t.sourceVersionId())
+                        .map(o -> o == null || o.deleteMarker ? null : o);
+    }
+
+    private static CatalogException sourceNotFound(Transfer t) {
+        return t.sourceVersionId() == null
+                ? CatalogException.NotFound.object(t.sourceBucket(), t.sourceName())
+                : new CatalogException.NotFound(ErrorCode.ObjectNotFound, "version '" + t.sourceVersionId() + "' of object '"
+                        + t.sourceName() + "' not found in bucket '" + t.sourceBucket() + "'");
     }
 
     private Uni<ObjectEntity> moveRow(BucketEntity source, ObjectEntity object, Transfer t, Instant now) {
@@ -409,6 +439,9 @@ public class Catalog {
     private Uni<ObjectEntity> copyRow(Caller caller, ObjectEntity object, Transfer t, Instant now) {
         ObjectEntity copy = cloneRow(object, t, now);
         copy.owner = caller.subject();
+        if (t.overrides() != null) {
+            t.overrides().applyTo(copy);
+        }
         return insertLive(copy, now);
     }
 

@@ -56,7 +56,7 @@ final class Details {
         }
     }
 
-    private static void checkText(String field, String value) {
+    static void checkText(String field, String value) {
         if (value != null && (value.length() > MAX_TEXT || value.chars().anyMatch(Character::isISOControl))) {
             throw invalid(field + " must be at most " + MAX_TEXT + " characters without control characters");
         }

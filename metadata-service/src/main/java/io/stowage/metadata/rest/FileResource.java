@@ -186,7 +186,7 @@ public class FileResource {
     @POST
     @Path("move")
     public Uni<FileView> move(TransferRequest request) {
-        var transfer = transfer(request);
+        var transfer = transfer(request, true);
         return changed(caller -> catalog.move(caller, transfer)).map(FileView::of);
     }
 
@@ -194,16 +194,16 @@ public class FileResource {
     @POST
     @Path("copy")
     public Uni<RestResponse<FileView>> copy(TransferRequest request) {
-        var transfer = transfer(request);
+        var transfer = transfer(request, false);
         return changed(caller -> catalog.copy(caller, transfer))
                 .map(o -> RestResponse.status(RestResponse.Status.CREATED, FileView.of(o)));
     }
 
-    private static io.stowage.metadata.catalog.Transfer transfer(TransferRequest request) {
+    private static io.stowage.metadata.catalog.Transfer transfer(TransferRequest request, boolean move) {
         if (request == null) {
             throw Details.invalid("a JSON body with bucket, name and destinationName is required");
         }
-        return request.validated();
+        return request.validated(move);
     }
 
     /** Runs a change for the caller and nudges the relay once it committed, so its events go out now. */

@@ -3,14 +3,44 @@ package io.stowage.metadata.rest;
 import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.catalog.Transfer;
 
-/** {@code POST /v1/files/move} and {@code /copy}: destinationBucket defaults to bucket. */
-public record TransferRequest(String bucket, String name, String destinationBucket, String destinationName, Boolean overwrite) {
+/**
+ * {@code POST /v1/files/move} and {@code /copy}: destinationBucket defaults to bucket;
+ * {@code sourceVersionId} takes that version of the source instead of the current one.
+ * Copy only: {@code copyMetadata} (default true); when false the user metadata is not copied and
+ * {@code contentType}, {@code cacheControl} replace the source's. {@code contentEncoding} is
+ * accepted with them and ignored: the catalog keeps no content encoding.
+ */
+public record TransferRequest(String bucket, String name, String destinationBucket, String destinationName, Boolean overwrite,
+                              String sourceVersionId, Boolean copyMetadata, String cacheControl, String contentType,
+                              String contentEncoding) {
 
-    Transfer validated() {
+    Transfer validated(boolean move) {
         Names.requireBucketName(bucket);
         Names.requireObjectName(name);
         String toBucket = destinationBucket == null ? bucket : Names.requireBucketName(destinationBucket);
         Names.requireObjectName(destinationName);
-        return new Transfer(bucket, name, toBucket, destinationName, Boolean.TRUE.equals(overwrite));
+        if (sourceVersionId != null && (sourceVersionId.isBlank() || sourceVersionId.length() > Details.MAX_TEXT
+                || sourceVersionId.chars().anyMatch(Character::isISOControl))) {
+            throw Details.invalid("sourceVersionId must be a version id");
+        }
+        boolean overridden = cacheControl != null || contentType != null || contentEncoding != null;
+        if (move && (overridden || Boolean.FALSE.equals(copyMetadata))) {
+            throw Details.invalid("a move keeps the object as it is: copyMetadata false, cacheControl, contentType "
+                    + "and contentEncoding are for copy only");
+        }
+        if (overridden && !Boolean.FALSE.equals(copyMetadata)) {
+            throw Details.invalid("cacheControl, contentType and contentEncoding replace the source's only with copyMetadata false");
+        }
+        Transfer.Overrides overrides = null;
+        if (Boolean.FALSE.equals(copyMetadata)) {
+            if (contentType != null && (contentType.isBlank() || contentType.length() > Details.MAX_TEXT
+                    || contentType.chars().anyMatch(Character::isISOControl))) {
+                throw Details.invalid("contentType must be 1-" + Details.MAX_TEXT + " characters without control characters");
+            }
+            Details.checkText("cacheControl", cacheControl);
+            Details.checkText("contentEncoding", contentEncoding);
+            overrides = new Transfer.Overrides(contentType, cacheControl);
+        }
+        return new Transfer(bucket, name, sourceVersionId, toBucket, destinationName, Boolean.TRUE.equals(overwrite), overrides);
     }
 }
