@@ -533,6 +533,23 @@ public class SupabaseRoutes {
                     .put("destinationBucket", body.getString("destinationBucket", bucket))
                     .put("destinationName", destination)
                     .put("overwrite", "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert")));
+            if (body.getValue("sourceVersionId") != null) {
+                request.put("sourceVersionId", body.getValue("sourceVersionId"));
+            }
+            // copy only: copyMetadata false drops the user metadata and applies the given overrides
+            if (operation.equals("copy") && Boolean.FALSE.equals(body.getValue("copyMetadata"))) {
+                request.put("copyMetadata", false);
+                JsonObject overrides = body.getValue("metadata") instanceof JsonObject given ? given : new JsonObject();
+                if (overrides.getValue("cacheControl") != null) {
+                    request.put("cacheControl", overrides.getValue("cacheControl"));
+                }
+                if (overrides.getValue("mimetype") != null) {
+                    request.put("contentType", overrides.getValue("mimetype"));
+                }
+                if (overrides.getValue("contentEncoding") != null) {
+                    request.put("contentEncoding", overrides.getValue("contentEncoding"));
+                }
+            }
             calls.call(METADATA, HttpMethod.POST, config.metadataUrl() + "/v1/files/" + operation, auth, rid(ctx), request.toBuffer())
                     .onComplete(r -> answer(ctx, r, reply -> {
                         if (operation.equals("move")) {
