@@ -333,6 +333,8 @@ class UploadPathsTest {
         assertEquals("image/png", body.get("contentType").asText());
         assertTrue(body.get("notExists").asBoolean());
         assertFalse(body.has("overwrite"));
+        // the owner is the token's subject, which metadata-service takes itself
+        assertFalse(body.has("owner"));
         assertEquals("Bearer " + alice, registered.get(0).getHeader("Authorization"));
         String blobKey = body.get("blobKey").asText();
         assertArrayEquals(png, s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(blobKey)).asByteArray());
@@ -340,6 +342,94 @@ class UploadPathsTest {
         // the guard record of the upload is gone once it is registered
         assertThrows(NoSuchKeyException.class, () -> s3.headObject(r -> r.bucket(physicalBucket)
                 .key(PendingUploads.key(body.get("uploadId").asText()))));
+    }
+
+    @Test
+    void metricsCountTheBytesAndOutcomesOfUploadsAndTheEventsConsumed() throws Exception {
+        String before = scrape();
+        byte[] png = png(300);
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/metrics/counted.png"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "image/png")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(png)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, answer.statusCode(), answer.body());
+        HttpResponse<String> disguised = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/metrics/evil.png"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "image/png")
+                .PUT(HttpRequest.BodyPublishers.ofString("MZ\u0090\u0000 not a PNG")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(422, disguised.statusCode(), disguised.body());
+        // a released blob's deleted event, consumed from the real broker
+        String released = "blobs/" + UUID.randomUUID();
+        s3.putObject(r -> r.bucket(physicalBucket).key(released), RequestBody.fromString("bytes"));
+        SharedInfra.kafka().createTopic(ObjectEvents.DEFAULT_TOPIC, 3);
+        try (KafkaProducer<String, String> producer = producer()) {
+            producer.send(deleted("docs/metrics.txt", released, true)).get();
+        }
+        awaitTrue(() -> !exists(released), "the released blob is deleted");
+
+        String after = scrape();
+        assertEquals(png.length, delta(before, after, "stowage_upload_bytes_total", "path", "direct"));
+        assertEquals(2, delta(before, after, "stowage_uploads_started_total", "path", "direct"));
+        assertEquals(1, delta(before, after, "stowage_uploads_total", "outcome", "registered", "path", "direct"));
+        assertEquals(1, delta(before, after, "stowage_uploads_total", "outcome", "refused", "path", "direct"));
+        assertEquals(0, delta(before, after, "stowage_uploads_total", "outcome", "failed", "path", "direct"));
+        assertEquals(1, delta(before, after, "stowage_events_consumed_total", "type", ObjectEvents.DELETED));
+        // every path and outcome has a series from the start, so dashboards show zeros, not gaps
+        for (String path : List.of("presigned", "multipart", "direct")) {
+            sample(after, "stowage_upload_bytes_total", "path", path);
+            sample(after, "stowage_upload_sweeper_expired_total", "path", path);
+            for (String outcome : List.of("registered", "refused", "failed", "expired", "aborted")) {
+                sample(after, "stowage_uploads_total", "outcome", outcome, "path", path);
+            }
+        }
+        sample(after, "stowage_uploads_pending");
+        // Quarkus's HTTP server metrics, with one uri per route rather than one per object
+        assertTrue(sample(after, "http_server_requests_seconds_count", "method", "PUT", "status", "201",
+                "uri", "/v1/objects/{bucket}/{path}") >= 1);
+        assertFalse(after.contains("counted.png"), "an object name became a label value");
+    }
+
+    // ---------------------------------------------------------------- on a user's behalf (X-Stowage-Owner)
+
+    @Test
+    void aStowageServiceUploadsOnAUsersBehalfAndTheRegistrationNamesTheUser() throws Exception {
+        String gateway = SharedInfra.issuer().mintService("stowage-gateway");
+        byte[] png = png(400);
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/signed/upload.png"))
+                .header("Authorization", "Bearer " + gateway).header("X-Stowage-Owner", "alice")
+                .header("Content-Type", "image/png").PUT(HttpRequest.BodyPublishers.ofByteArray(png)).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(201, answer.statusCode(), answer.body());
+        var registered = metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals(1, registered.size());
+        var body = JSON.readTree(registered.get(0).getBodyAsString());
+        assertEquals("alice", body.get("owner").asText());
+        assertEquals("signed/upload.png", body.get("name").asText());
+        // the service's own token goes on: metadata-service checks that the caller may name an owner
+        assertEquals("Bearer " + gateway, registered.get(0).getHeader("Authorization"));
+        String blobKey = body.get("blobKey").asText();
+        assertArrayEquals(png, s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(blobKey)).asByteArray());
+    }
+
+    @Test
+    void anOwnerHeaderFromAUserOrAnAdminIsForbiddenAndNothingIsWritten() throws Exception {
+        Set<String> before = blobs();
+        Set<String> pendingBefore = pendingRecords();
+        for (String caller : List.of(token("bob"), SharedInfra.issuer().mint("root", Set.of("storage-admin")))) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/photos/planted.png"))
+                    .header("Authorization", "Bearer " + caller).header("X-Stowage-Owner", "alice")
+                    .header("Content-Type", "image/png").PUT(HttpRequest.BodyPublishers.ofByteArray(png(2 * MIB))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertEquals(403, answer.statusCode(), answer.body());
+            var error = JSON.readTree(answer.body());
+            assertEquals(403, error.get("statusCode").asInt());
+            assertEquals("Forbidden", error.get("error").asText());
+            assertTrue(error.get("message").asText().contains("X-Stowage-Owner"));
+        }
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals(before, blobs());
+        assertEquals(pendingBefore, pendingRecords());
+        assertEquals(0, multipartUploadsUnder("blobs/"));
     }
 
     @Test
@@ -465,11 +555,7 @@ class UploadPathsTest {
             s3.putObject(r -> r.bucket(physicalBucket).key(key), RequestBody.fromString("bytes"));
         }
         SharedInfra.kafka().createTopic(ObjectEvents.DEFAULT_TOPIC, 3);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers());
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props)) {
+        try (KafkaProducer<String, String> producer = producer()) {
             // same object, so same partition and in this order: a delete that keeps the blob, then one that releases it
             producer.send(deleted("docs/a.txt", stillReferenced, false)).get();
             producer.send(deleted("docs/a.txt", released, true)).get();
@@ -496,6 +582,53 @@ class UploadPathsTest {
         record.headers().add(ObjectEvents.HEADER_SUBJECT, key.getBytes(StandardCharsets.UTF_8));
         record.headers().add(ObjectEvents.HEADER_CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
         return record;
+    }
+
+    private static KafkaProducer<String, String> producer() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfra.kafka().bootstrapServers());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        return new KafkaProducer<>(props);
+    }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, metrics.statusCode());
+        return metrics.body();
+    }
+
+    /** The value of the one series of {@code name} carrying every given label (name, value pairs). */
+    private static double sample(String metrics, String name, String... labels) {
+        List<Double> found = samples(metrics, name, labels);
+        assertEquals(1, found.size(), name + " " + Arrays.toString(labels) + " in:\n" + metrics);
+        return found.get(0);
+    }
+
+    private static List<Double> samples(String metrics, String name, String... labels) {
+        List<Double> found = new java.util.ArrayList<>();
+        for (String line : metrics.split("\n")) {
+            if (!line.startsWith(name + "{") && !line.startsWith(name + " ")) {
+                continue;
+            }
+            boolean all = true;
+            for (int i = 0; i < labels.length; i += 2) {
+                all &= line.contains(labels[i] + "=\"" + labels[i + 1] + "\"");
+            }
+            if (all) {
+                // "name{labels} value", possibly followed by an exemplar ("# {trace_id=...} value timestamp")
+                String sample = line.contains(" # ") ? line.substring(0, line.indexOf(" # ")) : line;
+                found.add(Double.parseDouble(sample.substring(sample.lastIndexOf(' ') + 1)));
+            }
+        }
+        return found;
+    }
+
+    /** How much a counter grew; one that did not exist before (a type of event not seen yet) grew from 0. */
+    private static long delta(String before, String after, String name, String... labels) {
+        List<Double> was = samples(before, name, labels);
+        return Math.round(sample(after, name, labels) - (was.isEmpty() ? 0 : was.get(0)));
     }
 
     private static boolean exists(String key) {

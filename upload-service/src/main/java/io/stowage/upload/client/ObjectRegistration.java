@@ -2,7 +2,10 @@ package io.stowage.upload.client;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-/** Body of metadata-service's {@code POST /internal/objects}. */
+/**
+ * Body of metadata-service's {@code POST /internal/objects}. {@code owner} is sent only for an upload
+ * made on a user's behalf by a Stowage service; otherwise the owner is the token's subject.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ObjectRegistration(String uploadId,
                                  String bucket,
@@ -14,11 +17,12 @@ public record ObjectRegistration(String uploadId,
                                  String visibility,
                                  Boolean overwrite,
                                  Boolean notExists,
-                                 String ifMatch) {
+                                 String ifMatch,
+                                 String owner) {
 
     /** A registration without preconditions: an existing name is refused (409). */
     public ObjectRegistration(String uploadId, String bucket, String name, String blobKey, long size,
                               String contentType, String etag, String visibility) {
-        this(uploadId, bucket, name, blobKey, size, contentType, etag, visibility, null, null, null);
+        this(uploadId, bucket, name, blobKey, size, contentType, etag, visibility, null, null, null, null);
     }
 }

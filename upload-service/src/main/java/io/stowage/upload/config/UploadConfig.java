@@ -33,6 +33,13 @@ public interface UploadConfig {
     @WithDefault("1048576")
     long maxApiBody();
 
+    /**
+     * The role a token needs for upload-service to honour {@code X-Stowage-Owner} (a Stowage service
+     * uploading on a user's behalf, e.g. the gateway serving a signed upload URL).
+     */
+    @WithDefault("stowage-service")
+    String serviceRole();
+
     /** Sweeper settings. */
     Sweep sweep();
 

@@ -34,12 +34,17 @@ public class DirectUploadRoute {
     static final String PREFIX = "/v1/objects/";
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "protected", "shared");
 
+    /** The user a Stowage service uploads for; honoured only from a token with the service role. */
+    static final String OWNER_HEADER = "X-Stowage-Owner";
+
     private final DirectUploads uploads;
     private final long maxApiBody;
+    private final String serviceRole;
 
     public DirectUploadRoute(DirectUploads uploads, io.stowage.upload.config.UploadConfig config) {
         this.uploads = uploads;
         this.maxApiBody = config.maxApiBody();
+        this.serviceRole = config.serviceRole();
     }
 
     void install(@Observes Router router) {
@@ -88,7 +93,7 @@ public class DirectUploadRoute {
                     if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
                         throw new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required");
                     }
-                    return new Caller(jwt.getSubject(), request.getHeader(HttpHeaders.AUTHORIZATION));
+                    return caller(who, jwt, request);
                 })
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                 .chain(caller -> uploads.upload(caller, target, request, context, ctx.response()))
@@ -102,6 +107,26 @@ public class DirectUploadRoute {
                             }
                         },
                         failure -> reply(ctx, failure));
+    }
+
+    /**
+     * The caller, or the user a Stowage service uploads for. {@code X-Stowage-Owner} from anyone without
+     * the service role is refused (403) before a byte is read: a user must not plant objects on another's name.
+     */
+    private Caller caller(SecurityIdentity who, JsonWebToken jwt, HttpServerRequest request) {
+        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+        String owner = request.getHeader(OWNER_HEADER);
+        if (owner == null) {
+            return new Caller(jwt.getSubject(), authorization);
+        }
+        if (!who.hasRole(serviceRole)) {
+            throw new UploadException(ErrorCode.Forbidden, OWNER_HEADER + " is only accepted from Stowage services");
+        }
+        owner = owner.trim();
+        if (owner.isEmpty() || owner.length() > 255 || owner.chars().anyMatch(Character::isISOControl)) {
+            throw new UploadException(ErrorCode.InvalidRequest, OWNER_HEADER + " must name a user (a token's sub)");
+        }
+        return new Caller(owner, authorization, true);
     }
 
     /** Bucket, name, type and preconditions from the request line and headers, checked before any call out. */

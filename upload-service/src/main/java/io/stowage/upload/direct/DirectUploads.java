@@ -8,6 +8,7 @@ import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
+import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
 import io.stowage.upload.presigned.Caller;
@@ -37,13 +38,16 @@ public class DirectUploads {
     private final Blobs blobs;
     private final UploadConfig config;
     private final PartBuffers buffers;
+    private final UploadMetrics metrics;
 
-    public DirectUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, PartBuffers buffers) {
+    public DirectUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, PartBuffers buffers,
+                         UploadMetrics metrics) {
         this.buffers = buffers;
         this.upstreams = upstreams;
         this.pending = pending;
         this.blobs = blobs;
         this.config = config;
+        this.metrics = metrics;
     }
 
     /** Where the body goes and under which preconditions. */
@@ -67,6 +71,7 @@ public class DirectUploads {
                     target.contentType(), target.contentLength() == null ? -1 : target.contentLength(), blobKey,
                     target.visibility(), now, now.plus(config.directExpiresIn()), null, null, PendingUpload.DIRECT,
                     null, null, null, null);
+            metrics.started(UploadMetrics.DIRECT);
             return pending.save(record)
                     .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                     .chain(saved -> {
@@ -78,6 +83,8 @@ public class DirectUploads {
                                 "the client went away")));
                         return Uni.createFrom().completionStage(blob.start());
                     })
+                    .onFailure().invoke(failure -> metrics.ended(UploadMetrics.DIRECT, refusal(failure)
+                            ? UploadMetrics.REFUSED : UploadMetrics.FAILED))
                     .onFailure().call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
                     .chain(stored -> register(caller, target, uploadId, stored));
         });
@@ -86,21 +93,41 @@ public class DirectUploads {
     private Uni<Answer> register(Caller caller, Target target, String uploadId, StreamedBlob.Stored stored) {
         ObjectRegistration registration = new ObjectRegistration(uploadId, target.bucket(), target.name(), stored.blobKey(),
                 stored.size(), target.contentType(), stored.etag(), target.visibility(),
-                target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch());
+                target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch(),
+                // On behalf of a user (the gateway's signed upload URL): the object is theirs, not the service's.
+                caller.onBehalf() ? caller.subject() : null);
         return upstreams.registerObject(registration, caller.authorization())
                 .map(answer -> new Answer(answer.status(), answer.body()))
                 .onFailure(UpstreamRejection.class).call(refused -> {
                     // Refused (precondition, limits, name taken): this blob will never be an object.
                     LOG.infof("upload %s refused by metadata-service (%d)", uploadId, ((UpstreamRejection) refused).status());
+                    metrics.ended(UploadMetrics.DIRECT, UploadMetrics.REFUSED);
                     return blobs.delete(stored.blobKey());
                 })
-                .onFailure(t -> !(t instanceof UpstreamRejection)).invoke(failure ->
-                        // Unknown outcome: the object may exist, so its blob must stay (a reconciler reports it if not).
-                        LOG.warnf("upload %s: registration of blob %s had no answer; blob kept: %s", uploadId,
-                                stored.blobKey(), failure.getMessage()))
+                .onFailure(t -> !(t instanceof UpstreamRejection)).invoke(failure -> {
+                    // Unknown outcome: the object may exist, so its blob must stay (a reconciler reports it if not).
+                    LOG.warnf("upload %s: registration of blob %s had no answer; blob kept: %s", uploadId,
+                            stored.blobKey(), failure.getMessage());
+                    metrics.ended(UploadMetrics.DIRECT, UploadMetrics.FAILED);
+                })
                 .onTermination().call(() -> pending.delete(uploadId).onFailure().recoverWithNull())
+                .invoke(answer -> metrics.registered(UploadMetrics.DIRECT, stored.size()))
                 .invoke(answer -> LOG.infof("upload %s: %d bytes streamed to %s/%s (%d)", uploadId, stored.size(),
                         target.bucket(), target.name(), answer.status()));
+    }
+
+    /** A body the bucket or the sniffer refused, as opposed to one that broke off. */
+    private static boolean refusal(Throwable failure) {
+        if (failure instanceof UpstreamRejection) {
+            return true;
+        }
+        if (failure instanceof UploadException e) {
+            return switch (e.code()) {
+                case PayloadTooLarge, InvalidMimeType, UploadMismatch -> true;
+                default -> false;
+            };
+        }
+        return false;
     }
 
     private static PendingUpload withMultipart(PendingUpload record, String s3UploadId) {

@@ -8,6 +8,7 @@ import io.stowage.upload.client.Upstreams;
 import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
+import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
 import io.stowage.upload.presigned.Caller;
@@ -45,14 +46,16 @@ public class MultipartUploads {
     private final PresignedUploads presigned;
     private final Blobs blobs;
     private final UploadConfig config;
+    private final UploadMetrics metrics;
 
     public MultipartUploads(Upstreams upstreams, PendingUploads pending, PresignedUploads presigned, Blobs blobs,
-                            UploadConfig config) {
+                            UploadConfig config, UploadMetrics metrics) {
         this.upstreams = upstreams;
         this.pending = pending;
         this.presigned = presigned;
         this.blobs = blobs;
         this.config = config;
+        this.metrics = metrics;
     }
 
     public record Init(String uploadId, long partSize, int partCount, String expiresAt) {
@@ -110,6 +113,7 @@ public class MultipartUploads {
                                     PendingUpload.MULTIPART, s3UploadId, partSize, partCount, null)))
                             .map(saved -> new Init(uploadId, partSize, partCount, expiresAt.toString()));
                 })
+                .invoke(() -> metrics.started(UploadMetrics.MULTIPART))
                 .invoke(init -> LOG.infof("upload %s: multipart of %d parts started for %s/%s by %s",
                         init.uploadId(), init.partCount(), bucket, path, caller.subject()));
     }
@@ -187,7 +191,8 @@ public class MultipartUploads {
                     // A completed but unregistered upload has a blob rather than parts.
                     .chain(() -> blobs.delete(upload.blobKey()))
                     .chain(() -> pending.delete(uploadId));
-        }).invoke(() -> LOG.infof("upload %s: aborted", uploadId));
+        }).invoke(() -> metrics.ended(UploadMetrics.MULTIPART, UploadMetrics.ABORTED))
+                .invoke(() -> LOG.infof("upload %s: aborted", uploadId));
     }
 
     private Uni<PendingUpload> active(Caller caller, String uploadId) {

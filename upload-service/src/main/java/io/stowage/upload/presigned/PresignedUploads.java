@@ -14,6 +14,7 @@ import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
+import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,13 +39,16 @@ public class PresignedUploads {
     private final Blobs blobs;
     private final UploadConfig config;
     private final ObjectMapper json;
+    private final UploadMetrics metrics;
 
-    public PresignedUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, ObjectMapper json) {
+    public PresignedUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs, UploadConfig config, ObjectMapper json,
+                            UploadMetrics metrics) {
         this.upstreams = upstreams;
         this.pending = pending;
         this.blobs = blobs;
         this.config = config;
         this.json = json;
+        this.metrics = metrics;
     }
 
     public Uni<IssuedUrl> issueUrl(Caller caller, UrlRequest request) {
@@ -61,6 +65,7 @@ public class PresignedUploads {
                                             request.visibility(), Instant.now(), Instant.parse(signed.expiresAt())))
                                     .map(saved -> issued(uploadId, signed)));
                 })
+                .invoke(() -> metrics.started(UploadMetrics.PRESIGNED))
                 .invoke(issued -> LOG.infof("upload %s: URL issued for %s/%s to %s",
                         issued.uploadId(), request.bucket(), request.path(), caller.subject()));
     }
@@ -135,6 +140,11 @@ public class PresignedUploads {
         ObjectRegistration registration = new ObjectRegistration(upload.uploadId(), upload.bucket(), upload.path(),
                 upload.blobKey(), upload.size(), upload.contentType(), etag, effectiveVisibility);
         return upstreams.registerObject(registration, caller.authorization())
+                .onFailure(UpstreamRejection.class).invoke(() -> {
+                    if (!upload.registered()) {
+                        metrics.ended(UploadMetrics.pathOf(upload), UploadMetrics.REFUSED);
+                    }
+                })
                 .onFailure(UpstreamRejection.class).call(rejected -> ((UpstreamRejection) rejected).status() == 409
                         && !upload.registered()
                         // The name is taken: this blob will never be an object, so nothing is left behind.
@@ -142,6 +152,9 @@ public class PresignedUploads {
                 .chain(answer -> {
                     JsonNode file = answer.json(json);
                     String objectId = file.path("id").asText(null);
+                    if (!upload.registered()) {
+                        metrics.registered(UploadMetrics.pathOf(upload), upload.size());
+                    }
                     Uni<PendingUpload> recorded = upload.registered() || objectId == null
                             ? Uni.createFrom().item(upload)
                             : pending.save(upload.registeredAs(objectId, etag));
@@ -153,6 +166,7 @@ public class PresignedUploads {
 
     private <T> Uni<T> refuse(PendingUpload upload, UploadException reason) {
         LOG.infof("upload %s refused: %s", upload.uploadId(), reason.getMessage());
+        metrics.ended(UploadMetrics.pathOf(upload), UploadMetrics.REFUSED);
         return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(reason));
     }
 

@@ -5,6 +5,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
 import io.stowage.upload.blobs.Blobs;
+import io.stowage.upload.metrics.UploadMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
@@ -31,14 +32,21 @@ public class BlobReleaser {
 
     private final Blobs blobs;
     private final ObjectMapper json;
+    private final UploadMetrics metrics;
 
-    public BlobReleaser(Blobs blobs, ObjectMapper json) {
+    public BlobReleaser(Blobs blobs, ObjectMapper json, UploadMetrics metrics) {
         this.blobs = blobs;
         this.json = json;
+        this.metrics = metrics;
     }
 
+    /**
+     * With tracing on, the Kafka connector starts this record's span as a child of its {@code traceparent}
+     * header (metadata-service's relay copies the writing request's), so the release joins the upload's trace.
+     */
     @Incoming("object-events")
     public Uni<Void> onEvent(ConsumerRecord<String, String> record) {
+        metrics.eventConsumed(header(record, ObjectEvents.HEADER_TYPE));
         if (!ObjectEvents.DELETED.equals(header(record, ObjectEvents.HEADER_TYPE)) || record.value() == null) {
             return Uni.createFrom().voidItem();
         }

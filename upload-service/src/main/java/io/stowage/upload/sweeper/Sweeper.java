@@ -1,15 +1,19 @@
 package io.stowage.upload.sweeper;
 
 import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.config.UploadConfig;
+import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Cleans up uploads nobody finished: once a pending upload is past its expiry (plus a grace), its
@@ -28,11 +32,13 @@ public class Sweeper {
     private final PendingUploads pending;
     private final Blobs blobs;
     private final UploadConfig.Sweep config;
+    private final UploadMetrics metrics;
 
-    public Sweeper(PendingUploads pending, Blobs blobs, UploadConfig config) {
+    public Sweeper(PendingUploads pending, Blobs blobs, UploadConfig config, UploadMetrics metrics) {
         this.pending = pending;
         this.blobs = blobs;
         this.config = config.sweep();
+        this.metrics = metrics;
     }
 
     @Scheduled(identity = "upload-sweeper", every = "${stowage.upload.sweep.every:60s}",
@@ -46,21 +52,29 @@ public class Sweeper {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One pass over every pending upload; answers how many this replica removed. */
+    /**
+     * One pass over every pending upload; answers how many this replica removed. It reads every record
+     * anyway, so it also counts the live (unregistered, unexpired) ones for the pending gauge.
+     */
     public Uni<Integer> sweep() {
         Instant now = Instant.now();
+        AtomicLong live = new AtomicLong();
         return pending.ids()
-                .onItem().transformToMulti(ids -> io.smallrye.mutiny.Multi.createFrom().iterable(ids))
-                .onItem().transformToUniAndConcatenate(id -> sweepOne(id, now)
+                .onItem().transformToMulti(ids -> Multi.createFrom().iterable(ids))
+                .onItem().transformToUniAndConcatenate(id -> sweepOne(id, now, live)
                         .onFailure().invoke(t -> LOG.warnf("upload %s: sweep failed: %s", id, t.getMessage()))
                         .onFailure().recoverWithItem(false))
                 .filter(Boolean::booleanValue)
                 .collect().asList()
-                .map(java.util.List::size);
+                .map(List::size)
+                .invoke(() -> metrics.pendingAfterSweep(live.get()));
     }
 
-    private Uni<Boolean> sweepOne(String uploadId, Instant now) {
+    private Uni<Boolean> sweepOne(String uploadId, Instant now, AtomicLong live) {
         return pending.findVersioned(uploadId).chain(found -> {
+            if (found.isPresent() && !found.get().upload().registered() && !found.get().upload().expiredAt(now)) {
+                live.incrementAndGet();
+            }
             if (found.isEmpty() || !due(found.get().upload(), now)) {
                 return Uni.createFrom().item(false);
             }
@@ -93,6 +107,7 @@ public class Sweeper {
                 : blobs.abortMultipart(upload.blobKey(), upload.multipartUploadId());
         return parts.chain(() -> blobs.delete(upload.blobKey()))
                 .chain(() -> pending.delete(upload.uploadId()))
+                .invoke(() -> metrics.sweptExpired(UploadMetrics.pathOf(upload)))
                 .invoke(() -> LOG.infof("upload %s (%s): expired unregistered, blob %s removed", upload.uploadId(),
                         upload.kind(), upload.blobKey()));
     }

@@ -1,0 +1,117 @@
+package io.stowage.upload.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.stowage.upload.pending.PendingUpload;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * upload-service's own meters, in Prometheus at /q/metrics:
+ * <ul>
+ * <li>{@code stowage_uploads_started_total{path}}: URLs issued, multipart uploads begun, bodies arriving;</li>
+ * <li>{@code stowage_uploads_total{path,outcome}}: how uploads ended (registered, refused, failed, expired, aborted);</li>
+ * <li>{@code stowage_upload_bytes_total{path}}: bytes of uploads that became objects;</li>
+ * <li>{@code stowage_uploads_pending}: unregistered, unexpired uploads seen by this replica's last sweep;</li>
+ * <li>{@code stowage_upload_sweeper_expired_total{path}}: expired uploads the sweeper removed;</li>
+ * <li>{@code stowage_events_consumed_total{type}}: object events read (same name and tag as image-service).</li>
+ * </ul>
+ * The series of every path and outcome are registered at start, so a dashboard shows zeros rather
+ * than gaps before the first upload.
+ */
+@ApplicationScoped
+public class UploadMetrics {
+
+    public static final String PRESIGNED = "presigned";
+    public static final String MULTIPART = "multipart";
+    public static final String DIRECT = "direct";
+
+    public static final String REGISTERED = "registered";
+    /** What landed, or the catalog, said no (limits, type, sniffing, preconditions, name taken). */
+    public static final String REFUSED = "refused";
+    /** The upload broke off: a client gone midway, S3 or metadata-service failing. */
+    public static final String FAILED = "failed";
+    public static final String EXPIRED = "expired";
+    public static final String ABORTED = "aborted";
+
+    private static final List<String> PATHS = List.of(PRESIGNED, MULTIPART, DIRECT);
+    private static final List<String> OUTCOMES = List.of(REGISTERED, REFUSED, FAILED, EXPIRED, ABORTED);
+
+    private final MeterRegistry registry;
+    private final AtomicLong pending = new AtomicLong();
+
+    public UploadMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("stowage.uploads.pending", pending, AtomicLong::get)
+                .description("unregistered uploads not yet expired, as counted by this replica's last sweep")
+                .register(registry);
+        for (String path : PATHS) {
+            started(path, 0);
+            bytes(path);
+            swept(path);
+            for (String outcome : OUTCOMES) {
+                outcome(path, outcome);
+            }
+        }
+    }
+
+    public void started(String path) {
+        started(path, 1);
+    }
+
+    /** An upload became an object: counted once (a repeated registration is not a new upload). */
+    public void registered(String path, long size) {
+        outcome(path, REGISTERED).increment();
+        if (size > 0) {
+            bytes(path).increment(size);
+        }
+    }
+
+    public void ended(String path, String outcome) {
+        outcome(path, outcome).increment();
+    }
+
+    /** The sweeper removed an upload that expired unregistered: its outcome, and the sweeper's own count. */
+    public void sweptExpired(String path) {
+        outcome(path, EXPIRED).increment();
+        swept(path).increment();
+    }
+
+    public void pendingAfterSweep(long count) {
+        pending.set(count);
+    }
+
+    public void eventConsumed(String type) {
+        registry.counter("stowage.events.consumed", "type", type == null ? "unknown" : type).increment();
+    }
+
+    /** The metric's path for a pending upload's kind (single uploads are the presigned path). */
+    public static String pathOf(PendingUpload upload) {
+        return PendingUpload.MULTIPART.equals(upload.kind()) ? MULTIPART
+                : PendingUpload.DIRECT.equals(upload.kind()) ? DIRECT : PRESIGNED;
+    }
+
+    private void started(String path, long amount) {
+        Counter.builder("stowage.uploads.started").description("uploads begun, by path")
+                .tag("path", path).register(registry).increment(amount);
+    }
+
+    private Counter bytes(String path) {
+        return Counter.builder("stowage.upload.bytes").description("bytes of uploads that became objects")
+                .baseUnit("bytes").tag("path", path).register(registry);
+    }
+
+    private Counter outcome(String path, String outcome) {
+        return Counter.builder("stowage.uploads").description("uploads by path and how they ended")
+                .tag("path", path).tag("outcome", outcome).register(registry);
+    }
+
+    private Counter swept(String path) {
+        return Counter.builder("stowage.upload.sweeper.expired")
+                .description("expired unregistered uploads the sweeper removed (parts, blob and record)")
+                .tag("path", path).register(registry);
+    }
+}
