@@ -23,7 +23,9 @@ public class RequestIdSpans {
     private static final Pattern ACCEPTABLE = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
 
     void install(@Observes Router router) {
-        router.route().order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::tag);
+        // Before every application route: routes added without an order (the direct upload) come first
+        // otherwise, and that one never hands the request on.
+        router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::tag);
     }
 
     private void tag(RoutingContext ctx) {
