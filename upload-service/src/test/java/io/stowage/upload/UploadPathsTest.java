@@ -411,6 +411,37 @@ class UploadPathsTest {
     }
 
     @Test
+    void passesCacheControlAndTheUsersMetadataOnToTheRegistration() throws Exception {
+        String metadataJson = "{\"origin\":\"form\",\"n\":1}";
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/meta/note.txt"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
+                .header("Cache-Control", "max-age=120")
+                .header("X-Stowage-Metadata", java.util.Base64.getEncoder().encodeToString(metadataJson.getBytes(StandardCharsets.UTF_8)))
+                .PUT(HttpRequest.BodyPublishers.ofString("with metadata")).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertEquals(201, answer.statusCode(), answer.body());
+        var body = JSON.readTree(metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).get(0).getBodyAsString());
+        assertEquals("max-age=120", body.get("cacheControl").asText());
+        assertEquals(JSON.readTree(metadataJson), body.get("metadata"));
+    }
+
+    @Test
+    void refusesMetadataThatIsNotBase64OfAJsonObjectBeforeWritingAnything() throws Exception {
+        Set<String> before = blobs();
+        for (String bad : List.of("%%% not base64", java.util.Base64.getEncoder().encodeToString("[1,2]".getBytes(StandardCharsets.UTF_8)),
+                java.util.Base64.getEncoder().encodeToString("{not json".getBytes(StandardCharsets.UTF_8)))) {
+            HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/meta/bad.txt"))
+                    .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
+                    .header("X-Stowage-Metadata", bad)
+                    .PUT(HttpRequest.BodyPublishers.ofString("bad metadata")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, answer.statusCode(), bad + ": " + answer.body());
+            assertEquals("InvalidRequest", JSON.readTree(answer.body()).get("error").asText());
+        }
+        metadata.verify(0, postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals(before, blobs());
+    }
+
+    @Test
     void anOwnerHeaderFromAUserOrAnAdminIsForbiddenAndNothingIsWritten() throws Exception {
         Set<String> before = blobs();
         Set<String> pendingBefore = pendingRecords();

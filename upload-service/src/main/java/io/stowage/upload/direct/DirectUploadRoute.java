@@ -1,5 +1,8 @@
 package io.stowage.upload.direct;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
@@ -18,7 +21,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.io.IOException;
 import java.net.URLDecoder;
+import java.util.Base64;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -36,6 +41,11 @@ public class DirectUploadRoute {
 
     /** The user a Stowage service uploads for; honoured only from a token with the service role. */
     static final String OWNER_HEADER = "X-Stowage-Owner";
+    static final String METADATA_HEADER = "X-Stowage-Metadata";
+    private static final int MAX_CACHE_CONTROL = 256;
+    /** Base64 of metadata-service's largest metadata (8 KiB by default) with room to spare. */
+    private static final int MAX_METADATA_HEADER = 16 * 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DirectUploads uploads;
     private final long maxApiBody;
@@ -181,8 +191,33 @@ public class DirectUploadRoute {
         }
         // Supabase's x-upsert: false refuses to replace an existing object; a plain PUT replaces it.
         boolean upsert = !"false".equalsIgnoreCase(request.getHeader("x-upsert"));
+        String cacheControl = request.getHeader(HttpHeaders.CACHE_CONTROL);
+        if (cacheControl != null && (cacheControl.length() > MAX_CACHE_CONTROL || cacheControl.chars().anyMatch(Character::isISOControl))) {
+            throw new UploadException(ErrorCode.InvalidRequest, "Cache-Control may be at most " + MAX_CACHE_CONTROL + " characters");
+        }
         return new DirectUploads.Target(bucket, name, contentType, length, visibility,
-                ifNoneMatch != null, ifMatch, upsert && ifNoneMatch == null && ifMatch == null);
+                ifNoneMatch != null, ifMatch, upsert && ifNoneMatch == null && ifMatch == null,
+                cacheControl == null || cacheControl.isBlank() ? null : cacheControl.trim(), userMetadata(request));
+    }
+
+    /** {@code X-Stowage-Metadata}: base64 of the user's metadata, a JSON object (metadata-service bounds its size). */
+    private static ObjectNode userMetadata(HttpServerRequest request) {
+        String encoded = request.getHeader(METADATA_HEADER);
+        if (encoded == null || encoded.isBlank()) {
+            return null;
+        }
+        if (encoded.length() > MAX_METADATA_HEADER) {
+            throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " is too large");
+        }
+        try {
+            JsonNode metadata = JSON.readTree(Base64.getDecoder().decode(encoded.trim()));
+            if (metadata instanceof ObjectNode object) {
+                return object;
+            }
+        } catch (IllegalArgumentException | IOException e) {
+            // falls through to the refusal
+        }
+        throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " must be base64 of a JSON object");
     }
 
     /** Percent-decodes a path part; unlike form decoding, '+' stays '+'. */

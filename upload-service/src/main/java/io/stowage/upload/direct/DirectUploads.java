@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.client.ObjectRegistration;
 import io.stowage.upload.client.Upstreams;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
@@ -52,7 +53,7 @@ public class DirectUploads {
 
     /** Where the body goes and under which preconditions. */
     public record Target(String bucket, String name, String contentType, Long contentLength, String visibility,
-                         boolean notExists, String ifMatch, boolean overwrite) {
+                         boolean notExists, String ifMatch, boolean overwrite, String cacheControl, ObjectNode metadata) {
     }
 
     /** metadata-service's answer: its status and its File JSON. */
@@ -95,7 +96,7 @@ public class DirectUploads {
                 stored.size(), target.contentType(), stored.etag(), target.visibility(),
                 target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch(),
                 // On behalf of a user (the gateway's signed upload URL): the object is theirs, not the service's.
-                caller.onBehalf() ? caller.subject() : null);
+                caller.onBehalf() ? caller.subject() : null, target.cacheControl(), target.metadata());
         return upstreams.registerObject(registration, caller.authorization())
                 .map(answer -> new Answer(answer.status(), answer.body()))
                 .onFailure(UpstreamRejection.class).call(refused -> {
