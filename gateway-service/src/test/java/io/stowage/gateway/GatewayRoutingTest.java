@@ -123,6 +123,46 @@ class GatewayRoutingTest {
     }
 
     @Test
+    void streamsTheFileOfASupabaseFormWithTheFieldsBeforeItAsHeaders() {
+        String boundary = "----form-boundary-7MA4YWxkTrZu0gW";
+        // file content with decoys of the delimiter, long enough to arrive in many chunks
+        StringBuilder file = new StringBuilder();
+        for (int i = 0; file.length() < 1024 * 1024; i++) {
+            file.append("line ").append(i).append("\r\n--").append(boundary, 0, 10).append("\r\n-\r\n");
+        }
+        String form = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n120\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n{\"k\":\"v\"}\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"\"; filename=\"blob\"\r\n"
+                + "Content-Type: text/plain\r\n\r\n" + file + "\r\n"
+                + "--" + boundary + "\r\nContent-Disposition: form-data; name=\"\"; filename=\"second\"\r\n\r\nignored\r\n"
+                + "--" + boundary + "--\r\n";
+        given().auth().oauth2(alice()).contentType("multipart/form-data; boundary=" + boundary)
+                .body(form.getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/storage/v1/object/photos/forms/note.txt")
+                .then().statusCode(200);
+        String seen = UpstreamStub.LAST.get("upload");
+        assertEquals(file.toString(), seen.substring(seen.indexOf(" body=") + " body=".length()));
+        assertEquals("cache=max-age=120 meta=" + java.util.Base64.getEncoder().encodeToString("{\"k\":\"v\"}".getBytes())
+                + " type=text/plain", UpstreamStub.HEADERS.get("upload"));
+    }
+
+    @Test
+    void refusesASupabaseFormWithoutAFileOrWithMetadataThatIsNotAnObject() {
+        String boundary = "b0undary";
+        given().auth().oauth2(alice()).contentType("multipart/form-data; boundary=" + boundary)
+                .body(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"cacheControl\"\r\n\r\n60\r\n--" + boundary
+                        + "--\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/storage/v1/object/photos/forms/empty.txt")
+                .then().statusCode(400).body("statusCode", equalTo("400"));
+        given().auth().oauth2(alice()).contentType("multipart/form-data; boundary=" + boundary)
+                .body(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"metadata\"\r\n\r\n[1]\r\n--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"\"; filename=\"b\"\r\n\r\nx\r\n--" + boundary + "--\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                .post("/storage/v1/object/photos/forms/bad.txt")
+                .then().statusCode(400).body("statusCode", equalTo("400"));
+    }
+
+    @Test
     void answersSupabaseRoutesInSupabasesErrorShape() {
         given().get("/storage/v1/bucket")
                 .then().statusCode(400)

@@ -15,6 +15,8 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
 
     /** The last request each upstream received, by its name. */
     public static final Map<String, String> LAST = new ConcurrentHashMap<>();
+    /** Some headers of the last request each upstream received: cache control, user metadata, content type. */
+    public static final Map<String, String> HEADERS = new ConcurrentHashMap<>();
 
     private HttpServer server;
 
@@ -31,8 +33,12 @@ public class UpstreamStub implements QuarkusTestResourceLifecycleManager {
                 String seen = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath()
                         + " auth=" + (exchange.getRequestHeaders().getFirst("Authorization") != null)
                         + " rid=" + exchange.getRequestHeaders().getFirst("X-Request-Id")
+
                         + " body=" + new String(body, StandardCharsets.UTF_8);
                 LAST.put(name, seen);
+                HEADERS.put(name, "cache=" + exchange.getRequestHeaders().getFirst("Cache-Control")
+                        + " meta=" + exchange.getRequestHeaders().getFirst("X-Stowage-Metadata")
+                        + " type=" + exchange.getRequestHeaders().getFirst("Content-Type"));
                 byte[] answer = ("{\"upstream\":\"" + name + "\"}").getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", "application/json");
                 exchange.sendResponseHeaders(201, answer.length);

@@ -34,8 +34,8 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -313,25 +313,25 @@ public class SupabaseRoutes {
         String contentType = in.getHeader("Content-Type");
         String url = config.uploadUrl() + "/v1/objects/" + bucket + "/" + path;
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
+            String boundary = StreamingForm.boundary(contentType);
+            if (boundary == null) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", "a multipart/form-data body needs a boundary");
+                return;
+            }
             // storage-js sends Blobs and FormData as a form: cacheControl, metadata, then the file part
-            in.setExpectMultipart(true);
-            AtomicBoolean fileSeen = new AtomicBoolean();
-            in.uploadHandler(part -> {
-                if (fileSeen.getAndSet(true)) {
-                    part.handler(ignored -> { });
-                    return;
+            StreamingForm.read(in, boundary, new StreamingForm.Listener() {
+                @Override
+                public void file(Map<String, String> fields, String fileType, ReadStream<Buffer> content) {
+                    String cacheControl = fields.get("cacheControl");
+                    streamUpload(ctx, url, as, fileType, null, cacheControl == null || cacheControl.isBlank() ? null
+                            : "max-age=" + cacheControl.trim(), fields.get("metadata"), content);
                 }
-                part.pause();
-                String cacheControl = in.getFormAttribute("cacheControl");
-                streamUpload(ctx, url, as, part.contentType(), null,
-                        cacheControl == null ? null : "max-age=" + cacheControl, in.getFormAttribute("metadata"), part);
-            });
-            in.endHandler(v -> {
-                if (!fileSeen.get()) {
-                    ErrorResponse.send(ctx, 400, "InvalidRequest", "the form has no file");
+
+                @Override
+                public void refused(String reason) {
+                    refuseBody(ctx, reason);
                 }
             });
-            in.resume();
             return;
         }
         String metadata = in.getHeader("x-metadata");
@@ -339,7 +339,7 @@ public class SupabaseRoutes {
             try {
                 metadata = new String(Base64.getDecoder().decode(metadata.trim()), StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "x-metadata must be base64-encoded JSON");
+                refuseBody(ctx, "x-metadata must be base64-encoded JSON");
                 return;
             }
         }
@@ -353,7 +353,7 @@ public class SupabaseRoutes {
                 // user metadata is a JSON object (storage-js sends JSON.stringify of it)
                 new JsonObject(metadata);
             } catch (DecodeException | ClassCastException e) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "metadata must be a JSON object");
+                refuseBody(ctx, "metadata must be a JSON object");
                 return;
             }
         }
@@ -387,8 +387,10 @@ public class SupabaseRoutes {
     }
 
     private void info(RoutingContext ctx, String bucket, String path, boolean anonymous) {
+        // the catalog's public read route answers anonymous callers for public buckets and objects
+        String route = anonymous ? "/v1/files/by-path/" : "/internal/objects/by-path/";
         Consumer<String> lookup = auth -> calls.call(METADATA, HttpMethod.GET,
-                config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, auth, rid(ctx), null)
+                config.metadataUrl() + route + bucket + "/" + path, auth, rid(ctx), null)
                 .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.info(reply.json()))));
         if (anonymous) {
             callers.allowAnonymous(ctx, (c, identity) -> lookup.accept(null));
@@ -708,6 +710,14 @@ public class SupabaseRoutes {
     }
 
     private record Verified(String gateway, Reply reply) {
+    }
+
+    /** A 400 before the body was read: HTTP/1.1 cannot go on on this connection, so it is closed after the answer. */
+    private static void refuseBody(RoutingContext ctx, String reason) {
+        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        ErrorResponse.send(ctx, 400, "InvalidRequest", reason);
     }
 
     /** {@code GET /object/sign/{bucket}/{path}?token=}: the token is the whole authorization. */
