@@ -181,6 +181,143 @@ test('signed URLs: one, many, with a download name, and a tampered token refused
   assert.equal(error.status, 404);
 });
 
+// A 16x16 RGB PNG.
+const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAABlklEQVR4nBXRURVEIQhFUSMYgQhGMAIRiGCEE8EIRiACEYhABCLMG7/ZrMt1jMEcyGAN9kAHNjgDBnfwBj6IQQ5q0IMxJnMikzXZE53Y5EyY3Mmb+CQmOalJzw8IUxBhCVtQwYQjIFzhCS6EkEIJLR9YzIUs1mIvdGGLs2BxF2/hi1jkoha9PrCZG9mszd7oxjZnw+Zu3sY3sclNbXp/QJmKKEvZiiqmHAXlKk9xJZRUSmn9gDENMZaxDTXMOAbGNZ7hRhhplNH2gcM8yGEd9kEPdjgHDvfwDn6IQx7q0OcD/wK/Sr4jv9hfkG/1N/x/Fx44BCQU9Pc94zIvclmXfdGLXc79j9/Lu/glLnmpS98PPOZDHuuxH/qwx3n/5ffxHv6IRz7q0e8DznTEWc521DHn+D/KdZ7jTjjplNP+gWAGEqxgBxpYcOIf/AYv8CCCDCro+EAyE0lWshNNLDn5P/MmL/Ekkkwq6fxAMQspVrELLaw49S/lFq/wIoosquj6QDMbaVazG22sOf2v8Dav8SaabKrp5geIAnAQEbP2+wAAAABJRU5ErkJggg==', 'base64');
+
+test('uploads as forms: a Blob goes as multipart/form-data with cache control and user metadata', async () => {
+  const files = alice.from(bucket);
+  let { data, error } = await files.upload('forms/note.txt', new Blob(['from a form'], { type: 'text/plain' }),
+    { cacheControl: '120', metadata: { origin: 'form', n: 1 } });
+  assert.equal(error, null);
+  assert.equal(data.fullPath, `${bucket}/forms/note.txt`);
+  ({ data, error } = await files.info('forms/note.txt'));
+  assert.equal(error, null);
+  assert.equal(data.size, 11);
+  assert.equal(data.contentType, 'text/plain');
+  assert.equal(data.cacheControl, 'max-age=120');
+  assert.deepEqual(data.metadata, { origin: 'form', n: 1 });
+  assert.equal(await (await files.download('forms/note.txt')).data.text(), 'from a form');
+
+  // a Buffer goes as a raw body, its metadata in x-metadata
+  ({ error } = await files.upload('forms/raw.txt', Buffer.from('raw'), { contentType: 'text/plain', metadata: { origin: 'raw' } }));
+  assert.equal(error, null);
+  assert.deepEqual((await files.info('forms/raw.txt')).data.metadata, { origin: 'raw' });
+
+  // a form whose file breaks the bucket's rules is refused like a raw body
+  ({ error } = await files.upload('forms/doc.pdf', new Blob(['%PDF-1.4 tiny'], { type: 'application/pdf' })));
+  assert.equal(error.statusCode, '415');
+  assert.equal((await files.exists('forms/doc.pdf')).data, false);
+});
+
+test('copy and move across buckets, copy with metadata overrides, no overwrite without upsert', async () => {
+  const files = alice.from(bucket);
+  // forms/note.txt was uploaded with user metadata and cache control: a plain copy keeps both
+  let { data, error } = await files.copy('forms/note.txt', 'copied/note.txt', { destinationBucket: publicBucket });
+  assert.equal(error, null);
+  assert.equal(data.path, `${publicBucket}/copied/note.txt`);
+  let info = (await alice.from(publicBucket).info('copied/note.txt')).data;
+  assert.deepEqual(info.metadata, { origin: 'form', n: 1 });
+  assert.equal(info.cacheControl, 'max-age=120');
+
+  // copyMetadata false: the overrides apply and the user metadata stays behind
+  ({ data, error } = await files.copy('forms/note.txt', 'forms/plain.txt',
+    { copyMetadata: false, metadata: { cacheControl: 'no-store', mimetype: 'text/markdown' } }));
+  assert.equal(error, null);
+  info = (await files.info('forms/plain.txt')).data;
+  assert.equal(info.cacheControl, 'no-store');
+  assert.equal(info.contentType, 'text/markdown');
+  assert.deepEqual(info.metadata, {});
+  assert.equal(await (await files.download('forms/plain.txt')).data.text(), 'from a form');
+
+  // an override the bucket's types refuse, and a copy onto an existing name without upsert
+  ({ error } = await files.copy('forms/note.txt', 'forms/x.pdf', { copyMetadata: false, metadata: { mimetype: 'application/pdf' } }));
+  assert.equal(error.statusCode, '415');
+  assert.equal((await files.exists('forms/x.pdf')).data, false);
+  ({ error } = await files.copy('forms/note.txt', 'forms/plain.txt'));
+  assert.equal(error.statusCode, '409');
+
+  // move into another bucket
+  ({ error } = await files.move('forms/plain.txt', 'moved/plain.txt', { destinationBucket: publicBucket }));
+  assert.equal(error, null);
+  assert.equal((await files.exists('forms/plain.txt')).data, false);
+  assert.equal(await (await alice.from(publicBucket).download('moved/plain.txt')).data.text(), 'from a form');
+});
+
+test('signed upload URLs: upload without a token, owned by the signer, no overwrite unless upsert', async () => {
+  const files = alice.from(bucket);
+  const nobody = new StorageClient(url, {}).from(bucket);
+  let { data, error } = await files.createSignedUploadUrl('signed/report.txt');
+  assert.equal(error, null);
+  assert.equal(data.path, 'signed/report.txt');
+  assert.ok(data.token);
+  assert.ok(data.signedUrl.startsWith(`${url}/object/upload/sign/${bucket}/signed/report.txt?token=`), data.signedUrl);
+  const first = data.token;
+
+  let up;
+  ({ data: up, error } = await nobody.uploadToSignedUrl('signed/report.txt', first, Buffer.from('signed body'), { contentType: 'text/plain' }));
+  assert.equal(error, null);
+  assert.equal(up.path, 'signed/report.txt');
+  assert.equal(up.fullPath, `${bucket}/signed/report.txt`);
+
+  // alice signed it, so alice owns it: she reads it in a private bucket, bob does not see it
+  assert.equal(await (await files.download('signed/report.txt')).data.text(), 'signed body');
+  assert.equal((await bob.from(bucket).download('signed/report.txt')).error.status, 404);
+
+  // the same URL again: the object exists and the URL was signed without upsert
+  ({ error } = await nobody.uploadToSignedUrl('signed/report.txt', first, Buffer.from('again'), { contentType: 'text/plain' }));
+  assert.equal(error.statusCode, '409');
+  assert.equal(error.message, 'The resource already exists');
+
+  // a token is for its one path
+  ({ error } = await nobody.uploadToSignedUrl('signed/other.txt', first, Buffer.from('elsewhere'), { contentType: 'text/plain' }));
+  assert.ok(error);
+  assert.ok([400, 403].includes(error.status), `status ${error.status}`);
+  assert.equal((await files.exists('signed/other.txt')).data, false);
+
+  // a tampered token
+  ({ error } = await nobody.uploadToSignedUrl('signed/report.txt', first.slice(0, -4) + 'AAAA', Buffer.from('x'), { contentType: 'text/plain' }));
+  assert.ok(error);
+  assert.ok([400, 403].includes(error.status), `status ${error.status}`);
+
+  // with upsert the URL replaces the object; a Blob goes as a form with its metadata
+  ({ data, error } = await files.createSignedUploadUrl('signed/report.txt', { upsert: true }));
+  assert.equal(error, null);
+  ({ error } = await nobody.uploadToSignedUrl('signed/report.txt', data.token, new Blob(['replaced'], { type: 'text/plain' }),
+    { metadata: { via: 'signed' } }));
+  assert.equal(error, null);
+  assert.equal(await (await files.download('signed/report.txt')).data.text(), 'replaced');
+  assert.deepEqual((await files.info('signed/report.txt')).data.metadata, { via: 'signed' });
+
+  // bob may not sign an overwrite of alice's object, nor sign for a bucket that does not exist
+  ({ error } = await bob.from(bucket).createSignedUploadUrl('signed/report.txt', { upsert: true }));
+  assert.equal(error.status, 403);
+  ({ error } = await alice.from(`missing-${suffix}`).createSignedUploadUrl('a.txt'));
+  assert.equal(error.status, 404);
+  ({ error } = await new StorageClient(url, {}).from(bucket).createSignedUploadUrl('anon.txt'));
+  assert.ok(error);
+  assert.ok([400, 401, 403].includes(error.status), `status ${error.status}`);
+
+  // the bucket's limits hold for signed uploads too
+  ({ data, error } = await files.createSignedUploadUrl('signed/big.txt'));
+  assert.equal(error, null);
+  ({ error } = await nobody.uploadToSignedUrl('signed/big.txt', data.token, Buffer.alloc(2100000, 97), { contentType: 'text/plain' }));
+  assert.equal(error.statusCode, '413');
+  assert.equal((await files.exists('signed/big.txt')).data, false);
+});
+
+test('image transforms: download with transform renders through image-service', async () => {
+  const files = alice.from(bucket);
+  assert.equal((await files.upload('images/square.png', png, { contentType: 'image/png' })).error, null);
+  let { data, error } = await files.download('images/square.png', { transform: { width: 8, height: 8 } });
+  assert.equal(error, null);
+  assert.match(data.type, /^image\//);
+  assert.ok(data.size > 0);
+  // the same variant again comes from the variant cache
+  ({ data, error } = await files.download('images/square.png', { transform: { width: 8, height: 8 } }));
+  assert.equal(error, null);
+  assert.ok(data.size > 0);
+});
+
 test('public URLs: readable without a token in a public bucket only', async () => {
   assert.equal((await alice.from(publicBucket).upload('logo.txt', Buffer.from('public!'), { contentType: 'text/plain' })).error, null);
   let response = await fetch(alice.from(publicBucket).getPublicUrl('logo.txt').data.publicUrl);

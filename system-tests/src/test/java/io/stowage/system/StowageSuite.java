@@ -34,6 +34,8 @@ public final class StowageSuite {
     private final KafkaBroker kafka;
     private final S3Server s3;
     private final String topic = InfraEnvironment.DEFAULT_TOPIC;
+    /** Every span the services export: tracing is on in the system tests, as in production. */
+    private final OtlpReceiver traces = new OtlpReceiver();
 
     private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, PostgresServer pg, Path root) {
         this.identities = identities;
@@ -54,6 +56,11 @@ public final class StowageSuite {
         env.put("STOWAGE_SIGNING_URL", url("signing-service"));
         env.put("STOWAGE_UPLOAD_URL", url("upload-service"));
         env.put("STOWAGE_IMAGE_URL", url("image-service"));
+        env.put("STOWAGE_TRACING_DISABLED", "false");
+        env.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
+        env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
+        // export within a moment instead of the default 5 s batches
+        env.put("QUARKUS_OTEL_BSP_SCHEDULE_DELAY", "100ms");
         String java = ProcessHandle.current().info().command().orElse("java");
         Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
         for (String service : SERVICES) {
@@ -132,6 +139,11 @@ public final class StowageSuite {
 
     public String topic() {
         return topic;
+    }
+
+    /** The spans the services have exported so far. */
+    OtlpReceiver traces() {
+        return traces;
     }
 
     private void awaitReady(String service, Process process, Path log) {
