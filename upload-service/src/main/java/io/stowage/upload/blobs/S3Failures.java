@@ -1,5 +1,6 @@
 package io.stowage.upload.blobs;
 
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.NoSuchUploadException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -28,6 +29,15 @@ public final class S3Failures {
     public static boolean isClientError(Throwable failure) {
         Throwable t = unwrap(failure);
         return t instanceof S3Exception s3 && s3.statusCode() >= 400 && s3.statusCode() < 500;
+    }
+
+    /**
+     * The request failed without an answer from S3 (a connection closed mid-request, a timeout): the
+     * write may or may not have landed.
+     */
+    public static boolean isWithoutAnswer(Throwable failure) {
+        Throwable t = unwrap(failure);
+        return t instanceof SdkClientException;
     }
 
     public static String message(Throwable failure) {

@@ -58,7 +58,23 @@ public class PendingUploads {
                         r -> r.bucket(bucket).key(key(next.uploadId())).contentType("application/json").ifMatch(read.etag()),
                         AsyncRequestBody.fromBytes(write(next))))
                 .replaceWith(true)
-                .onFailure(S3Failures::isPreconditionFailed).recoverWithItem(false);
+                .onFailure(S3Failures::isPreconditionFailed).recoverWithItem(false)
+                // S3 may refuse the write and drop the connection before the body is sent, and the answer
+                // is lost: what is stored now tells whether this write landed, another one did, or none
+                .onFailure(S3Failures::isWithoutAnswer).recoverWithUni(failure -> findVersioned(next.uploadId())
+                        .map(current -> {
+                            if (current.isEmpty()) {
+                                return false;
+                            }
+                            if (current.get().upload().equals(read(write(next)))) {
+                                return true;
+                            }
+                            if (!current.get().etag().equals(read.etag())) {
+                                return false;
+                            }
+                            throw new IllegalStateException("the conditional write of upload " + next.uploadId()
+                                    + " had no answer and did not land", failure);
+                        }));
     }
 
     public Uni<Optional<PendingUpload>> find(String uploadId) {
