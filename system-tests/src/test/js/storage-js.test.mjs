@@ -47,6 +47,19 @@ test('buckets: create, get, list, update, and the errors of duplicates and non-a
 
   ({ error } = await admin.createBucket(publicBucket, { public: true }));
   assert.equal(error, null);
+
+  // listing options: search, sort, paging
+  ({ data, error } = await admin.listBuckets({ search: suffix, sortColumn: 'name', sortOrder: 'asc' }));
+  assert.equal(error, null);
+  assert.deepEqual(data.map((b) => b.name), [bucket, publicBucket]);
+  ({ data, error } = await admin.listBuckets({ search: suffix, sortColumn: 'name', sortOrder: 'desc', limit: 1 }));
+  assert.equal(error, null);
+  assert.deepEqual(data.map((b) => b.name), [publicBucket]);
+  ({ data, error } = await admin.listBuckets({ search: suffix, limit: 1, offset: 1 }));
+  assert.equal(error, null);
+  assert.deepEqual(data.map((b) => b.name), [publicBucket]);
+  ({ error } = await admin.listBuckets({ sortColumn: 'color' }));
+  assert.equal(error.statusCode, '400');
 });
 
 test('files: upload, duplicate, upsert, update, download, info, exists, limits, access', async () => {
@@ -316,6 +329,24 @@ test('image transforms: download with transform renders through image-service', 
   ({ data, error } = await files.download('images/square.png', { transform: { width: 8, height: 8 } }));
   assert.equal(error, null);
   assert.ok(data.size > 0);
+
+  // a signed URL with a transform is a signed link to the rendition
+  ({ data, error } = await files.createSignedUrl('images/square.png', 60, { transform: { width: 4, height: 4, format: 'origin' } }));
+  assert.equal(error, null);
+  assert.match(data.signedUrl, /\/render\/image\/sign\//);
+  const response = await fetch(data.signedUrl);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get('content-type'), 'image/png');
+  const rendered = Buffer.from(await response.arrayBuffer());
+  assert.equal(rendered.readUInt32BE(16), 4, 'width in the PNG header');
+  assert.equal((await fetch(data.signedUrl.replace(/token=[^&]+/, 'token=forged'))).status >= 400, true);
+
+  // a download as a stream
+  const { data: stream, error: streamError } = await files.download('images/square.png').asStream();
+  assert.equal(streamError, null);
+  const chunks = [];
+  for await (const chunk of stream) chunks.push(Buffer.from(chunk));
+  assert.deepEqual(Buffer.concat(chunks), png);
 });
 
 test('public URLs: readable without a token in a public bucket only', async () => {

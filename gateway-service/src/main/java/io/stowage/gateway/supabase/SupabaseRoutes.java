@@ -127,11 +127,19 @@ public class SupabaseRoutes {
     private void bucketRoutes(RoutingContext ctx, HttpMethod method, List<String> seg) {
         String base = config.metadataUrl() + "/v1/buckets";
         if (seg.size() == 1 && method == HttpMethod.GET) {
-            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, base, auth, rid(ctx), null)
+            BucketListing listing;
+            try {
+                listing = BucketListing.of(ctx.request());
+            } catch (IllegalArgumentException e) {
+                ErrorResponse.send(ctx, 400, "InvalidRequest", e.getMessage());
+                return;
+            }
+            String url = listing.search() == null ? base : base + "?search=" + encode(listing.search());
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, url, auth, rid(ctx), null)
                     .onComplete(r -> answer(ctx, r, reply -> {
-                        JsonArray out = new JsonArray();
-                        reply.body().toJsonArray().forEach(b -> out.add(SupabaseShapes.bucket((JsonObject) b)));
-                        json(ctx, 200, out);
+                        List<JsonObject> buckets = new ArrayList<>();
+                        reply.body().toJsonArray().forEach(b -> buckets.add(SupabaseShapes.bucket((JsonObject) b)));
+                        json(ctx, 200, new JsonArray(new ArrayList<>(listing.apply(buckets))));
                     })));
         } else if (seg.size() == 1 && method == HttpMethod.POST) {
             userWithBody(ctx, (auth, body) -> {
@@ -572,7 +580,8 @@ public class SupabaseRoutes {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn must be a positive number of seconds");
                 return;
             }
-            sign(ctx, auth, bucket, path, expiresIn).onComplete(r -> {
+            Object transform = body.getValue("transform");
+            sign(ctx, auth, bucket, path, expiresIn, transform instanceof JsonObject t && !t.isEmpty() ? t : null).onComplete(r -> {
                 if (r.succeeded() && r.result().signedUrl() != null) {
                     json(ctx, 200, new JsonObject().put("signedURL", r.result().signedUrl()));
                 } else if (r.succeeded()) {
@@ -593,7 +602,7 @@ public class SupabaseRoutes {
                 return;
             }
             List<Future<Signed>> all = new ArrayList<>();
-            paths.forEach(p -> all.add(sign(ctx, auth, bucket, encodePath(String.valueOf(p)), expiresIn)));
+            paths.forEach(p -> all.add(sign(ctx, auth, bucket, encodePath(String.valueOf(p)), expiresIn, null)));
             Future.join(all).onComplete(done -> {
                 JsonArray out = new JsonArray();
                 for (int i = 0; i < all.size(); i++) {
@@ -616,23 +625,40 @@ public class SupabaseRoutes {
     }
 
     /** Checks that the caller may read the object, then has signing-service sign a download token for it. */
-    private Future<Signed> sign(RoutingContext ctx, String auth, String bucket, String path, int expiresIn) {
+    private Future<Signed> sign(RoutingContext ctx, String auth, String bucket, String path, int expiresIn, JsonObject transform) {
         return calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path,
                 auth, rid(ctx), null).compose(meta -> {
                     if (!meta.ok()) {
                         return Future.succeededFuture(new Signed(null, meta.status(), meta.body()));
                     }
                     JsonObject object = meta.json();
-                    JsonObject request = new JsonObject().put("operation", "stowage:download")
+                    // with a transform, the link is to a rendition: an image token for image-service's signed render route
+                    JsonObject request = new JsonObject().put("operation", transform == null ? "stowage:download" : "stowage:image")
                             .put("bucket", object.getString("bucket")).put("name", object.getString("name"))
                             .put("expiresIn", expiresIn);
+                    String route = transform == null ? "/object/sign/" : "/render/image/sign/";
                     return gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/sign",
                             gateway, rid(ctx), request.toBuffer())).map(signed -> signed.ok()
                                     // the plain name, as Supabase answers: storage-js runs encodeURI over it
-                                    ? new Signed("/object/sign/" + object.getString("bucket") + "/" + object.getString("name")
-                                            + "?token=" + signed.json().getString("token"), 200, null)
+                                    ? new Signed(route + object.getString("bucket") + "/" + object.getString("name")
+                                            + "?token=" + signed.json().getString("token") + transformQuery(transform), 200, null)
                                     : new Signed(null, signed.status(), signed.body()));
                 });
+    }
+
+    /** Supabase's transform options as image-service's render query ({@code &width=..&height=..}). */
+    private static String transformQuery(JsonObject transform) {
+        if (transform == null) {
+            return "";
+        }
+        StringBuilder query = new StringBuilder();
+        for (String option : List.of("width", "height", "resize", "quality", "format")) {
+            Object value = transform.getValue(option);
+            if (value != null) {
+                query.append('&').append(option).append('=').append(encode(String.valueOf(value)));
+            }
+        }
+        return query.toString();
     }
 
     /**
