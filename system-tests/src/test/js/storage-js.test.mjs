@@ -318,6 +318,29 @@ test('signed upload URLs: upload without a token, owned by the signer, no overwr
   assert.equal((await files.exists('signed/big.txt')).data, false);
 });
 
+test('project keys: service_role (the role claim alone, no subject) has full access; anon is not signed in', async () => {
+  const service = client(process.env.STOWAGE_SERVICE_KEY);
+  const anon = client(process.env.STOWAGE_ANON_KEY);
+  // alice's object in a private bucket
+  let { data, error } = await service.from(bucket).download('signed/report.txt');
+  assert.equal(error, null);
+  assert.equal(await data.text(), 'replaced');
+  ({ data, error } = await service.listBuckets({ search: suffix }));
+  assert.equal(error, null);
+  assert.equal(data.length, 2);
+  ({ error } = await service.from(bucket).upload('service/by-key.txt', Buffer.from('by the service key'), { contentType: 'text/plain' }));
+  assert.equal(error, null);
+  ({ error } = await service.from(bucket).remove(['service/by-key.txt']));
+  assert.equal(error, null);
+
+  ({ error } = await anon.from(bucket).download('signed/report.txt'));
+  assert.ok(error);
+  assert.ok([400, 401, 403, 404].includes(error.status), `status ${error.status}`);
+  ({ error } = await anon.createBucket(`anon-${suffix}`));
+  assert.ok(error);
+  assert.equal((await admin.getBucket(`anon-${suffix}`)).error.status, 404);
+});
+
 test('image transforms: download with transform renders through image-service', async () => {
   const files = alice.from(bucket);
   assert.equal((await files.upload('images/square.png', png, { contentType: 'image/png' })).error, null);

@@ -132,6 +132,25 @@ public final class TokenIssuer implements AutoCloseable {
         return sign(claims);
     }
 
+    /**
+     * A token shaped like a Supabase project key or GoTrue session: the access level only in the
+     * {@code role} claim ({@code anon}, {@code authenticated}, {@code service_role}), no groups, and no
+     * {@code sub} when {@code subject} is null (the project's anon and service keys have none).
+     */
+    public String mintSupabaseStyle(String subject, String role) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        claims.put("iss", issuer);
+        if (subject != null) {
+            claims.put("sub", subject);
+        }
+        claims.put("aud", AUDIENCE);
+        Instant now = Instant.now();
+        claims.put("iat", now.getEpochSecond());
+        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("role", role);
+        return sign(claims);
+    }
+
     private String sign(Map<String, Object> claims) {
         try {
             Map<String, Object> header = Map.of("alg", "RS256", "typ", "JWT", "kid", kid);

@@ -3,6 +3,7 @@ package io.stowage.system;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stowage.infra.SharedInfra;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ class SupabaseStorageJsSystemTest {
         node.environment().put("STOWAGE_ADMIN_TOKEN", suite.identities().token("root"));
         node.environment().put("STOWAGE_ALICE_TOKEN", suite.identities().token("alice"));
         node.environment().put("STOWAGE_BOB_TOKEN", suite.identities().token("bob"));
+        // a Supabase project's keys: the access level in the role claim alone, no subject
+        node.environment().put("STOWAGE_SERVICE_KEY", SharedInfra.issuer().mintSupabaseStyle(null, "service_role"));
+        node.environment().put("STOWAGE_ANON_KEY", SharedInfra.issuer().mintSupabaseStyle(null, "anon"));
         String output = run(node.command(), node, 300);
         assertTrue(output.contains("# fail 0"), output);
     }

@@ -411,6 +411,30 @@ class UploadPathsTest {
     }
 
     @Test
+    void aSupabaseServiceKeyUploadsAndAnAnonKeyMayNot() throws Exception {
+        String serviceKey = SharedInfra.issuer().mintSupabaseStyle(null, "service_role");
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/keys/by-service.txt"))
+                .header("Authorization", "Bearer " + serviceKey).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("by the service key")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(201, answer.statusCode(), answer.body());
+        var registered = metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects")));
+        assertEquals("Bearer " + serviceKey, registered.get(0).getHeader("Authorization"));
+        // metadata-service names the owner from the key itself
+        assertFalse(JSON.readTree(registered.get(0).getBodyAsString()).has("owner"));
+
+        String anonKey = SharedInfra.issuer().mintSupabaseStyle(null, "anon");
+        Set<String> before = blobs();
+        answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/keys/by-anon.txt"))
+                .header("Authorization", "Bearer " + anonKey).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("by the anon key")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, answer.statusCode(), answer.body());
+        given().auth().oauth2(anonKey).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", "keys/anon.txt", "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(401);
+        assertEquals(before, blobs());
+    }
+
+    @Test
     void passesCacheControlAndTheUsersMetadataOnToTheRegistration() throws Exception {
         String metadataJson = "{\"origin\":\"form\",\"n\":1}";
         HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/meta/note.txt"))

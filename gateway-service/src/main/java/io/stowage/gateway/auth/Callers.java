@@ -69,7 +69,9 @@ public class Callers {
             return;
         }
         deferred.subscribe().with(identity -> {
-            if (identity != null && !identity.isAnonymous()) {
+            // a project key (Supabase's anon or service key) names no one and is shared by all of an
+            // app's clients: only the per-IP limit applies to it
+            if (identity != null && !identity.isAnonymous() && identity.getPrincipal().getName() != null) {
                 long wait = limits.caller(identity.getPrincipal().getName());
                 if (wait > 0) {
                     metrics.rateLimited();

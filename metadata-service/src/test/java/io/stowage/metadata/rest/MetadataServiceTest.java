@@ -163,6 +163,21 @@ class MetadataServiceTest {
     }
 
     @Test
+    void aSupabaseServiceKeyIsFullAccessAndAnAnonKeyIsNotSignedIn() {
+        // Supabase's project keys carry their access level in the role claim alone, and no subject
+        String service = SharedInfra.issuer().mintSupabaseStyle(null, "service_role");
+        String anon = SharedInfra.issuer().mintSupabaseStyle(null, "anon");
+        String bucket = "keys-" + UUID.randomUUID().toString().substring(0, 8);
+        as(service).body(Map.of("name", bucket)).post("/v1/buckets").then().statusCode(201);
+        as(anon).body(Map.of("name", bucket + "-anon")).post("/v1/buckets").then().statusCode(403);
+        String uploadId = UUID.randomUUID().toString();
+        register(user("alice"), uploadId, bucket, "private.txt", "private").then().statusCode(201);
+        as(service).get("/internal/objects/by-path/" + bucket + "/private.txt").then().statusCode(200)
+                .body("owner", equalTo("alice"));
+        as(anon).get("/v1/files/by-path/" + bucket + "/private.txt").then().statusCode(404);
+    }
+
+    @Test
     void adminCreatesBucketAndItIsStored() throws SQLException {
         String name = "photos-" + UUID.randomUUID().toString().substring(0, 8);
         as(admin()).body(Map.of("name", name, "public", true, "fileSizeLimit", 1048576, "allowedMimeTypes", List.of("image/*", "application/pdf")))

@@ -100,7 +100,7 @@ public class DirectUploadRoute {
         }
         identity.onFailure().transform(t -> new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required", t))
                 .map(who -> {
-                    if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || jwt.getSubject() == null) {
+                    if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || Caller.subjectOf(jwt) == null) {
                         throw new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required");
                     }
                     return caller(who, jwt, request);
@@ -127,7 +127,7 @@ public class DirectUploadRoute {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         String owner = request.getHeader(OWNER_HEADER);
         if (owner == null) {
-            return new Caller(jwt.getSubject(), authorization);
+            return new Caller(Caller.subjectOf(jwt), authorization);
         }
         if (!who.hasRole(serviceRole)) {
             throw new UploadException(ErrorCode.Forbidden, OWNER_HEADER + " is only accepted from Stowage services");

@@ -1,5 +1,7 @@
 package io.stowage.upload.presigned;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 /**
  * Who is asking: the subject the upload belongs to, and the Authorization header passed on to other
  * services. {@code onBehalf} is set when a Stowage service (the gateway serving a signed upload URL)
@@ -11,4 +13,19 @@ public record Caller(String subject, String authorization, boolean onBehalf) {
     public Caller(String subject, String authorization) {
         this(subject, authorization, false);
     }
+
+    /**
+     * Whose an upload is: the token's subject, or for a Supabase service key (no subject, the role
+     * claim {@code service_role}) that role, as metadata-service names the owner of what such a key
+     * creates. Null when the token names no one.
+     */
+    public static String subjectOf(JsonWebToken token) {
+        if (token.getSubject() != null) {
+            return token.getSubject();
+        }
+        Object role = token.getClaim("role");
+        return SERVICE_KEY_ROLE.equals(role == null ? null : role.toString()) ? SERVICE_KEY_ROLE : null;
+    }
+
+    private static final String SERVICE_KEY_ROLE = "service_role";
 }

@@ -94,7 +94,12 @@ public class MultipartResource {
     }
 
     private Caller caller(String authorization) {
-        return new Caller(token.getSubject(), authorization);
+        String subject = Caller.subjectOf(token);
+        if (subject == null) {
+            // an anon key: uploads belong to someone
+            throw new UploadException(ErrorCode.Unauthorized, "uploading needs a signed-in user's token");
+        }
+        return new Caller(subject, authorization);
     }
 
     private static String requireUploadId(String uploadId) {
