@@ -33,7 +33,10 @@ public final class TokenCli {
         System.out.println(issuer.mint(args[0], roles, Duration.ofSeconds(ttl)));
     }
 
-    /** The local run's ready-made tokens as {@code KEY=value} lines: an admin, alice and bob, valid for a day. */
+    /**
+     * The local run's ready-made tokens as {@code KEY=value} lines, valid for a day: an admin, alice and
+     * bob, and a Supabase-style service key and anon key.
+     */
     private static void devEnv(String[] args) {
         Path data = Path.of(LocalInfra.option(args, "--data", ".stowage/data"));
         String issuerUrl = LocalInfra.option(args, "--issuer", "http://127.0.0.1:8090" + TokenIssuer.REALM_PATH);
@@ -42,5 +45,8 @@ public final class TokenCli {
         System.out.println("STOWAGE_ADMIN_TOKEN=" + issuer.mint("admin", Set.of("storage-admin"), day));
         System.out.println("STOWAGE_ALICE_TOKEN=" + issuer.mint("alice", Set.of(), day));
         System.out.println("STOWAGE_BOB_TOKEN=" + issuer.mint("bob", Set.of(), day));
+        // Supabase-style project keys (the role claim alone), for clients such as storage-js
+        System.out.println("STOWAGE_SERVICE_KEY=" + issuer.mintSupabaseStyle(null, "service_role", day));
+        System.out.println("STOWAGE_ANON_KEY=" + issuer.mintSupabaseStyle(null, "anon", day));
     }
 }

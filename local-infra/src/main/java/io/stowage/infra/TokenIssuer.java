@@ -138,6 +138,10 @@ public final class TokenIssuer implements AutoCloseable {
      * {@code sub} when {@code subject} is null (the project's anon and service keys have none).
      */
     public String mintSupabaseStyle(String subject, String role) {
+        return mintSupabaseStyle(subject, role, Duration.ofHours(1));
+    }
+
+    public String mintSupabaseStyle(String subject, String role, Duration ttl) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         if (subject != null) {
@@ -146,7 +150,7 @@ public final class TokenIssuer implements AutoCloseable {
         claims.put("aud", AUDIENCE);
         Instant now = Instant.now();
         claims.put("iat", now.getEpochSecond());
-        claims.put("exp", now.plus(Duration.ofHours(1)).getEpochSecond());
+        claims.put("exp", now.plus(ttl).getEpochSecond());
         claims.put("role", role);
         return sign(claims);
     }
