@@ -52,6 +52,8 @@ class MetricsSystemTest {
     /** Series that must be there, even at zero. */
     private static final Map<String, List<String>> PRESENT = Map.of(
             "gateway-service", List.of("stowage_gateway_rate_limited_total"),
+            "upload-service", List.of("stowage_uploads_pending", "stowage_upload_sweeper_expired_total",
+                    "stowage_uploads_started_total"),
             "metadata-service", List.of("stowage_outbox_backlog"));
 
     @Test
