@@ -1,0 +1,42 @@
+package io.stowage.metadata.rest;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.catalog.BlobReferences;
+import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.ErrorCode;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+
+/**
+ * Blob questions from Stowage's own services, never routed from outside. Only their
+ * client-credentials tokens (role {@code stowage-service}) may ask: what the catalog references
+ * says which objects exist across every bucket, which no user or admin token needs to learn here.
+ */
+@Path("/internal/blobs")
+@Authenticated
+public class InternalBlobResource {
+
+    private final BlobReferences references;
+    private final SecurityIdentity identity;
+
+    public InternalBlobResource(BlobReferences references, SecurityIdentity identity) {
+        this.references = references;
+        this.identity = identity;
+    }
+
+    /** The subset of the given blob keys the catalog references, in the order given. */
+    @POST
+    @Path("referenced")
+    public Uni<ReferencedBlobsView> referenced(ReferencedBlobsRequest request) {
+        if (!Caller.isService(identity)) {
+            throw new CatalogException.Denied("only a Stowage service (role " + Caller.SERVICE_ROLE + ") may ask which blobs are referenced");
+        }
+        if (request == null) {
+            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body {\"blobKeys\": [...]} is required");
+        }
+        return references.referenced(request.validated()).map(ReferencedBlobsView::new);
+    }
+}

@@ -1,0 +1,7 @@
+package io.stowage.metadata.rest;
+
+import java.util.List;
+
+/** The answer of {@code POST /internal/blobs/referenced}: the asked keys the catalog still references. */
+public record ReferencedBlobsView(List<String> referenced) {
+}
