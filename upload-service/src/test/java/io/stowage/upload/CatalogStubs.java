@@ -2,6 +2,8 @@ package io.stowage.upload;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -36,5 +38,16 @@ final class CatalogStubs {
         metadata.resetAll();
         metadata.stubFor(get(urlEqualTo("/v1/buckets/photos")).willReturn(json(200, bucket("photos", 1000L, "[\"image/*\"]"))));
         metadata.stubFor(get(urlEqualTo("/v1/buckets/docs")).willReturn(json(200, bucket("docs", null, "null"))));
+        // the catalog references none of the blobs the sweeper (or an expired registration) asks about
+        metadata.stubFor(post(urlEqualTo(REFERENCED)).atPriority(10).willReturn(json(200, "{\"referenced\": []}")));
+    }
+
+    static final String REFERENCED = "/internal/blobs/referenced";
+
+    /** The catalog references this blob: any question that names it gets it back. */
+    static void referenced(WireMockServer metadata, String blobKey) {
+        metadata.stubFor(post(urlEqualTo(REFERENCED)).atPriority(1)
+                .withRequestBody(matchingJsonPath("$.blobKeys[?(@ == '" + blobKey + "')]"))
+                .willReturn(json(200, "{\"referenced\": [\"" + blobKey + "\"]}")));
     }
 }

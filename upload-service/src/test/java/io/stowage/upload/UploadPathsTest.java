@@ -2,6 +2,7 @@ package io.stowage.upload;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.http.Fault;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -14,6 +15,7 @@ import io.stowage.infra.SharedInfra;
 import io.stowage.infra.quarkus.KafkaResource;
 import io.stowage.infra.quarkus.OidcResource;
 import io.stowage.infra.quarkus.S3Resource;
+import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.pending.PendingUploads;
 import io.stowage.upload.sweeper.Sweeper;
 import jakarta.inject.Inject;
@@ -51,6 +53,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
@@ -100,6 +103,9 @@ class UploadPathsTest {
 
     @Inject
     PendingUploads pendingUploads;
+
+    @Inject
+    UploadConfig config;
 
     @BeforeAll
     static void s3Client() {
@@ -312,6 +318,114 @@ class UploadPathsTest {
         assertFalse(pendingUploads.replaceIfUnchanged(read, read.upload().claimed(Instant.now())).await().atMost(Duration.ofSeconds(10)));
     }
 
+    // ---------------------------------------------------------------- registrations whose answer was lost
+
+    @Test
+    void theSweeperKeepsTheBlobOfAnUploadTheCatalogRegisteredWithoutAnswering() throws Exception {
+        String[] lost = presignedUploadWhoseRegistrationGotNoAnswer("lost/kept.txt");
+        String uploadId = lost[0];
+        String blobKey = lost[1];
+        CatalogStubs.referenced(metadata, blobKey);
+        expire(uploadId);
+
+        assertTrue(sweeper.sweep().await().atMost(Duration.ofSeconds(60)) >= 1);
+
+        assertTrue(exists(blobKey), "the blob of an object was deleted");
+        assertFalse(exists(PendingUploads.key(uploadId)));
+        // asked as upload-service itself (client credentials, role stowage-service), never with a user's token
+        var asked = metadata.findAll(postRequestedFor(urlEqualTo(CatalogStubs.REFERENCED))
+                .withRequestBody(matchingJsonPath("$.blobKeys[?(@ == '" + blobKey + "')]")));
+        assertEquals(1, asked.size());
+        Map<?, ?> claims = claims(asked.get(0).getHeader("Authorization"));
+        assertEquals("service-account-stowage-upload", claims.get("sub"));
+        assertTrue(((List<?>) claims.get("groups")).contains("stowage-service"), claims.toString());
+    }
+
+    @Test
+    void theSweeperRemovesTheBlobOfALostRegistrationTheCatalogDoesNotReference() throws Exception {
+        String[] lost = presignedUploadWhoseRegistrationGotNoAnswer("lost/removed.txt");
+        expire(lost[0]);
+
+        assertTrue(sweeper.sweep().await().atMost(Duration.ofSeconds(60)) >= 1);
+
+        assertFalse(exists(lost[1]));
+        assertFalse(exists(PendingUploads.key(lost[0])));
+        metadata.verify(postRequestedFor(urlEqualTo(CatalogStubs.REFERENCED))
+                .withRequestBody(matchingJsonPath("$.blobKeys[?(@ == '" + lost[1] + "')]")));
+    }
+
+    @Test
+    void theSweeperTouchesNothingWhileTheCatalogCannotSayAndSettlesItOnTheNextSweep() throws Exception {
+        String[] lost = presignedUploadWhoseRegistrationGotNoAnswer("lost/unknown.txt");
+        expire(lost[0]);
+        metadata.stubFor(post(urlEqualTo(CatalogStubs.REFERENCED)).atPriority(1).willReturn(json(503,
+                "{\"statusCode\":503,\"error\":\"Unavailable\",\"message\":\"down\"}")));
+
+        sweeper.sweep().await().atMost(Duration.ofSeconds(60));
+
+        assertTrue(exists(lost[1]));
+        Map<String, Object> record = pending(lost[0]);
+        // left unclaimed, so the next sweep asks again rather than waiting for a claim to lapse
+        assertFalse(record.containsKey("claimedAt"), record.toString());
+
+        CatalogStubs.resetWithBuckets(metadata);
+        sweeper.sweep().await().atMost(Duration.ofSeconds(60));
+        assertFalse(exists(lost[1]));
+        assertFalse(exists(PendingUploads.key(lost[0])));
+    }
+
+    @Test
+    void aDirectUploadWithoutRegistrationAnswerKeepsItsRecordForTheSweeperToSettle() throws Exception {
+        metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/lost/direct.txt"))
+                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
+                .PUT(HttpRequest.BodyPublishers.ofString("streamed, registered, unanswered")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(502, answer.statusCode(), answer.body());
+        assertEquals("UpstreamUnavailable", JSON.readTree(answer.body()).get("error").asText());
+
+        var registration = JSON.readTree(metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).get(0).getBodyAsString());
+        String uploadId = registration.get("uploadId").asText();
+        String blobKey = registration.get("blobKey").asText();
+        assertTrue(exists(blobKey));
+        Map<String, Object> record = pending(uploadId);
+        assertEquals("direct", record.get("kind"));
+        assertEquals(blobKey, record.get("blobKey"));
+        assertFalse(record.containsKey("multipartUploadId"));
+        // due as soon as the sweeper's grace has passed (a registration still in flight may land meanwhile)
+        Instant expiresAt = Instant.parse(record.get("expiresAt").toString());
+        assertFalse(expiresAt.isAfter(Instant.now()), record.toString());
+
+        Instant afterGrace = expiresAt.plus(config.sweep().grace()).plusSeconds(1);
+        assertTrue(sweeper.sweep(afterGrace).await().atMost(Duration.ofSeconds(60)) >= 1);
+        assertFalse(exists(blobKey));
+        assertFalse(exists(PendingUploads.key(uploadId)));
+    }
+
+    /** A presigned upload whose bytes are in S3 and whose registration met a reset connection: {uploadId, blobKey}. */
+    private String[] presignedUploadWhoseRegistrationGotNoAnswer(String path) throws Exception {
+        String alice = token("alice");
+        JsonPath issued = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body(Map.of("bucket", "docs", "path", path, "contentType", "text/plain", "size", 5))
+                .when().post("/v1/files/presigned-url").then().statusCode(200).extract().jsonPath();
+        String uploadId = issued.getString("uploadId");
+        assertEquals(200, putSingle(issued, "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
+        metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
+        given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
+                .when().post("/v1/files").then().statusCode(502);
+        Map<String, Object> record = pending(uploadId);
+        assertFalse(record.containsKey("objectId"), "marked registered without an answer");
+        String blobKey = record.get("blobKey").toString();
+        assertTrue(exists(blobKey));
+        return new String[]{uploadId, blobKey};
+    }
+
+    private static Map<?, ?> claims(String authorization) throws Exception {
+        assertTrue(authorization != null && authorization.startsWith("Bearer "), String.valueOf(authorization));
+        String payload = authorization.substring("Bearer ".length()).split("\\.")[1];
+        return JSON.readValue(java.util.Base64.getUrlDecoder().decode(payload), Map.class);
+    }
+
     // ---------------------------------------------------------------- direct upload
 
     @Test
@@ -376,6 +490,7 @@ class UploadPathsTest {
         for (String path : List.of("presigned", "multipart", "direct")) {
             sample(after, "stowage_upload_bytes_total", "path", path);
             sample(after, "stowage_upload_sweeper_expired_total", "path", path);
+            sample(after, "stowage_upload_sweeper_referenced_total", "path", path);
             for (String outcome : List.of("registered", "refused", "failed", "expired", "aborted")) {
                 sample(after, "stowage_uploads_total", "outcome", outcome, "path", path);
             }

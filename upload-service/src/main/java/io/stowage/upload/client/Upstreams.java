@@ -12,7 +12,9 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The calls upload-service makes to metadata-service (with the caller's token) and
@@ -25,11 +27,14 @@ public class Upstreams {
 
     private final MetadataApi metadata;
     private final SigningApi signing;
+    private final BlobReferencesApi references;
     private final ObjectMapper json;
 
-    public Upstreams(@RestClient MetadataApi metadata, @RestClient SigningApi signing, ObjectMapper json) {
+    public Upstreams(@RestClient MetadataApi metadata, @RestClient SigningApi signing,
+                     @RestClient BlobReferencesApi references, ObjectMapper json) {
         this.metadata = metadata;
         this.signing = signing;
+        this.references = references;
         this.json = json;
     }
 
@@ -81,6 +86,37 @@ public class Upstreams {
     /** Registers the object; a 200 or 201 answer is returned as is, with its status. */
     public Uni<Answer> registerObject(ObjectRegistration registration, String authorization) {
         return call("metadata-service", metadata.registerObject(registration, authorization));
+    }
+
+    /**
+     * The subset of {@code blobKeys} that some catalog row references, asked with upload-service's own
+     * token, {@value BlobReferences#MAX_KEYS} keys per call. Fails (never answers "none") unless every
+     * call got a readable 200: metadata-service unreachable, a 5xx, a refusal of our identity or a
+     * route it does not have yet all mean "unknown", and an unknown blob must not be deleted.
+     */
+    public Uni<Set<String>> referencedBlobs(List<String> blobKeys) {
+        Set<String> referenced = new HashSet<>();
+        Uni<Void> calls = Uni.createFrom().voidItem();
+        for (int from = 0; from < blobKeys.size(); from += BlobReferences.MAX_KEYS) {
+            List<String> chunk = List.copyOf(blobKeys.subList(from, Math.min(blobKeys.size(), from + BlobReferences.MAX_KEYS)));
+            Set<String> asked = Set.copyOf(chunk);
+            calls = calls.chain(() -> call("metadata-service", references.referenced(new BlobReferences.Request(chunk)))
+                    .invoke(answer -> {
+                        if (answer.status() != 200) {
+                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                                    "metadata-service answered " + answer.status() + " to blobs/referenced");
+                        }
+                        BlobReferences.Response found = parse("metadata-service", answer.body(), BlobReferences.Response.class);
+                        if (found.referenced() == null) {
+                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                                    "metadata-service answered blobs/referenced without 'referenced'");
+                        }
+                        // only what was asked: a key it made up must not protect (or expose) anything else
+                        found.referenced().stream().filter(asked::contains).forEach(referenced::add);
+                    })
+                    .replaceWithVoid());
+        }
+        return calls.replaceWith(() -> Set.copyOf(referenced));
     }
 
     /** A successful answer of another service: its status and its JSON body. */

@@ -87,11 +87,12 @@ public class DirectUploads {
                     .onFailure().invoke(failure -> metrics.ended(UploadMetrics.DIRECT, refusal(failure)
                             ? UploadMetrics.REFUSED : UploadMetrics.FAILED))
                     .onFailure().call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
-                    .chain(stored -> register(caller, target, uploadId, stored));
+                    .chain(stored -> register(caller, target, record, stored));
         });
     }
 
-    private Uni<Answer> register(Caller caller, Target target, String uploadId, StreamedBlob.Stored stored) {
+    private Uni<Answer> register(Caller caller, Target target, PendingUpload record, StreamedBlob.Stored stored) {
+        String uploadId = record.uploadId();
         ObjectRegistration registration = new ObjectRegistration(uploadId, target.bucket(), target.name(), stored.blobKey(),
                 stored.size(), target.contentType(), stored.etag(), target.visibility(),
                 target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch(),
@@ -103,18 +104,41 @@ public class DirectUploads {
                     // Refused (precondition, limits, name taken): this blob will never be an object.
                     LOG.infof("upload %s refused by metadata-service (%d)", uploadId, ((UpstreamRejection) refused).status());
                     metrics.ended(UploadMetrics.DIRECT, UploadMetrics.REFUSED);
-                    return blobs.delete(stored.blobKey());
+                    return blobs.delete(stored.blobKey()).chain(() -> forget(uploadId));
                 })
-                .onFailure(t -> !(t instanceof UpstreamRejection)).invoke(failure -> {
-                    // Unknown outcome: the object may exist, so its blob must stay (a reconciler reports it if not).
-                    LOG.warnf("upload %s: registration of blob %s had no answer; blob kept: %s", uploadId,
-                            stored.blobKey(), failure.getMessage());
+                .onFailure(t -> !(t instanceof UpstreamRejection)).call(failure -> {
+                    // Unknown outcome: the object may exist, so its blob stays, and so does the record, due for
+                    // the sweeper, which asks metadata-service whether the blob is referenced and settles it.
+                    LOG.warnf("upload %s: registration of blob %s had no answer; blob kept for the sweeper to settle: %s",
+                            uploadId, stored.blobKey(), failure.getMessage());
                     metrics.ended(UploadMetrics.DIRECT, UploadMetrics.FAILED);
+                    return leaveToSweeper(record, stored);
                 })
-                .onTermination().call(() -> pending.delete(uploadId).onFailure().recoverWithNull())
+                // The client went away while metadata-service worked on it: just as unknown.
+                .onCancellation().call(() -> leaveToSweeper(record, stored))
+                .call(answer -> forget(uploadId))
                 .invoke(answer -> metrics.registered(UploadMetrics.DIRECT, stored.size()))
                 .invoke(answer -> LOG.infof("upload %s: %d bytes streamed to %s/%s (%d)", uploadId, stored.size(),
                         target.bucket(), target.name(), answer.status()));
+    }
+
+    private Uni<Void> forget(String uploadId) {
+        return pending.delete(uploadId).onFailure().recoverWithNull();
+    }
+
+    /**
+     * Rewrites the record of a stored blob whose registration has no known outcome: expired now (so it is
+     * due once the sweeper's grace has passed, enough for a registration still in flight to land), with the
+     * blob's key and size; no multipart upload id, since the parts were assembled into the blob.
+     */
+    private Uni<Void> leaveToSweeper(PendingUpload record, StreamedBlob.Stored stored) {
+        PendingUpload unsettled = new PendingUpload(record.uploadId(), record.owner(), record.bucket(), record.path(),
+                record.contentType(), stored.size(), stored.blobKey(), record.visibility(), record.createdAt(), Instant.now(),
+                null, null, PendingUpload.DIRECT, null, null, null, null);
+        return pending.save(unsettled).replaceWithVoid()
+                .onFailure().invoke(t -> LOG.errorf("upload %s: cannot record blob %s for the sweeper; it may leak: %s",
+                        record.uploadId(), stored.blobKey(), t.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** A body the bucket or the sniffer refused, as opposed to one that broke off. */

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code stowage_upload_bytes_total{path}}: bytes of uploads that became objects;</li>
  * <li>{@code stowage_uploads_pending}: unregistered, unexpired uploads seen by this replica's last sweep;</li>
  * <li>{@code stowage_upload_sweeper_expired_total{path}}: expired uploads the sweeper removed;</li>
+ * <li>{@code stowage_upload_sweeper_referenced_total{path}}: expired unregistered uploads whose blob the catalog
+ * references after all (a registration whose answer was lost): record removed, blob kept;</li>
  * <li>{@code stowage_events_consumed_total{type}}: object events read (same name and tag as image-service).</li>
  * </ul>
  * The series of every path and outcome are registered at start, so a dashboard shows zeros rather
@@ -52,6 +54,7 @@ public class UploadMetrics {
             started(path, 0);
             bytes(path);
             swept(path);
+            referenced(path);
             for (String outcome : OUTCOMES) {
                 outcome(path, outcome);
             }
@@ -78,6 +81,15 @@ public class UploadMetrics {
     public void sweptExpired(String path) {
         outcome(path, EXPIRED).increment();
         swept(path).increment();
+    }
+
+    /**
+     * The sweeper found the blob of an expired, unregistered upload referenced by the catalog (its
+     * registration landed but the answer was lost): the record went, the blob stayed. Not an outcome of
+     * {@code stowage_uploads_total}: a direct upload was already counted there as failed when its answer was lost.
+     */
+    public void sweptReferenced(String path) {
+        referenced(path).increment();
     }
 
     public void pendingAfterSweep(long count) {
@@ -112,6 +124,12 @@ public class UploadMetrics {
     private Counter swept(String path) {
         return Counter.builder("stowage.upload.sweeper.expired")
                 .description("expired unregistered uploads the sweeper removed (parts, blob and record)")
+                .tag("path", path).register(registry);
+    }
+
+    private Counter referenced(String path) {
+        return Counter.builder("stowage.upload.sweeper.referenced")
+                .description("expired unregistered uploads whose blob the catalog references: record removed, blob kept")
                 .tag("path", path).register(registry);
     }
 }

@@ -77,13 +77,29 @@ public class PresignedUploads {
                 return registerWithMetadata(caller, upload, upload.etag(), visibility);
             }
             if (upload.expiredAt(Instant.now())) {
-                return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(
+                return dropUnreferencedBlob(upload).chain(() -> Uni.createFrom().failure(
                         new UploadException(ErrorCode.UploadExpired, "upload " + uploadId + " has expired")));
             }
             return blobs.head(upload.blobKey())
                     .chain(head -> verify(caller, upload, head))
                     .chain(head -> registerWithMetadata(caller, upload, head.etag(), visibility));
         });
+    }
+
+    /**
+     * Deletes an expired upload's blob unless it may be an object's: an earlier registration may have
+     * landed with its answer lost, so the catalog is asked first (with upload-service's own token). A
+     * catalog that does not answer leaves the blob to the sweeper, which asks again.
+     */
+    private Uni<Void> dropUnreferencedBlob(PendingUpload upload) {
+        return blobs.head(upload.blobKey()).chain(head -> head.isEmpty()
+                ? Uni.createFrom().voidItem()
+                : upstreams.referencedBlobs(java.util.List.of(upload.blobKey())).chain(referenced -> referenced.isEmpty()
+                        ? blobs.delete(upload.blobKey())
+                        : Uni.createFrom().voidItem()))
+                .onFailure().invoke(t -> LOG.warnf("upload %s: expired; blob %s left to the sweeper: %s", upload.uploadId(),
+                        upload.blobKey(), t.getMessage()))
+                .onFailure().recoverWithNull();
     }
 
     /** The caller's own pending upload; anyone else's is reported exactly like a missing one (404). */
