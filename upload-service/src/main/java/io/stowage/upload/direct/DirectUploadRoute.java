@@ -257,6 +257,10 @@ public class DirectUploadRoute {
      */
     private static void lingerThenClose(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (request.isEnded()) {
+            // the whole body has arrived already: nothing to drop, and the connection can go on
+            return;
+        }
         var vertx = ctx.vertx();
         long[] dropped = {0};
         long timer = vertx.setTimer(LINGER_MILLIS, id -> request.connection().close());
