@@ -120,6 +120,21 @@ class SupabaseRawHttpSystemTest {
     }
 
     @Test
+    void deletesOneObjectByPathOnlyForItsOwnerOrAnAdmin() throws Exception {
+        ok(send("POST", "/object/" + bucket + "/deletes/one.txt", alice, "one".getBytes(StandardCharsets.UTF_8), "text/plain"), 200);
+        String bob = suite.identities().token("bob");
+        // bob cannot see alice's object in a private bucket: 404, and it stays
+        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", bob, null, null), 404, "404");
+        assertEquals(200, send("GET", "/object/info/" + bucket + "/deletes/one.txt", alice, null, null).statusCode());
+
+        JsonNode deleted = ok(send("DELETE", "/object/" + bucket + "/deletes/one.txt", alice, null, null), 200);
+        assertEquals("Successfully deleted", deleted.get("message").asText());
+        assertEquals(404, send("GET", "/object/info/" + bucket + "/deletes/one.txt", alice, null, null).statusCode());
+        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", alice, null, null), 404, "404");
+        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", null, null, null), 400, "403");
+    }
+
+    @Test
     void answersHeadOnTheDownloadRoutesWithHeadersOnly() throws Exception {
         ok(send("POST", "/object/" + publicBucket + "/head.txt", alice, "twelve bytes".getBytes(StandardCharsets.UTF_8), "text/plain"), 200);
         for (String route : new String[] {"/object/authenticated/", "/object/public/"}) {
