@@ -1,5 +1,6 @@
 package io.stowage.system;
 
+import static io.stowage.system.SystemTestSupport.presignedPut;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -142,13 +143,7 @@ class NativeApiSystemTest {
         for (JsonNode part : urls.get("parts")) {
             int number = part.get("partNumber").asInt();
             byte[] slice = number == 1 ? Arrays.copyOfRange(bytes, 0, partSize) : Arrays.copyOfRange(bytes, partSize, bytes.length);
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(part.get("url").asText())).PUT(HttpRequest.BodyPublishers.ofByteArray(slice));
-            part.path("headers").fields().forEachRemaining(h -> {
-                if (!h.getKey().equalsIgnoreCase("content-length") && !h.getKey().equalsIgnoreCase("host")) {
-                    put.header(h.getKey(), h.getValue().asText());
-                }
-            });
-            HttpResponse<String> stored = HTTP.send(put.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> stored = HTTP.send(presignedPut(part, slice), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, stored.statusCode(), stored.body());
             done.add(Map.of("partNumber", number, "etag", stored.headers().firstValue("ETag").orElseThrow()));
         }

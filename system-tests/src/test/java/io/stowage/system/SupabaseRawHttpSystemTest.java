@@ -1,5 +1,6 @@
 package io.stowage.system;
 
+import static io.stowage.system.SystemTestSupport.encodePath;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,14 +186,6 @@ class SupabaseRawHttpSystemTest {
 
     private static byte[] json(Object body) throws Exception {
         return JSON.writeValueAsBytes(body);
-    }
-
-    private static String encodePath(String name) {
-        StringBuilder out = new StringBuilder();
-        for (String segment : name.split("/")) {
-            out.append(out.isEmpty() ? "" : "/").append(URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"));
-        }
-        return out.toString();
     }
 
     private static HttpResponse<String> send(String method, String path, String token, byte[] body, String contentType)

@@ -1,5 +1,9 @@
 package io.stowage.system;
 
+import static io.stowage.system.SystemTestSupport.presignedPut;
+import static io.stowage.system.SystemTestSupport.eventsFor;
+import static io.stowage.system.SystemTestSupport.header;
+import static io.stowage.system.SystemTestSupport.encodePath;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,24 +17,16 @@ import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -78,13 +74,7 @@ class ThinPathSystemTest {
         assertTrue(s3Url.toString().startsWith(suite.s3().endpoint()), "the URL points at S3 itself: " + s3Url);
 
         // ... PUTs the bytes straight to S3 with it ...
-        HttpRequest.Builder put = HttpRequest.newBuilder(s3Url).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        upload.get("headers").fields().forEachRemaining(h -> {
-            if (!h.getKey().equalsIgnoreCase("content-length") && !h.getKey().equalsIgnoreCase("host")) {
-                put.header(h.getKey(), h.getValue().asText());
-            }
-        });
-        HttpResponse<String> stored = HTTP.send(put.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> stored = HTTP.send(presignedPut(upload, bytes), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, stored.statusCode(), stored.body());
 
         // ... and registers the upload: the object is in the catalog
@@ -145,7 +135,7 @@ class ThinPathSystemTest {
         assertEquals("ObjectNotFound", JSON.readTree(gone.body()).get("error").asText());
 
         // a downstream consumer reads both CloudEvents, in order, keyed by {bucket}/{path}
-        List<ConsumerRecord<String, String>> events = eventsFor(ObjectEvents.key(bucket, path), 2);
+        List<ConsumerRecord<String, String>> events = eventsFor(suite, ObjectEvents.key(bucket, path), 2);
         assertEquals(List.of(ObjectEvents.CREATED, ObjectEvents.DELETED),
                 events.stream().map(r -> header(r, "ce_type")).toList());
         for (ConsumerRecord<String, String> event : events) {
@@ -181,35 +171,9 @@ class ThinPathSystemTest {
         assertEquals("Forbidden", JSON.readTree(refused.body()).get("error").asText());
     }
 
-    private static List<ConsumerRecord<String, String>> eventsFor(String key, int expected) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", suite.kafka().bootstrapServers());
-        props.put("group.id", "system-test-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(suite.topic()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        assertEquals(expected, found.size(), "events with key " + key);
-        return found;
-    }
-
     /** The user id the services see: the token's {@code sub} (a UUID for Keycloak users). */
     private static String subject(String token) throws Exception {
         return JSON.readTree(java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1])).get("sub").asText();
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static HttpResponse<String> send(String method, String path, String token, Object body) throws Exception {
@@ -240,12 +204,6 @@ class ThinPathSystemTest {
             request.header("Range", range);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static String encodePath(String path) {
-        return Arrays.stream(path.split("/", -1))
-                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
-                .collect(Collectors.joining("/"));
     }
 
     private static byte[] png() throws Exception {

@@ -1,5 +1,8 @@
 package io.stowage.system;
 
+import static io.stowage.system.SystemTestSupport.presignedPut;
+import static io.stowage.system.SystemTestSupport.eventsFor;
+import static io.stowage.system.SystemTestSupport.header;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,19 +17,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -65,14 +63,7 @@ class TracingSystemTest {
                 Map.of("bucket", bucket, "path", path, "contentType", "text/plain", "size", bytes.length), presignId);
         assertEquals(200, presigned.statusCode(), presigned.body());
         JsonNode upload = JSON.readTree(presigned.body());
-        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("url").asText()))
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
-        upload.get("headers").fields().forEachRemaining(h -> {
-            if (!h.getKey().equalsIgnoreCase("content-length") && !h.getKey().equalsIgnoreCase("host")) {
-                put.header(h.getKey(), h.getValue().asText());
-            }
-        });
-        assertEquals(200, HTTP.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(200, HTTP.send(presignedPut(upload, bytes), HttpResponse.BodyHandlers.ofString()).statusCode());
         HttpResponse<String> registered = send("POST", "/v1/files", alice,
                 Map.of("uploadId", upload.get("uploadId").asText()), registerId);
         assertEquals(201, registered.statusCode(), registered.body());
@@ -97,7 +88,7 @@ class TracingSystemTest {
         // the events carry the trace of the request that caused them ...
         String registerTrace = traceOfRequest(registerId);
         String deleteTrace = traceOfRequest(deleteId);
-        List<ConsumerRecord<String, String>> events = eventsFor(ObjectEvents.key(bucket, path), 2);
+        List<ConsumerRecord<String, String>> events = eventsFor(suite, ObjectEvents.key(bucket, path), 2);
         assertEquals(List.of(ObjectEvents.CREATED, ObjectEvents.DELETED), events.stream().map(r -> header(r, "ce_type")).toList());
         assertEquals(registerTrace, traceIdOf(header(events.get(0), "traceparent")));
         assertEquals(deleteTrace, traceIdOf(header(events.get(1), "traceparent")));
@@ -154,32 +145,6 @@ class TracingSystemTest {
         String[] parts = traceparent.split("-");
         assertEquals(4, parts.length, traceparent);
         return parts[1];
-    }
-
-    private static List<ConsumerRecord<String, String>> eventsFor(String key, int expected) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", suite.kafka().bootstrapServers());
-        props.put("group.id", "tracing-test-" + UUID.randomUUID());
-        props.put("auto.offset.reset", "earliest");
-        List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
-            consumer.subscribe(List.of(suite.topic()));
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (found.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        assertEquals(expected, found.size(), "events for " + key);
-        return found;
-    }
-
-    private static String header(ConsumerRecord<String, String> record, String name) {
-        Header header = record.headers().lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
     private static HttpResponse<String> send(String method, String path, String token, Object body, String requestId)

@@ -2,6 +2,7 @@ package io.stowage.gateway.errors;
 
 import io.stowage.gateway.supabase.SupabaseErrors;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -29,6 +30,17 @@ public final class ErrorResponse {
         ctx.response().setStatusCode(httpStatus)
                 .putHeader("Content-Type", "application/json")
                 .end(body.encode());
+    }
+
+    /**
+     * An error answered before the request's body was read: HTTP/1.1 cannot go on on this connection,
+     * so it is closed after the answer (HTTP/2 forbids the header and resets the stream instead).
+     */
+    public static void sendBeforeBody(RoutingContext ctx, int status, String code, String message) {
+        if (ctx.request().version() != HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
+            ctx.response().putHeader("Connection", "close");
+        }
+        send(ctx, status, code, message);
     }
 
     /** Passes on an error a service answered, in this request's error shape. */

@@ -47,11 +47,7 @@ public class UploadChecks {
                     if (refusal == null) {
                         then.run();
                     } else {
-                        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2) {
-                    // the body stays unread: HTTP/1.1 cannot go on on this connection (HTTP/2 forbids the header)
-                    ctx.response().putHeader("Connection", "close");
-                }
-                        ErrorResponse.send(ctx, refusal.startsWith("size") ? 413 : 415,
+                        ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
                                 refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
                     }
                 });

@@ -738,12 +738,9 @@ public class SupabaseRoutes {
     private record Verified(String gateway, Reply reply) {
     }
 
-    /** A 400 before the body was read: HTTP/1.1 cannot go on on this connection, so it is closed after the answer. */
+    /** A 400 before the body was read. */
     private static void refuseBody(RoutingContext ctx, String reason) {
-        if (ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2 && !ctx.response().headWritten()) {
-            ctx.response().putHeader("Connection", "close");
-        }
-        ErrorResponse.send(ctx, 400, "InvalidRequest", reason);
+        ErrorResponse.sendBeforeBody(ctx, 400, "InvalidRequest", reason);
     }
 
     /** {@code GET /object/sign/{bucket}/{path}?token=}: the token is the whole authorization. */

@@ -1,0 +1,76 @@
+package io.stowage.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/** What several system tests do alike: presigned PUTs, reading the suite's events, encoding names. */
+final class SystemTestSupport {
+
+    private SystemTestSupport() {
+    }
+
+    /**
+     * A PUT of {@code bytes} to a presigned URL as upload-service handed it out ({@code url} and
+     * {@code headers}), sending the signed headers except those the HTTP client sets itself.
+     */
+    static HttpRequest presignedPut(JsonNode presigned, byte[] bytes) {
+        HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(presigned.get("url").asText()))
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(bytes));
+        presigned.path("headers").fields().forEachRemaining(h -> {
+            if (!h.getKey().equalsIgnoreCase("content-length") && !h.getKey().equalsIgnoreCase("host")) {
+                put.header(h.getKey(), h.getValue().asText());
+            }
+        });
+        return put.build();
+    }
+
+    /** The suite's events with this record key, from the topic's start, waiting (bounded) for {@code expected} of them. */
+    static List<ConsumerRecord<String, String>> eventsFor(StowageSuite suite, String key, int expected) {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", suite.kafka().bootstrapServers());
+        props.put("group.id", "system-test-" + UUID.randomUUID());
+        props.put("auto.offset.reset", "earliest");
+        List<ConsumerRecord<String, String>> found = new ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(suite.topic()));
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (found.size() < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (key.equals(record.key())) {
+                        found.add(record);
+                    }
+                }
+            }
+        }
+        assertEquals(expected, found.size(), "events with key " + key);
+        return found;
+    }
+
+    static String header(ConsumerRecord<String, String> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** An object name as a URL path: each segment percent-encoded (space as %20), the slashes kept. */
+    static String encodePath(String name) {
+        return Arrays.stream(name.split("/", -1))
+                .map(segment -> URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20"))
+                .collect(Collectors.joining("/"));
+    }
+}
