@@ -114,10 +114,24 @@ public final class TokenIssuer implements AutoCloseable {
 
     /** A token issued at {@code issuedAt}: tests use a past instant to get an expired token. */
     public String mint(String subject, Set<String> roles, Instant issuedAt, Duration ttl) {
+        return mint(subject, roles, issuedAt, ttl, AUDIENCE);
+    }
+
+    /**
+     * A token for another audience (another application of the same issuer, or {@code null} for none):
+     * every Stowage service must refuse it.
+     */
+    public String mintForAudience(String subject, Set<String> roles, String audience) {
+        return mint(subject, roles, Instant.now(), Duration.ofHours(1), audience);
+    }
+
+    private String mint(String subject, Set<String> roles, Instant issuedAt, Duration ttl, String audience) {
         Map<String, Object> claims = new LinkedHashMap<>();
         claims.put("iss", issuer);
         claims.put("sub", subject);
-        claims.put("aud", AUDIENCE);
+        if (audience != null) {
+            claims.put("aud", audience);
+        }
         claims.put("iat", issuedAt.getEpochSecond());
         claims.put("exp", issuedAt.plus(ttl).getEpochSecond());
         claims.put("jti", UUID.randomUUID().toString());
