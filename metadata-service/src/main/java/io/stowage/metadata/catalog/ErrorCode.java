@@ -7,6 +7,11 @@ public enum ErrorCode {
     InvalidObjectName(400),
     Unauthorized(401),
     Forbidden(403),
+    /** No route here: a path no resource serves. */
+    NotFound(404),
+    MethodNotAllowed(405),
+    NotAcceptable(406),
+    UnsupportedMediaType(415),
     BucketNotFound(404),
     ObjectNotFound(404),
     UploadNotFound(404),

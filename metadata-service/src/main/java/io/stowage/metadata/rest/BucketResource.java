@@ -9,6 +9,7 @@ import io.stowage.metadata.catalog.BucketChanges;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.names.NameRules;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -54,7 +55,7 @@ public class BucketResource {
     @GET
     @Path("{name}")
     public Uni<BucketView> get(@PathParam("name") String name) {
-        return buckets.get(name).map(BucketView::of);
+        return buckets.get(NameRules.requireBucket(name)).map(BucketView::of);
     }
 
     /** {@code {public?, fileSizeLimit?, allowedMimeTypes?, versioned?}}; a null limit removes it. */
@@ -62,7 +63,7 @@ public class BucketResource {
     @Path("{name}")
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<BucketView> update(@PathParam("name") String name, JsonNode body) {
-        return buckets.update(Caller.of(identity), name, changes(body)).map(BucketView::of);
+        return buckets.update(Caller.of(identity), NameRules.requireBucket(name), changes(body)).map(BucketView::of);
     }
 
     /** Deletes an empty bucket; 409 {@code BucketNotEmpty} otherwise. */
@@ -70,7 +71,7 @@ public class BucketResource {
     @Path("{name}")
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<BucketView> delete(@PathParam("name") String name) {
-        return buckets.delete(Caller.of(identity), name).map(BucketView::of);
+        return buckets.delete(Caller.of(identity), NameRules.requireBucket(name)).map(BucketView::of);
     }
 
     /** Empties the bucket in the background: 202 with the job; follow it at {@code GET /v1/jobs/{id}}. */
@@ -78,7 +79,7 @@ public class BucketResource {
     @Path("{name}/empty")
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<RestResponse<JobView>> empty(@PathParam("name") String name) {
-        return buckets.startEmpty(Caller.of(identity), name)
+        return buckets.startEmpty(Caller.of(identity), NameRules.requireBucket(name))
                 .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
     }
 

@@ -3,8 +3,8 @@ package io.stowage.metadata.rest;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.ErrorCode;
-import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.catalog.NewBucket;
+import io.stowage.names.NameRules;
 
 import java.util.List;
 import java.util.regex.Pattern;
@@ -21,7 +21,7 @@ public record CreateBucketRequest(
     private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/(\\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)");
 
     NewBucket validated() {
-        Names.requireBucketName(name);
+        NameRules.requireBucket(name);
         checkFileSizeLimit(fileSizeLimit);
         checkMimeTypes(allowedMimeTypes);
         return new NewBucket(name, Boolean.TRUE.equals(isPublic), fileSizeLimit,

@@ -1,6 +1,7 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -8,12 +9,15 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
 
 /**
  * The one place where failures become the contract's error JSON. Authentication runs lazily
@@ -26,6 +30,12 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response catalog(CatalogException e) {
         return body(e.code(), e.getMessage());
+    }
+
+    /** A bucket or object name against the naming rules (io.stowage.names), on any route. */
+    @ServerExceptionMapper
+    public Response invalidName(InvalidNameException e) {
+        return body(400, e.code(), e.getMessage());
     }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
@@ -44,19 +54,42 @@ public class ErrorMapper {
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(ErrorCode.InvalidRequest, "request body is not valid JSON for this route: " + e.getOriginalMessage());
+        return body(ErrorCode.InvalidRequest, jsonProblem(e));
+    }
+
+    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
+    static String jsonProblem(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int detail = problem == null ? -1 : problem.indexOf('\n');
+        problem = detail < 0 ? problem : problem.substring(0, detail);
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return "field '" + field + "' has the wrong type or value: " + problem;
+        }
+        return "request body is not valid JSON for this route: " + problem;
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         int status = e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
+        // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
         ErrorCode code = switch (status) {
             case 401 -> ErrorCode.Unauthorized;
             case 403 -> ErrorCode.Forbidden;
+            case 404 -> ErrorCode.NotFound;
+            case 405 -> ErrorCode.MethodNotAllowed;
+            case 406 -> ErrorCode.NotAcceptable;
+            case 415 -> ErrorCode.UnsupportedMediaType;
             default -> status >= 500 ? ErrorCode.InternalError : ErrorCode.InvalidRequest;
         };
-        if (e.getCause() instanceof JsonProcessingException json) {
-            return badJson(json);
+        if (status >= 500) {
+            LOG.error("request failed", e);
+            return body(status, code, "internal error");
         }
         return body(status, code, e.getMessage());
     }
@@ -72,9 +105,13 @@ public class ErrorMapper {
     }
 
     private static Response body(int status, ErrorCode code, String message) {
+        return body(status, code.name(), message);
+    }
+
+    private static Response body(int status, String code, String message) {
         return Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorBody(status, code.name(), message))
+                .entity(new ErrorBody(status, code, message))
                 .build();
     }
 }

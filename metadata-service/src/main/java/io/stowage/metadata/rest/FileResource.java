@@ -7,11 +7,11 @@ import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.Listing;
-import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.config.MetadataConfig;
 import io.stowage.metadata.listing.Cursor;
 import io.stowage.metadata.listing.SortKey;
 import io.stowage.metadata.outbox.OutboxRelay;
+import io.stowage.names.NameRules;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -68,7 +68,8 @@ public class FileResource {
 
     private Listing.Request listRequest(String bucket, String prefix, String delimiter, String cursor, Integer limit,
                                         Integer offset, String sort, String order, String search, String category, String tag) {
-        Names.requireBucketName(bucket);
+        NameRules.requireBucket(bucket);
+        NameRules.requirePrefix(prefix);
         int size = limit == null ? 100 : limit;
         if (size < 1 || size > limits.maxPageSize()) {
             throw Details.invalid("limit must be 1-" + limits.maxPageSize());
@@ -114,6 +115,8 @@ public class FileResource {
     @PermitAll
     public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
                                 @QueryParam("versionId") String versionId) {
+        NameRules.requireBucket(bucket);
+        NameRules.requireObject(name);
         return callers.current().chain(caller -> catalog.readable(caller, bucket, name, versionId)).map(FileView::of);
     }
 
@@ -149,6 +152,8 @@ public class FileResource {
     @Path("by-path/{bucket}/{name: .+}")
     public Uni<FileView> deleteByPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
                                       @QueryParam("versionId") String versionId) {
+        NameRules.requireBucket(bucket);
+        NameRules.requireObject(name);
         return changed(caller -> catalog.delete(caller, bucket, name, versionId)).map(FileView::of);
     }
 
@@ -162,7 +167,7 @@ public class FileResource {
         if (request == null) {
             throw Details.invalid("a JSON body with bucket and names or prefix is required");
         }
-        Names.requireBucketName(request.bucket());
+        NameRules.requireBucket(request.bucket());
         if ((request.names() == null) == (request.prefix() == null)) {
             throw Details.invalid("give either names or prefix");
         }
@@ -170,13 +175,14 @@ public class FileResource {
             if (request.prefix().isEmpty()) {
                 throw Details.invalid("prefix must not be empty; empty the bucket instead");
             }
+            NameRules.requirePrefix(request.prefix());
             return callers.current().chain(caller -> buckets.startDeletePrefix(caller, request.bucket(), request.prefix()))
                     .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
         }
         if (request.names().isEmpty() || request.names().size() > MAX_NAMES) {
             throw Details.invalid("names must hold 1-" + MAX_NAMES + " names");
         }
-        request.names().forEach(Names::requireObjectName);
+        request.names().forEach(NameRules::requireObject);
         List<String> names = request.names().stream().distinct().toList();
         return changed(caller -> catalog.deleteMany(caller, request.bucket(), names))
                 .map(outcome -> RestResponse.ok(DeleteResultView.of(outcome)));

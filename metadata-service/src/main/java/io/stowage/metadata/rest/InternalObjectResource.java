@@ -8,6 +8,7 @@ import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.catalog.CatalogException;
 import io.stowage.metadata.catalog.ErrorCode;
 import io.stowage.metadata.outbox.OutboxRelay;
+import io.stowage.names.NameRules;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -78,6 +79,8 @@ public class InternalObjectResource {
     @Path("by-path/{bucket}/{name: .+}")
     public Uni<FileView> byPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
                                 @QueryParam("versionId") String versionId) {
+        NameRules.requireBucket(bucket);
+        NameRules.requireObject(name);
         return catalog.accessed(Caller.of(identity), bucket, name, versionId).map(FileView::of);
     }
 }

@@ -1,8 +1,8 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.catalog.NewObject;
+import io.stowage.names.NameRules;
 
 import java.util.List;
 
@@ -36,8 +36,8 @@ public record RegisterObjectRequest(
     /** The checked request, for {@code owner} (the caller's own id, or whom a service registers for). */
     NewObject validated(int maxMetadataBytes, String owner) {
         require("uploadId", uploadId);
-        Names.requireBucketName(bucket);
-        Names.requireObjectName(name);
+        NameRules.requireBucket(bucket);
+        NameRules.requireObject(name);
         require("blobKey", blobKey);
         if (size == null || size < 0) {
             throw Details.invalid("size must be a number of bytes, 0 or more");

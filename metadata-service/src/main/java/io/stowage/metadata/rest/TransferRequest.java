@@ -1,7 +1,7 @@
 package io.stowage.metadata.rest;
 
-import io.stowage.metadata.catalog.Names;
 import io.stowage.metadata.catalog.Transfer;
+import io.stowage.names.NameRules;
 
 /**
  * {@code POST /v1/files/move} and {@code /copy}: destinationBucket defaults to bucket;
@@ -15,10 +15,10 @@ public record TransferRequest(String bucket, String name, String destinationBuck
                               String contentEncoding) {
 
     Transfer validated(boolean move) {
-        Names.requireBucketName(bucket);
-        Names.requireObjectName(name);
-        String toBucket = destinationBucket == null ? bucket : Names.requireBucketName(destinationBucket);
-        Names.requireObjectName(destinationName);
+        NameRules.requireBucket(bucket);
+        NameRules.requireObject(name);
+        String toBucket = destinationBucket == null ? bucket : NameRules.requireBucket(destinationBucket);
+        NameRules.requireObject(destinationName);
         if (sourceVersionId != null && (sourceVersionId.isBlank() || sourceVersionId.length() > Details.MAX_TEXT
                 || sourceVersionId.chars().anyMatch(Character::isISOControl))) {
             throw Details.invalid("sourceVersionId must be a version id");

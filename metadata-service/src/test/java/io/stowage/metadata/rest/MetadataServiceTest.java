@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduler;
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
@@ -74,6 +75,13 @@ class MetadataServiceTest {
 
     @Inject
     MetadataConfig config;
+
+    /** Health and metrics are served on the management interface, apart from the API. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL readiness;
 
     private static String admin() {
         return SharedInfra.issuer().mint("root", Set.of("storage-admin"));
@@ -156,7 +164,7 @@ class MetadataServiceTest {
 
     @Test
     void exposesOutboxMetricsForOperators() {
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("stowage_outbox_published_total"))
                 .body(org.hamcrest.Matchers.containsString("stowage_outbox_backlog"))
                 .body(org.hamcrest.Matchers.containsString("stowage_outbox_relay_lag_seconds"));
@@ -253,7 +261,7 @@ class MetadataServiceTest {
 
     @Test
     void readinessChecksTheDatabase() {
-        given().get("/q/health/ready")
+        given().get(readiness)
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.name", hasItem(containsString("PostgreSQL")));

@@ -1,31 +1,34 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.NameRules;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class NamesTest {
+/** The names the catalog keys objects by: the shared rules, as the catalog relies on them. */
+class NameRulesTest {
 
     @Test
     void acceptsBucketNamesOfLowercaseLettersDigitsDotsUnderscoresAndDashes() {
-        assertEquals("photos", Names.requireBucketName("photos"));
-        assertEquals("0-my_bucket.v2", Names.requireBucketName("0-my_bucket.v2"));
-        assertEquals("a".repeat(63), Names.requireBucketName("a".repeat(63)));
+        assertEquals("photos", NameRules.requireBucket("photos"));
+        assertEquals("0-my_bucket.v2", NameRules.requireBucket("0-my_bucket.v2"));
+        assertEquals("a".repeat(63), NameRules.requireBucket("a".repeat(63)));
     }
 
     @Test
     void rejectsBucketNamesThatAreEmptyTooLongUppercaseOrStartWithPunctuation() {
         for (String bad : new String[] {null, "", "a".repeat(64), "Photos", "-photos", ".photos", "_photos", "pho tos", "pho/tos", "fotó"}) {
-            CatalogException e = assertThrows(CatalogException.class, () -> Names.requireBucketName(bad), String.valueOf(bad));
-            assertEquals(ErrorCode.InvalidBucketName, e.code());
+            InvalidNameException e = assertThrows(InvalidNameException.class, () -> NameRules.requireBucket(bad), String.valueOf(bad));
+            assertEquals("InvalidBucketName", e.code());
         }
     }
 
     @Test
     void acceptsObjectNamesWithSlashesSpacesPunctuationAndEmoji() {
         for (String good : new String[] {"a", "dir/sub/file.png", "100% a+b #1 😀.txt", "..hidden", "a/.b/c", "trailing/", "x".repeat(1024)}) {
-            assertEquals(good, Names.requireObjectName(good));
+            assertEquals(good, NameRules.requireObject(good));
         }
     }
 
@@ -33,7 +36,7 @@ class NamesTest {
     void countsTheObjectNameLimitInUtf8Bytes() {
         // 256 four-byte emoji are 1024 bytes: allowed; one more byte is not
         String emoji = "😀".repeat(256);
-        assertEquals(emoji, Names.requireObjectName(emoji));
+        assertEquals(emoji, NameRules.requireObject(emoji));
         assertInvalidObjectName(emoji + "a");
         assertInvalidObjectName("x".repeat(1025));
     }
@@ -47,7 +50,7 @@ class NamesTest {
     }
 
     private static void assertInvalidObjectName(String name) {
-        CatalogException e = assertThrows(CatalogException.class, () -> Names.requireObjectName(name), String.valueOf(name));
-        assertEquals(ErrorCode.InvalidObjectName, e.code());
+        InvalidNameException e = assertThrows(InvalidNameException.class, () -> NameRules.requireObject(name), String.valueOf(name));
+        assertEquals("InvalidObjectName", e.code());
     }
 }
