@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(TroubledUpstreams.class)
 class GatewayProtectionTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL managementMetrics;
+
     /** Small limits so that tests reach them quickly. */
     public static class Strict implements QuarkusTestProfile {
         @Override
@@ -53,7 +56,7 @@ class GatewayProtectionTest {
         // another caller has a bucket of its own
         given().auth().oauth2(token("dave")).get("/v1/nothing").then().statusCode(404);
         // and operators see it
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(managementMetrics).then().statusCode(200)
                 .body(containsString("stowage_gateway_rate_limited_total"))
                 .body(containsString("stowage_gateway_auth_failures_total"));
     }

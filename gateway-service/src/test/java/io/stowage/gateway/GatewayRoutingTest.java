@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.stowage.infra.SharedInfra;
 import io.stowage.infra.TokenIssuer;
@@ -55,6 +56,46 @@ class GatewayRoutingTest {
         given().header("Authorization", "Bearer not.a.jwt")
                 .get("/v1/buckets")
                 .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @Test
+    void refusesATokenIssuedForAnotherAudience() {
+        given().auth().oauth2(SharedInfra.issuer().mintForAudience("alice", Set.of("storage-admin"), "another-app"))
+                .get("/v1/buckets")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+        given().auth().oauth2(SharedInfra.issuer().mintForAudience("alice", Set.of(), null))
+                .get("/v1/public/photos/a.png")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"Bearer ", "Bearer", "Basic YWxpY2U6c2VjcmV0", "Token abc", "Bearer a b"})
+    void refusesAnAuthorizationHeaderThatIsNotABearerTokenEvenOnPublicRoutes(String authorization) {
+        given().header("Authorization", authorization)
+                .get("/v1/public/photos/a.png")
+                .then().statusCode(401).body("error", equalTo("Unauthorized"));
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "/v1/objects/photos/a/../../private/x", "/v1/objects/photos/%2e%2e/private/x", "/v1/public/photos/a%00b",
+            "/v1/public/photos/a%FFb", "/v1/files/by-path/photos/a/%2E%2E/%2E%2E/private/x", "/storage/v1/object/photos/../private/y",
+            "/storage/v1/object/info/photos/a%C2%85b", "/img/unsafe/300x200/photos/%2e%2e/x.png"})
+    void refusesPathsThatLeaveTheirBucketOrBreakTheNameRulesBeforeAnyService(String path) {
+        UpstreamStub.LAST.clear();
+        given().auth().oauth2(alice()).urlEncodingEnabled(false)
+                .get(path)
+                .then().statusCode(400).body("error", org.hamcrest.Matchers.startsWith("Invalid"));
+        assertEquals(java.util.Map.of(), UpstreamStub.LAST, "no service was called");
+    }
+
+    @Test
+    void forwardsTheCheckedReEncodedPathNeverTheRawOne() {
+        given().auth().oauth2(alice()).urlEncodingEnabled(false)
+                .delete("/v1/files/by-path/photos/caf%C3%A9/%61%20b")
+                .then().statusCode(201);
+        assertEquals(true, UpstreamStub.LAST.get("metadata").startsWith("DELETE /metadata/v1/files/by-path/photos/caf%C3%A9/a%20b "),
+                UpstreamStub.LAST.get("metadata"));
     }
 
     @Test
@@ -188,8 +229,18 @@ class GatewayRoutingTest {
         given().get("/q/swagger-ui/").then().statusCode(200);
     }
 
+    @TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL managementReady;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL managementMetrics;
+
     @Test
-    void reportsHealthy() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    void reportsHealthAndMetricsOnTheManagementInterfaceOnly() {
+        given().get(managementReady).then().statusCode(200).body("status", equalTo("UP"));
+        given().get(managementMetrics).then().statusCode(200);
+        // the public port serves neither: metrics name buckets and objects
+        given().get("/q/metrics").then().statusCode(404).body("error", equalTo("NotFound"));
+        given().get("/q/health/ready").then().statusCode(404).body("error", equalTo("NotFound"));
     }
 }

@@ -60,7 +60,7 @@ class MetricsSystemTest {
     void everyServiceShowsItsMetricsWithTheTrafficOfTheSystemTests() throws Exception {
         StowageSuite suite = StowageSuite.get();
         for (String service : StowageSuite.SERVICES) {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(suite.url(service) + "/q/metrics"))
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(suite.managementUrl(service) + "/q/metrics"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), service);
             assertTrue(response.headers().firstValue("Content-Type").orElse("").startsWith("text/plain")

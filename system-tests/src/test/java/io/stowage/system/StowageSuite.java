@@ -29,6 +29,8 @@ public final class StowageSuite {
     private static StowageSuite running;
 
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    /** Each service's management interface (health, metrics), apart from its API port. */
+    private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
     private final Identities identities;
     private final KafkaBroker kafka;
@@ -50,6 +52,7 @@ public final class StowageSuite {
         }
         for (String service : SERVICES) {
             ports.put(service, Ports.free());
+            managementPorts.put(service, Ports.free());
         }
         Map<String, String> env = new LinkedHashMap<>(InfraEnvironment.of(pg, kafka, s3, identities.issuer(), topic));
         env.put("STOWAGE_METADATA_URL", url("metadata-service"));
@@ -75,6 +78,7 @@ public final class StowageSuite {
                     .redirectOutput(logs.resolve(service + ".log").toFile());
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
+            builder.environment().put("STOWAGE_MANAGEMENT_PORT", String.valueOf(managementPorts.get(service)));
             try {
                 processes.add(builder.start());
             } catch (IOException e) {
@@ -125,6 +129,11 @@ public final class StowageSuite {
         return "http://127.0.0.1:" + ports.get(service);
     }
 
+    /** The service's management interface: {@code /q/health}, {@code /q/metrics}. */
+    public String managementUrl(String service) {
+        return "http://127.0.0.1:" + managementPorts.get(service);
+    }
+
     public Identities identities() {
         return identities;
     }
@@ -147,7 +156,7 @@ public final class StowageSuite {
     }
 
     private void awaitReady(String service, Process process, Path log) {
-        if (Readiness.await(url(service) + "/q/health/ready", Duration.ofSeconds(120), process)) {
+        if (Readiness.await(managementUrl(service) + "/q/health/ready", Duration.ofSeconds(120), process)) {
             return;
         }
         String tail;

@@ -9,6 +9,7 @@ import io.stowage.gateway.metrics.GatewayMetrics;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.function.BiConsumer;
+import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +21,8 @@ import org.jboss.logging.Logger;
 public class Callers {
 
     private static final Logger LOG = Logger.getLogger(Callers.class);
+    /** RFC 6750's credentials: the scheme and a token68 value. */
+    private static final Pattern BEARER = Pattern.compile("(?i)Bearer +[A-Za-z0-9._~+/-]+=*");
 
     private final RateLimits limits;
     private final GatewayMetrics metrics;
@@ -61,6 +64,14 @@ public class Callers {
     private void resolve(RoutingContext ctx, BiConsumer<RoutingContext, SecurityIdentity> then) {
         // the body stays unread until an upstream takes it
         ctx.request().pause();
+        // an Authorization header that is not a bearer token (empty, Basic, garbage) is refused, never
+        // mistaken for an anonymous caller
+        String authorization = ctx.request().getHeader("Authorization");
+        if (authorization != null && !BEARER.matcher(authorization).matches()) {
+            metrics.authFailed();
+            ErrorResponse.unauthorized(ctx, "the Authorization header must be 'Bearer <token>'");
+            return;
+        }
         // Quarkus answers a failed authentication through this handler; ours gives the error shape
         ctx.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (c, failure) -> invalidToken(c));
         Uni<SecurityIdentity> deferred = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);

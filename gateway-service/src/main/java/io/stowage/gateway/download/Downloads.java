@@ -158,7 +158,7 @@ public class Downloads {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(presignedUrl);
         proxy.watch("object store", proxy.open("object store", options).compose(request -> {
             for (String header : PASSED_TO_S3) {
-                String value = ctx.request().getHeader(header);
+                String value = ConditionalHeaders.readable(header, ctx.request().getHeader(header));
                 if (value != null) {
                     request.putHeader(header, value);
                 }

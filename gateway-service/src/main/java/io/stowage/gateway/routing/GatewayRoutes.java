@@ -3,6 +3,9 @@ package io.stowage.gateway.routing;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.RequestGuard;
+import io.stowage.names.RequestPaths;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -19,6 +22,7 @@ public class GatewayRoutes {
 
     private static final String OBJECTS_PREFIX = "/v1/objects/";
     private static final String PUBLIC_PREFIX = "/v1/public/";
+    private static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final Proxy proxy;
     private final Downloads downloads;
@@ -93,40 +97,45 @@ public class GatewayRoutes {
     }
 
     private void toService(RoutingContext ctx, String service, String baseUrl) {
-        callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, c.request().uri()));
+        callers.requireUser(ctx, (c, identity) -> proxy.forward(c, service, baseUrl, RequestGuard.target(c)));
     }
 
     private void directUpload(RoutingContext ctx) {
-        String raw = ctx.request().path();
-        int slash = raw.indexOf('/', OBJECTS_PREFIX.length());
-        if (slash < 0) {
-            ErrorResponse.send(ctx, 400, "InvalidObjectName", "expected /v1/objects/{bucket}/{path}");
+        String bucket;
+        try {
+            bucket = RequestPaths.encodeSegment(Locators.of(ctx, OBJECTS_PREFIX).bucket());
+        } catch (InvalidNameException e) {
+            ErrorResponse.sendBeforeBody(ctx, 400, e.code(), e.getMessage());
             return;
         }
-        String bucket = raw.substring(OBJECTS_PREFIX.length(), slash);
         callers.requireUser(ctx, (c, identity) -> uploadChecks.check(c, bucket,
-                () -> proxy.forward(c, "upload-service", config.uploadUrl(), c.request().uri())));
+                () -> proxy.forward(c, "upload-service", config.uploadUrl(), RequestGuard.target(c))));
     }
 
     private void images(RoutingContext ctx) {
         Proxy.requestId(ctx);
-        callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), c.request().uri()));
+        callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), RequestGuard.target(c)));
     }
 
     private void downloadById(RoutingContext ctx) {
         String path = ctx.request().path();
         String id = path.substring("/v1/files/".length(), path.length() - "/download".length());
+        if (!FILE_ID.matcher(id).matches()) {
+            ErrorResponse.send(ctx, 400, "InvalidRequest", "a file id is 1-128 characters of A-Z, a-z, 0-9, '-' or '_'");
+            return;
+        }
         callers.requireUser(ctx, (c, identity) -> downloads.serve(c, Downloads.Mode.BY_ID, id));
     }
 
     private void downloadByPath(RoutingContext ctx, String prefix, Downloads.Mode mode) {
-        // the raw path, not Vert.x's normalised one: object names are passed on exactly as sent
-        String raw = ctx.request().path();
-        if (!raw.startsWith(prefix) || raw.indexOf('/', prefix.length()) < 0) {
-            ErrorResponse.send(ctx, 400, "InvalidObjectName", "expected " + prefix + "{bucket}/{path}");
+        // the checked, re-encoded path, never the raw one: what the catalog resolves is what was checked
+        String bucketAndPath;
+        try {
+            bucketAndPath = Locators.of(ctx, prefix).encoded();
+        } catch (InvalidNameException e) {
+            ErrorResponse.send(ctx, 400, e.code(), e.getMessage());
             return;
         }
-        String bucketAndPath = raw.substring(prefix.length());
         if (mode == Downloads.Mode.PUBLIC) {
             callers.allowAnonymous(ctx, (c, identity) -> downloads.serve(c, mode, bucketAndPath));
         } else {

@@ -97,10 +97,15 @@ public class Proxy {
         });
     }
 
-    /** Records the outcome of a call for the upstream's circuit breaker. */
+    /**
+     * Records the outcome of a call for the upstream's circuit breaker. Only what the upstream itself
+     * caused counts as a failure: no connection, a timeout, a 500, 502 or 504. Answers to the caller's
+     * input (4xx), 501, and a 503 (the upstream saying that it is overloaded or that its own
+     * dependency is down, which it reports honestly) never open the circuit.
+     */
     public <T> Future<T> watch(String service, Future<T> call) {
         return call.onSuccess(r -> {
-            if (r instanceof HttpClientResponse response && response.statusCode() >= 500) {
+            if (r instanceof HttpClientResponse response && upstreamFault(response.statusCode())) {
                 breakers.failed(service);
             } else {
                 breakers.succeeded(service);
@@ -110,6 +115,10 @@ public class Proxy {
                 breakers.failed(service);
             }
         });
+    }
+
+    static boolean upstreamFault(int status) {
+        return status == 500 || status == 502 || status == 504 || status > 504;
     }
 
     /** Forwards the request as it came (method, headers, body) to {@code baseUrl + pathAndQuery}. */

@@ -26,7 +26,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.net.URLDecoder;
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.NameRules;
+import io.stowage.names.RequestGuard;
+import io.stowage.names.RequestPaths;
+import org.jboss.logging.Logger;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -49,6 +53,7 @@ import java.util.stream.Collectors;
 public class SupabaseRoutes {
 
     static final String PREFIX = "/storage/v1";
+    private static final Logger LOG = Logger.getLogger(SupabaseRoutes.class);
     private static final String METADATA = "metadata-service";
     private static final String UPLOAD = "upload-service";
     private static final String SIGNING = "signing-service";
@@ -98,7 +103,8 @@ public class SupabaseRoutes {
         if (ctx.request().getHeader("Authorization") == null && apikey != null && apikey.chars().filter(ch -> ch == '.').count() == 2) {
             ctx.request().headers().set("Authorization", "Bearer " + apikey);
         }
-        String raw = ctx.request().path().substring(PREFIX.length());
+        // the checked, re-encoded path (RequestGuard): segments are passed on, never the raw request path
+        String raw = ctx.<String>get(RequestGuard.CANONICAL_PATH).substring(PREFIX.length());
         List<String> seg = new ArrayList<>(Arrays.asList(raw.split("/", -1)));
         if (!seg.isEmpty() && seg.get(0).isEmpty()) {
             seg.remove(0);
@@ -107,6 +113,14 @@ public class SupabaseRoutes {
             seg.remove(seg.size() - 1);
         }
         HttpMethod method = ctx.request().method();
+        try {
+            route(ctx, method, seg);
+        } catch (InvalidNameException e) {
+            ErrorResponse.sendBeforeBody(ctx, 400, e.code(), e.getMessage());
+        }
+    }
+
+    private void route(RoutingContext ctx, HttpMethod method, List<String> seg) {
         if (seg.isEmpty()) {
             notFound(ctx);
         } else if (seg.get(0).equals("bucket")) {
@@ -116,7 +130,7 @@ public class SupabaseRoutes {
         } else if (seg.get(0).equals("render")) {
             // image-service serves Supabase's render routes at /render/image/...
             callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(),
-                    c.request().uri().substring(PREFIX.length())));
+                    RequestGuard.target(c).substring(PREFIX.length())));
         } else {
             notFound(ctx);
         }
@@ -143,8 +157,8 @@ public class SupabaseRoutes {
                     })));
         } else if (seg.size() == 1 && method == HttpMethod.POST) {
             userWithBody(ctx, (auth, body) -> {
-                String name = body.getString("id", body.getString("name"));
-                JsonObject create = new JsonObject().put("name", name).put("public", body.getBoolean("public", false));
+                String name = Fields.string(body, "id", Fields.string(body, "name"));
+                JsonObject create = new JsonObject().put("name", name).put("public", Fields.bool(body, "public", false));
                 if (!sizeAndTypes(ctx, body, create)) {
                     return;
                 }
@@ -152,25 +166,25 @@ public class SupabaseRoutes {
                         .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, new JsonObject().put("name", name))));
             });
         } else if (seg.size() == 2 && method == HttpMethod.GET) {
-            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, base + "/" + seg.get(1), auth, rid(ctx), null)
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.GET, base + "/" + bucket(seg.get(1)), auth, rid(ctx), null)
                     .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.bucket(reply.json())))));
         } else if (seg.size() == 2 && method == HttpMethod.PUT) {
             userWithBody(ctx, (auth, body) -> {
                 JsonObject patch = new JsonObject();
                 if (body.containsKey("public")) {
-                    patch.put("public", body.getBoolean("public"));
+                    patch.put("public", Fields.bool(body, "public"));
                 }
                 if (!sizeAndTypes(ctx, body, patch)) {
                     return;
                 }
-                calls.call(METADATA, HttpMethod.PATCH, base + "/" + seg.get(1), auth, rid(ctx), patch.toBuffer())
+                calls.call(METADATA, HttpMethod.PATCH, base + "/" + bucket(seg.get(1)), auth, rid(ctx), patch.toBuffer())
                         .onComplete(r -> answer(ctx, r, reply -> message(ctx, "Successfully updated")));
             });
         } else if (seg.size() == 2 && method == HttpMethod.DELETE) {
-            user(ctx, auth -> calls.call(METADATA, HttpMethod.DELETE, base + "/" + seg.get(1), auth, rid(ctx), null)
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.DELETE, base + "/" + bucket(seg.get(1)), auth, rid(ctx), null)
                     .onComplete(r -> answer(ctx, r, reply -> message(ctx, "Successfully deleted"))));
         } else if (seg.size() == 3 && seg.get(2).equals("empty") && method == HttpMethod.POST) {
-            user(ctx, auth -> calls.call(METADATA, HttpMethod.POST, base + "/" + seg.get(1) + "/empty", auth, rid(ctx), null)
+            user(ctx, auth -> calls.call(METADATA, HttpMethod.POST, base + "/" + bucket(seg.get(1)) + "/empty", auth, rid(ctx), null)
                     .onComplete(r -> answer(ctx, r, reply -> awaitJob(ctx, auth, reply.json().getString("id"), 600))));
         } else {
             notFound(ctx);
@@ -203,7 +217,7 @@ public class SupabaseRoutes {
             return false;
         }
         if (body.containsKey("allowed_mime_types")) {
-            JsonArray types = body.getJsonArray("allowed_mime_types");
+            JsonArray types = Fields.strings(body, "allowed_mime_types");
             into.put("allowedMimeTypes", types == null || types.isEmpty() ? null : types);
         }
         return true;
@@ -216,14 +230,14 @@ public class SupabaseRoutes {
         switch (second) {
             case "list" -> {
                 if (method == HttpMethod.POST && seg.size() == 3) {
-                    list(ctx, seg.get(2));
+                    list(ctx, bucket(seg.get(2)));
                 } else {
                     notFound(ctx);
                 }
             }
             case "list-v2" -> {
                 if (method == HttpMethod.POST && seg.size() == 3) {
-                    listV2(ctx, seg.get(2));
+                    listV2(ctx, bucket(seg.get(2)));
                 } else {
                     notFound(ctx);
                 }
@@ -237,20 +251,20 @@ public class SupabaseRoutes {
             }
             case "sign" -> {
                 if (seg.size() == 3 && method == HttpMethod.POST) {
-                    signMany(ctx, seg.get(2));
+                    signMany(ctx, bucket(seg.get(2)));
                 } else if (seg.size() >= 4 && method == HttpMethod.POST) {
-                    signOne(ctx, seg.get(2), tail(seg, 3));
+                    signOne(ctx, bucket(seg.get(2)), tail(seg, 3));
                 } else if (seg.size() >= 4 && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
-                    signedDownload(ctx, seg.get(2), tail(seg, 3));
+                    signedDownload(ctx, bucket(seg.get(2)), tail(seg, 3));
                 } else {
                     notFound(ctx);
                 }
             }
             case "upload" -> {
                 if (seg.size() >= 5 && seg.get(2).equals("sign") && method == HttpMethod.POST) {
-                    signUpload(ctx, seg.get(3), tail(seg, 4));
+                    signUpload(ctx, bucket(seg.get(3)), tail(seg, 4));
                 } else if (seg.size() >= 5 && seg.get(2).equals("sign") && method == HttpMethod.PUT) {
-                    signedUpload(ctx, seg.get(3), tail(seg, 4));
+                    signedUpload(ctx, bucket(seg.get(3)), tail(seg, 4));
                 } else {
                     notFound(ctx);
                 }
@@ -258,14 +272,14 @@ public class SupabaseRoutes {
             case "info" -> {
                 int from = seg.size() > 2 && (seg.get(2).equals("public") || seg.get(2).equals("authenticated")) ? 3 : 2;
                 if (seg.size() >= from + 2 && method == HttpMethod.GET) {
-                    info(ctx, seg.get(from), tail(seg, from + 1), from == 3 && seg.get(2).equals("public"));
+                    info(ctx, bucket(seg.get(from)), tail(seg, from + 1), from == 3 && seg.get(2).equals("public"));
                 } else {
                     notFound(ctx);
                 }
             }
             case "public", "authenticated" -> {
                 if (seg.size() >= 4 && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
-                    String locator = seg.get(2) + "/" + tail(seg, 3);
+                    String locator = bucket(seg.get(2)) + "/" + tail(seg, 3);
                     if (second.equals("public")) {
                         callers.allowAnonymous(ctx, (c, id) -> downloads.serve(c, Downloads.Mode.PUBLIC, locator));
                     } else {
@@ -277,9 +291,9 @@ public class SupabaseRoutes {
             }
             default -> {
                 if (seg.size() == 2 && method == HttpMethod.DELETE) {
-                    removeMany(ctx, seg.get(1));
+                    removeMany(ctx, bucket(seg.get(1)));
                 } else if (seg.size() >= 3) {
-                    String bucket = seg.get(1);
+                    String bucket = bucket(seg.get(1));
                     String path = tail(seg, 2);
                     if (method == HttpMethod.POST || method == HttpMethod.PUT) {
                         upload(ctx, bucket, path, method == HttpMethod.PUT);
@@ -409,7 +423,7 @@ public class SupabaseRoutes {
 
     private void removeMany(RoutingContext ctx, String bucket) {
         userWithBody(ctx, (auth, body) -> {
-            JsonArray prefixes = body.getJsonArray("prefixes");
+            JsonArray prefixes = Fields.strings(body, "prefixes");
             if (prefixes == null) {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "body must have prefixes: [names]");
                 return;
@@ -429,17 +443,17 @@ public class SupabaseRoutes {
 
     private void list(RoutingContext ctx, String bucket) {
         userWithBody(ctx, (auth, body) -> {
-            String given = body.getString("prefix", "");
+            String given = Fields.string(body, "prefix", "");
             String prefix = !given.isEmpty() && !given.endsWith("/") ? given + "/" : given;
-            JsonObject sortBy = body.getJsonObject("sortBy", new JsonObject());
-            String sort = switch (sortBy.getString("column", "name")) {
+            JsonObject sortBy = Fields.object(body, "sortBy", new JsonObject());
+            String sort = switch (Fields.string(sortBy, "column", "name")) {
                 case "created_at" -> "created";
                 case "updated_at", "last_accessed_at" -> "updated";
                 default -> "name";
             };
-            String order = "desc".equalsIgnoreCase(sortBy.getString("order", "asc")) ? "desc" : "asc";
-            int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 100)));
-            int offset = Math.max(0, body.getInteger("offset", 0));
+            String order = "desc".equalsIgnoreCase(Fields.string(sortBy, "order", "asc")) ? "desc" : "asc";
+            int limit = Math.max(1, Math.min(1000, Fields.integer(body, "limit", 100)));
+            int offset = Math.max(0, Fields.integer(body, "offset", 0));
             if (offset + limit > MAX_LIST_OFFSET) {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "offset + limit may be at most " + MAX_LIST_OFFSET
                         + "; use list-v2 with a cursor to go deeper");
@@ -453,7 +467,7 @@ public class SupabaseRoutes {
             if (folders) {
                 query.append("&delimiter=%2F");
             }
-            String search = body.getString("search");
+            String search = Fields.string(body, "search");
             if (search != null && !search.isEmpty()) {
                 query.append("&search=").append(encode(search));
             }
@@ -492,21 +506,21 @@ public class SupabaseRoutes {
     /** {@code POST /object/list-v2/{bucket}}: keyset pages of full keys, folders apart when asked. */
     private void listV2(RoutingContext ctx, String bucket) {
         userWithBody(ctx, (auth, body) -> {
-            int limit = Math.max(1, Math.min(1000, body.getInteger("limit", 1000)));
-            JsonObject sortBy = body.getJsonObject("sortBy", new JsonObject());
-            String sort = switch (sortBy.getString("column", "name")) {
+            int limit = Math.max(1, Math.min(1000, Fields.integer(body, "limit", 1000)));
+            JsonObject sortBy = Fields.object(body, "sortBy", new JsonObject());
+            String sort = switch (Fields.string(sortBy, "column", "name")) {
                 case "created_at" -> "created";
                 case "updated_at" -> "updated";
                 default -> "name";
             };
-            String order = "desc".equalsIgnoreCase(sortBy.getString("order", "asc")) ? "desc" : "asc";
+            String order = "desc".equalsIgnoreCase(Fields.string(sortBy, "order", "asc")) ? "desc" : "asc";
             StringBuilder query = new StringBuilder(config.metadataUrl()).append("/v1/files?bucket=").append(bucket)
-                    .append("&prefix=").append(encode(body.getString("prefix", "")))
+                    .append("&prefix=").append(encode(Fields.string(body, "prefix", "")))
                     .append("&limit=").append(limit).append("&sort=").append(sort).append("&order=").append(order);
-            if (body.getBoolean("with_delimiter", false)) {
+            if (Fields.bool(body, "with_delimiter", false)) {
                 query.append("&delimiter=%2F");
             }
-            String cursor = body.getString("cursor");
+            String cursor = Fields.string(body, "cursor");
             if (cursor != null && !cursor.isEmpty()) {
                 query.append("&cursor=").append(encode(cursor));
             }
@@ -532,15 +546,15 @@ public class SupabaseRoutes {
 
     private void moveOrCopy(RoutingContext ctx, String operation) {
         userWithBody(ctx, (auth, body) -> {
-            String bucket = body.getString("bucketId");
-            String source = body.getString("sourceKey");
-            String destination = body.getString("destinationKey");
+            String bucket = Fields.string(body, "bucketId");
+            String source = Fields.string(body, "sourceKey");
+            String destination = Fields.string(body, "destinationKey");
             if (bucket == null || source == null || destination == null) {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "bucketId, sourceKey and destinationKey are required");
                 return;
             }
             JsonObject request = new JsonObject().put("bucket", bucket).put("name", source)
-                    .put("destinationBucket", body.getString("destinationBucket", bucket))
+                    .put("destinationBucket", Fields.string(body, "destinationBucket", bucket))
                     .put("destinationName", destination)
                     .put("overwrite", "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert")));
             if (body.getValue("sourceVersionId") != null) {
@@ -575,7 +589,7 @@ public class SupabaseRoutes {
 
     private void signOne(RoutingContext ctx, String bucket, String path) {
         userWithBody(ctx, (auth, body) -> {
-            int expiresIn = body.getInteger("expiresIn", 0);
+            int expiresIn = Fields.integer(body, "expiresIn", 0);
             if (expiresIn <= 0) {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn must be a positive number of seconds");
                 return;
@@ -595,8 +609,8 @@ public class SupabaseRoutes {
 
     private void signMany(RoutingContext ctx, String bucket) {
         userWithBody(ctx, (auth, body) -> {
-            int expiresIn = body.getInteger("expiresIn", 0);
-            JsonArray paths = body.getJsonArray("paths");
+            int expiresIn = Fields.integer(body, "expiresIn", 0);
+            JsonArray paths = Fields.strings(body, "paths");
             if (expiresIn <= 0 || paths == null) {
                 ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn (seconds) and paths are required");
                 return;
@@ -674,12 +688,12 @@ public class SupabaseRoutes {
             String owner = identity.getPrincipal().getName();
             boolean admin = ADMIN_ROLES.stream().anyMatch(identity::hasRole);
             calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/v1/buckets/" + bucket, auth, rid(ctx), null)
-                    .onComplete(found -> answer(ctx, found, ignored -> gatewayToken()
-                            // the object as the catalog has it, even one the caller may not read
-                            .compose(gateway -> calls.call(METADATA, HttpMethod.GET,
-                                    config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, gateway, rid(ctx), null))
+                    // the object as the caller may see it: one they may not read is, to them, not there
+                    // (asking as the gateway would tell them that someone else's private object exists)
+                    .onComplete(found -> answer(ctx, found, ignored -> calls.call(METADATA, HttpMethod.GET,
+                                    config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, auth, rid(ctx), null)
                             .onComplete(existing -> {
-                                if (existing.succeeded() && existing.result().status() == 404) {
+                                if (existing.succeeded() && (existing.result().status() == 404 || existing.result().status() == 403)) {
                                     issueUploadToken(ctx, bucket, path, upsert, owner);
                                 } else {
                                     answer(ctx, existing, object -> {
@@ -793,7 +807,11 @@ public class SupabaseRoutes {
                             ErrorResponse.send(c, 400, "InvalidRequest", "the body is not a JSON object");
                             return;
                         }
-                        then.accept(c.request().getHeader("Authorization"), json);
+                        try {
+                            then.accept(c.request().getHeader("Authorization"), json);
+                        } catch (Fields.WrongType | InvalidNameException e) {
+                            ErrorResponse.send(c, 400, e instanceof InvalidNameException n ? n.code() : "InvalidRequest", e.getMessage());
+                        }
                     });
         });
     }
@@ -805,7 +823,13 @@ public class SupabaseRoutes {
         } else if (!result.result().ok()) {
             ErrorResponse.relay(ctx, result.result().status(), result.result().body());
         } else {
-            then.accept(result.result());
+            try {
+                then.accept(result.result());
+            } catch (RuntimeException e) {
+                // an answer of an unexpected shape: still answered, never left open
+                LOG.errorf(e, "[%s] could not read %s's answer", rid(ctx), "upstream");
+                ErrorResponse.send(ctx, 502, "UpstreamUnavailable", "an upstream service gave an answer of an unexpected shape");
+            }
         }
     }
 
@@ -826,20 +850,29 @@ public class SupabaseRoutes {
         return Proxy.requestId(ctx);
     }
 
+    /** The object name from segment {@code from} on, checked against the naming rules; still encoded. */
     private static String tail(List<String> seg, int from) {
-        return String.join("/", seg.subList(from, seg.size()));
+        String encoded = String.join("/", seg.subList(from, seg.size()));
+        NameRules.requireObject(decode(encoded));
+        return encoded;
+    }
+
+    /** A bucket segment, checked against the naming rules; still encoded. */
+    private static String bucket(String segment) {
+        NameRules.requireBucket(decode(segment));
+        return segment;
     }
 
     private static String decode(String raw) {
-        return URLDecoder.decode(raw.replace("+", "%2B"), StandardCharsets.UTF_8);
+        return RequestPaths.decode(raw, InvalidNameException.OBJECT);
     }
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** A plain object name as a path: each segment percent-encoded, the slashes kept. */
+    /** A plain object name as a path: checked, each segment percent-encoded, the slashes kept. */
     private static String encodePath(String name) {
-        return Arrays.stream(name.split("/", -1)).map(SupabaseRoutes::encode).collect(Collectors.joining("/"));
+        return RequestPaths.encodePath(NameRules.requireObject(name));
     }
 }

@@ -1,0 +1,282 @@
+package io.stowage.system;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.infra.SharedInfra;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Hostile input against the whole platform, through the gateway, over raw sockets: traversal and
+ * encodings in names, control characters, wrong JSON types, bad headers, absolute targets, foreign
+ * audiences and look-alike credentials. Each case must get a 4xx in the error shape within a bound,
+ * and at the end nothing was written: the catalog, the buckets and S3 are as they were.
+ *
+ * <p>A case is one line: {@code refuse(method + target, who, body, headers...)}; {@code {B}} is the
+ * caller's bucket, {@code {V}} another user's, {@code {P}} a public one.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HostileInputSystemTest {
+
+    /** The longest a refusal may take: no case waits on anything. */
+    private static final int BOUND_MILLIS = 5_000;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static StowageSuite suite;
+    private static int port;
+    private static String b;
+    private static String v;
+    private static String p;
+    private static long s3KeysBefore;
+    private static int bucketsBefore;
+
+    enum Who { NOBODY, ALICE, ADMIN, FOREIGN_AUDIENCE, NO_AUDIENCE, EMPTY_BEARER, BASIC }
+
+    record Case(String request, Who who, String body, List<String> headers) {
+        @Override
+        public String toString() {
+            return request + " as " + who + (body == null ? "" : " " + body) + (headers.isEmpty() ? "" : " " + headers);
+        }
+    }
+
+    private static Case refuse(String request, Who who, String body, String... headers) {
+        return new Case(request, who, body, List.of(headers));
+    }
+
+    private static Case refuse(String request, Who who) {
+        return refuse(request, who, null);
+    }
+
+    static Stream<Case> refusals() {
+        return Stream.of(
+                // dot segments: never out of the bucket named in the URL
+                refuse("GET /v1/objects/{B}/a/../../{V}/x", Who.ALICE),
+                refuse("HEAD /v1/objects/{B}/a/../../{V}/x", Who.ALICE),
+                refuse("GET /v1/objects/{B}/%2e%2e/{V}/x", Who.ALICE),
+                refuse("GET /v1/objects/{B}/a%2F..%2F..%2F{V}/x", Who.ALICE),
+                refuse("GET /v1/public/{P}/../{V}/x", Who.NOBODY),
+                refuse("DELETE /v1/files/by-path/{B}/a/../../{V}/x", Who.ALICE),
+                refuse("GET /v1/files/by-path/{B}/./x", Who.ALICE),
+                refuse("PUT /v1/objects/{B}/a/../../{V}/planted", Who.ALICE, "planted"),
+                refuse("DELETE /storage/v1/object/{B}/a/../../{V}/x", Who.ALICE),
+                refuse("GET /storage/v1/object/authenticated/{B}/../{V}/x", Who.ALICE),
+                refuse("GET /storage/v1/object/info/{B}/../{V}/x", Who.ALICE),
+                refuse("GET /storage/v1/object/public/{P}/../{V}/x", Who.NOBODY),
+                refuse("POST /storage/v1/object/upload/sign/{B}/../{V}/x", Who.ALICE, "{}"),
+                refuse("POST /storage/v1/object/{B}/a/../../{V}/planted", Who.ALICE, "planted"),
+                refuse("GET /img/unsafe/100x100/{B}/../{V}/x", Who.ALICE),
+                refuse("GET /storage/v1/bucket/.", Who.ADMIN),
+                // NUL, controls and bytes that are not UTF-8
+                refuse("GET /v1/public/{P}/a%00b", Who.NOBODY),
+                refuse("GET /v1/objects/{B}/a%00b", Who.ALICE),
+                refuse("GET /v1/files/by-path/{B}/a%0Db", Who.ALICE),
+                refuse("PUT /v1/objects/{B}/a%FFb", Who.ALICE, "bytes"),
+                refuse("PUT /v1/objects/{B}/a%C2%85b", Who.ALICE, "bytes"),
+                refuse("PUT /v1/objects/{B}/a%ED%A0%80b", Who.ALICE, "bytes"),
+                refuse("GET /v1/files?bucket={B}&prefix=a%00b", Who.ALICE),
+                refuse("GET /v1/files?bucket={B}&prefix=%FF", Who.ALICE),
+                refuse("POST /v1/files/presigned-url", Who.ALICE,
+                        "{\"bucket\":\"{B}\",\"path\":\"a\\u0085b\",\"contentType\":\"text/plain\",\"size\":3}"),
+                refuse("POST /v1/files/presigned-url", Who.ALICE,
+                        "{\"bucket\":\"{B}\",\"path\":\"a/../x\",\"contentType\":\"text/plain\",\"size\":3}"),
+                refuse("POST /storage/v1/object/{B}/a%00b", Who.ALICE, "bytes"),
+                refuse("POST /v1/buckets", Who.ADMIN, "{\"name\":\".\"}"),
+                refuse("POST /storage/v1/bucket", Who.ADMIN, "{\"name\":\"..\"}"),
+                // JSON of the wrong shape or types
+                refuse("POST /storage/v1/bucket", Who.ADMIN, "{\"name\":\"hostile-yes\",\"public\":\"yes\"}"),
+                refuse("POST /storage/v1/object/list/{B}", Who.ALICE, "{\"limit\":\"10\"}"),
+                refuse("POST /storage/v1/object/list/{B}", Who.ALICE, "{\"sortBy\":\"name\"}"),
+                refuse("POST /storage/v1/object/list-v2/{B}", Who.ALICE, "{\"prefix\":5}"),
+                refuse("POST /storage/v1/object/sign/{B}/ok.txt", Who.ALICE, "{\"expiresIn\":\"60\"}"),
+                refuse("POST /storage/v1/object/sign/{B}", Who.ALICE, "{\"expiresIn\":60,\"paths\":\"x\"}"),
+                refuse("POST /storage/v1/object/sign/{B}", Who.ALICE, "{\"expiresIn\":60,\"paths\":[1,2]}"),
+                refuse("DELETE /storage/v1/object/{B}", Who.ALICE, "{\"prefixes\":\"x\"}"),
+                refuse("POST /storage/v1/object/move", Who.ALICE, "{\"bucketId\":5,\"sourceKey\":\"ok.txt\",\"destinationKey\":\"y\"}"),
+                refuse("POST /storage/v1/bucket", Who.ADMIN, "[]"),
+                refuse("POST /v1/files/presigned-url", Who.ALICE, "[]"),
+                refuse("POST /v1/files/presigned-url", Who.ALICE, "\"x\""),
+                refuse("POST /v1/files/presigned-url", Who.ALICE,
+                        "{\"bucket\":\"{B}\",\"path\":\"n.txt\",\"contentType\":\"text/plain\",\"size\":\"10\"}"),
+                refuse("POST /v1/files", Who.ALICE, "{\"uploadId\":[]}"),
+                refuse("POST /v1/buckets", Who.ADMIN, "{\"name\":5}"),
+                refuse("POST /v1/buckets", Who.ADMIN, "{not json"),
+                refuse("POST /v1/files/move", Who.ALICE, "{\"bucket\":\"{B}\",\"name\":true}"),
+                // bad headers
+                refuse("PUT /v1/objects/{B}/typed.txt", Who.ALICE, "bytes", "Content-Type: text/plain; charset=\""),
+                refuse("GET /img/unsafe/0x0:99999999999x99999999999/100x100/{B}/ok.txt", Who.ALICE),
+                refuse("GET /img/unsafe/99999999999x100/{B}/ok.txt", Who.ALICE),
+                // foreign and look-alike credentials
+                refuse("GET /v1/buckets", Who.FOREIGN_AUDIENCE),
+                refuse("POST /v1/buckets", Who.FOREIGN_AUDIENCE, "{\"name\":\"hostile-foreign\"}"),
+                refuse("GET /v1/objects/{B}/ok.txt", Who.FOREIGN_AUDIENCE),
+                refuse("PUT /v1/objects/{B}/foreign.txt", Who.FOREIGN_AUDIENCE, "foreign"),
+                refuse("GET /storage/v1/object/authenticated/{B}/ok.txt", Who.FOREIGN_AUDIENCE),
+                refuse("POST /storage/v1/bucket", Who.FOREIGN_AUDIENCE, "{\"name\":\"hostile-foreign\"}"),
+                refuse("GET /v1/buckets", Who.NO_AUDIENCE),
+                refuse("GET /v1/public/{P}/x", Who.EMPTY_BEARER),
+                refuse("GET /v1/public/{P}/x", Who.BASIC),
+                refuse("GET /storage/v1/object/public/{P}/x", Who.BASIC),
+                refuse("GET /img/unsafe/100x100/{P}/x", Who.EMPTY_BEARER),
+                // requests the HTTP layer and the router refuse
+                refuse("GET /v1/buckets HTTP/1.1 NOHOST", Who.ALICE),
+                refuse("GET /nothing-here", Who.NOBODY),
+                refuse("GET /q/metrics", Who.NOBODY),
+                refuse("DELETE /storage/v1/nothing", Who.ALICE));
+    }
+
+    @BeforeAll
+    static void platform() throws Exception {
+        suite = StowageSuite.get();
+        port = URI.create(suite.gatewayUrl()).getPort();
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        b = "hostile-" + suffix;
+        v = "victim-" + suffix;
+        p = "open-" + suffix;
+        ok(call("POST /v1/buckets", Who.ADMIN, "{\"name\":\"" + b + "\"}"), 201);
+        ok(call("POST /v1/buckets", Who.ADMIN, "{\"name\":\"" + v + "\"}"), 201);
+        ok(call("POST /v1/buckets", Who.ADMIN, "{\"name\":\"" + p + "\",\"public\":true}"), 201);
+        ok(call("PUT /v1/objects/{B}/ok.txt", Who.ALICE, "alice's own bytes"), 201);
+        ok(RawHttp.send(port, head("PUT /v1/objects/{V}/x", "Bearer " + suite.identities().token("bob"), 6,
+                List.of("Content-Type: text/plain")), "victim".getBytes(StandardCharsets.UTF_8), BOUND_MILLIS), 201);
+        s3KeysBefore = s3Keys();
+        bucketsBefore = ok(call("GET /v1/buckets", Who.ADMIN, null), 200).size();
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusals")
+    void refusesWithA4xxInTheErrorShapeWithinItsBound(Case c) throws Exception {
+        RawHttp.Answer answer = call(c.request(), c.who(), c.body(), c.headers().toArray(String[]::new));
+        assertTrue(answer.status() >= 400 && answer.status() < 500,
+                c + " answered " + answer.status() + " " + answer.body() + " in " + answer.millis() + " ms");
+        assertTrue(answer.millis() < BOUND_MILLIS, c + " took " + answer.millis() + " ms");
+        if (!c.request().startsWith("HEAD ")) {
+            JsonNode error = JSON.readTree(answer.body());
+            assertTrue(error.has("statusCode") && error.has("error") && error.has("message"), c + " answered " + answer.body());
+            assertEquals(String.valueOf(answer.status() == 400 && c.request().contains("/storage/v1/") ? error.get("statusCode").asText()
+                    : answer.status()), error.get("statusCode").asText(), c + " answered " + answer.body());
+        }
+    }
+
+    @Order(2)
+    @Test
+    void ignoresRangesAndDatesItCannotReadAndServesTheWholeObject() throws Exception {
+        for (String header : List.of("Range: bytes=99999999999999999999-", "Range: bytes= 0-1", "Range: bytes=0x10-0x20",
+                "Range: bytes=5-1", "If-Modified-Since: yesterday", "If-Unmodified-Since: 2024-13-45", "If-None-Match: garbage")) {
+            RawHttp.Answer answer = call("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, header);
+            assertEquals(200, answer.status(), header + ": " + answer.body());
+            assertEquals("alice's own bytes", answer.body(), header);
+        }
+        // a readable range is still served
+        assertEquals(206, call("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, "Range: bytes=0-6").status());
+    }
+
+    @Order(3)
+    @Test
+    void answersAnAbsoluteTargetAndANullSortAsOrdinaryRequests() throws Exception {
+        RawHttp.Answer absolute = call("GET http://127.0.0.1:" + port + "/v1/objects/{B}/ok.txt", Who.ALICE, null);
+        assertEquals(200, absolute.status(), absolute.body());
+        assertEquals("alice's own bytes", absolute.body());
+        RawHttp.Answer listed = call("POST /storage/v1/object/list/{B}", Who.ALICE, "{\"sortBy\":null,\"prefix\":\"\"}");
+        assertEquals(200, listed.status(), listed.body());
+    }
+
+    @Order(4)
+    @Test
+    void refusalsOfCallersInputNeverOpenTheCircuitForEveryoneElse() throws Exception {
+        for (int i = 0; i < 12; i++) {
+            call("GET /v1/public/{P}/a%00b", Who.NOBODY, null);
+            call("GET /v1/objects/{B}/missing-" + i, Who.ALICE, null);
+            call("GET /v1/buckets/no-such-bucket-" + i, Who.ALICE, null);
+        }
+        RawHttp.Answer answer = call("GET /v1/objects/{B}/ok.txt", Who.ALICE, null);
+        assertEquals(200, answer.status(), answer.body());
+    }
+
+    @Order(5)
+    @Test
+    void nothingWasWrittenAnywhere() throws Exception {
+        assertEquals(bucketsBefore, ok(call("GET /v1/buckets", Who.ADMIN, null), 200).size(), "no bucket was created");
+        JsonNode victims = ok(call("GET /v1/files?bucket={V}", Who.ADMIN, null), 200).get("items");
+        assertEquals(1, victims.size(), victims.toString());
+        assertEquals("x", victims.get(0).get("name").asText());
+        RawHttp.Answer victim = RawHttp.send(port, head("GET /v1/objects/{V}/x", "Bearer " + suite.identities().token("bob"), -1,
+                List.of()), null, BOUND_MILLIS);
+        assertEquals("victim", victim.body());
+        JsonNode own = ok(call("GET /v1/files?bucket={B}", Who.ADMIN, null), 200).get("items");
+        assertEquals(1, own.size(), own.toString());
+        assertEquals(0, ok(call("GET /v1/files?bucket={P}", Who.ADMIN, null), 200).get("items").size());
+        assertEquals(s3KeysBefore, s3Keys(), "no blob or upload record was left in S3");
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private static RawHttp.Answer call(String request, Who who, String body, String... headers) throws Exception {
+        byte[] bytes = body == null ? null : names(body).getBytes(StandardCharsets.UTF_8);
+        List<String> extra = new ArrayList<>(List.of(headers));
+        if (bytes != null && extra.stream().noneMatch(h -> h.startsWith("Content-Type"))) {
+            extra.add(body.startsWith("{") || body.startsWith("[") || body.startsWith("\"") ? "Content-Type: application/json"
+                    : "Content-Type: text/plain");
+        }
+        return RawHttp.send(port, head(request, authorization(who), bytes == null ? -1 : bytes.length, extra), bytes, BOUND_MILLIS);
+    }
+
+    private static String head(String request, String authorization, int length, List<String> headers) {
+        boolean noHost = request.endsWith(" NOHOST");
+        String line = names(noHost ? request.substring(0, request.length() - " NOHOST".length()) : request);
+        StringBuilder head = new StringBuilder(line.contains(" HTTP/") ? line : line + " HTTP/1.1");
+        if (!noHost) {
+            head.append("\nHost: 127.0.0.1:").append(port);
+        }
+        if (authorization != null) {
+            head.append("\nAuthorization: ").append(authorization);
+        }
+        if (length >= 0) {
+            head.append("\nContent-Length: ").append(length);
+        }
+        headers.forEach(h -> head.append('\n').append(h));
+        head.append("\nConnection: close");
+        return head.toString();
+    }
+
+    private static String authorization(Who who) {
+        return switch (who) {
+            case NOBODY -> null;
+            case ALICE -> "Bearer " + suite.identities().token("alice");
+            case ADMIN -> "Bearer " + suite.identities().token("root");
+            case FOREIGN_AUDIENCE -> "Bearer " + SharedInfra.issuer().mintForAudience("root", Set.of("storage-admin"), "another-app");
+            case NO_AUDIENCE -> "Bearer " + SharedInfra.issuer().mintForAudience("root", Set.of("storage-admin"), null);
+            case EMPTY_BEARER -> "Bearer ";
+            case BASIC -> "Basic YWxpY2U6c2VjcmV0";
+        };
+    }
+
+    private static String names(String text) {
+        return text.replace("{B}", b).replace("{V}", v).replace("{P}", p);
+    }
+
+    private static JsonNode ok(RawHttp.Answer answer, int status) throws Exception {
+        assertEquals(status, answer.status(), answer.body());
+        return JSON.readTree(answer.body());
+    }
+
+    private static long s3Keys() {
+        return suite.s3().client().listObjectsV2Paginator(r -> r.bucket(suite.s3().bucket())).contents().stream().count();
+    }
+}
