@@ -137,8 +137,38 @@ class KubernetesManifestsTest {
             assertEquals("/q/health/ready", container.getReadinessProbe().getHttpGet().getPath(), name);
             assertEquals("/q/health/live", container.getLivenessProbe().getHttpGet().getPath(), name);
             assertEquals("/q/health/started", container.getStartupProbe().getHttpGet().getPath(), name);
+            for (var probe : List.of(container.getReadinessProbe(), container.getLivenessProbe(), container.getStartupProbe())) {
+                assertEquals("management", probe.getHttpGet().getPort().getStrVal(), name + ": probes use the management port");
+            }
             assertNotNull(container.getResources().getLimits().get("memory"), name);
             assertNotNull(pod.getAffinity().getPodAntiAffinity(), name);
+        }
+    }
+
+    @Test
+    void healthAndMetricsAreServedOnlyOnTheManagementPortToTheMonitoringNamespace() throws Exception {
+        for (JsonNode doc : render("prod")) {
+            String kind = doc.path("kind").asText();
+            if (kind.equals("ServiceMonitor")) {
+                for (JsonNode endpoint : doc.path("spec").path("endpoints")) {
+                    assertEquals("management", endpoint.path("port").asText(), "Prometheus scrapes the management port");
+                }
+            }
+            if (kind.equals("NetworkPolicy")) {
+                for (JsonNode rule : doc.path("spec").path("ingress")) {
+                    boolean fromEveryNamespace = false;
+                    for (JsonNode from : rule.path("from")) {
+                        JsonNode namespaces = from.get("namespaceSelector");
+                        fromEveryNamespace |= namespaces != null && namespaces.isEmpty();
+                    }
+                    for (JsonNode port : rule.path("ports")) {
+                        if (port.path("port").asText().equals("management")) {
+                            assertTrue(!fromEveryNamespace, doc.path("metadata").path("name").asText()
+                                    + " opens the management port to every namespace");
+                        }
+                    }
+                }
+            }
         }
     }
 
