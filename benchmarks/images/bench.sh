@@ -43,13 +43,13 @@ blob_key="blobs/bench-$(date +%s)"
 python3 "$HERE/metadata_stub.py" 28081 "$blob_key" "$(stat -c %s "$WORK/photo.jpg")" &
 PIDS+=($!)
 
-STOWAGE_METADATA_URL=http://127.0.0.1:28081 QUARKUS_HTTP_PORT=28084 \
+STOWAGE_METADATA_URL=http://127.0.0.1:28081 QUARKUS_HTTP_PORT=28084 STOWAGE_MANAGEMENT_PORT=29084 \
   "$JAVA" -Xmx512m --enable-native-access=ALL-UNNAMED -jar "$ROOT/image-service/target/quarkus-app/quarkus-run.jar" \
   > "$WORK/image-service.log" 2>&1 &
 IMG_PID=$!
 PIDS+=($IMG_PID)
-for _ in $(seq 1 300); do curl -fsS -o /dev/null http://127.0.0.1:28084/q/health/ready 2>/dev/null && break; sleep 0.3; done
-curl -fsS -o /dev/null http://127.0.0.1:28084/q/health/ready || { tail -30 "$WORK/image-service.log" >&2; exit 1; }
+for _ in $(seq 1 300); do curl -fsS -o /dev/null http://127.0.0.1:29084/q/health/ready 2>/dev/null && break; sleep 0.3; done
+curl -fsS -o /dev/null http://127.0.0.1:29084/q/health/ready || { tail -30 "$WORK/image-service.log" >&2; exit 1; }
 curl -fsS -o /dev/null "http://127.0.0.1:28084/img/unsafe/300x200/filters:format(webp)/bench/photo.jpg"
 echo "source: 4000x3000 JPEG, $(( $(stat -c %s "$WORK/photo.jpg") / 1024 )) KB; $(nproc) cores; render workers = cores"
 

@@ -140,11 +140,18 @@ public final class BatchLatency {
         ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-jar", jar.toAbsolutePath().toString());
         builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        // health is on the management interface, the API port + 1000
+        builder.environment().put("STOWAGE_MANAGEMENT_PORT", String.valueOf(port + 1000));
         builder.environment().put("STOWAGE_OIDC_ISSUER", issuer);
         builder.environment().put("STOWAGE_SIGNING_KEY_DIR", keys.toString());
         builder.environment().put("QUARKUS_LOG_LEVEL", "WARN");
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.INHERIT);
         return builder.start();
+    }
+
+    private static URI managementUri(String url, String path) {
+        URI api = URI.create(url);
+        return URI.create("http://" + api.getHost() + ":" + (api.getPort() + 1000) + path);
     }
 
     private static void awaitReady(HttpClient http, String url, Process service) throws Exception {
@@ -154,7 +161,7 @@ public final class BatchLatency {
                 throw new IllegalStateException("signing-service exited with " + service.exitValue());
             }
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create(url + "/q/health/ready")).build(),
+                if (http.send(HttpRequest.newBuilder(managementUri(url, "/q/health/ready")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }

@@ -196,6 +196,8 @@ public final class UploadBenchmark {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         var env = builder.environment();
         env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        // health is on the management interface, the API port + 1000
+        env.put("STOWAGE_MANAGEMENT_PORT", String.valueOf(port + 1000));
         env.put("STOWAGE_S3_ENDPOINT", s3.endpoint());
         env.put("STOWAGE_S3_ACCESS_KEY", s3.accessKey());
         env.put("STOWAGE_S3_SECRET_KEY", s3.secretKey());
@@ -214,7 +216,7 @@ public final class UploadBenchmark {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/live")).build(),
+                if (http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (port + 1000) + "/q/health/live")).build(),
                         HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
                     return;
                 }
