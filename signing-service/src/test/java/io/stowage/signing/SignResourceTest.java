@@ -1,6 +1,7 @@
 package io.stowage.signing;
 
 import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -45,6 +46,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(TestKeysResource.class)
 class SignResourceTest {
 
+    /** Health and metrics are served on the management interface, apart from the API. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL readiness;
+
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static S3Client s3;
     private static String bucket;
@@ -81,7 +89,7 @@ class SignResourceTest {
         assertArrayEquals(body, s3.getObjectAsBytes(r -> r.bucket(bucket).key(key)).asByteArray());
         assertEquals("text/plain", s3.headObject(r -> r.bucket(bucket).key(key)).contentType());
 
-        given().get("/q/metrics").then().statusCode(200)
+        given().get(metrics).then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("stowage_signatures_issued_total{operation=\"s3:PutObject\"}"));
     }
 
@@ -339,7 +347,7 @@ class SignResourceTest {
 
     @Test
     void reportsHealthy() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().when().get(readiness).then().statusCode(200).body("status", equalTo("UP"));
     }
 
     /** The client-credentials token of another Stowage service. */

@@ -263,25 +263,46 @@ class TokenRoutesTest {
 
     @Test
     void refusesBadTokenRequests() {
-        for (Map<String, Object> bad : new Map[]{
-                Map.of("operation", "stowage:download", "bucket", "photos"),
-                Map.of("operation", "stowage:download", "name", "a.png"),
-                Map.of("operation", "stowage:download", "bucket", "a/b", "name", "a.png"),
-                Map.of("operation", "stowage:download", "bucket", "photos", "name", "../a.png"),
-                Map.of("operation", "stowage:download", "bucket", "photos", "name", "/a.png"),
-                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 0),
-                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 604801),
-                Map.of("operation", "stowage:delete", "bucket", "photos", "name", "a.png"),
-                Map.of("operation", "image:url", "path", "unsafe/300x200/a.png"),
-                Map.of("operation", "image:url")}) {
-            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad)
-                    .when().post("/v1/sign")
-                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        record Bad(Map<String, Object> request, String error) {
         }
+        List<Bad> cases = List.of(
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos"), "InvalidObjectName"),
+                new Bad(Map.of("operation", "stowage:download", "name", "a.png"), "InvalidBucketName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "a/b", "name", "a.png"), "InvalidBucketName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "Photos", "name", "a.png"), "InvalidBucketName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "../a.png"), "InvalidObjectName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "/a.png"), "InvalidObjectName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a\u0000.png"), "InvalidObjectName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a\u0085.png"), "InvalidObjectName"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 0), "InvalidRequest"),
+                new Bad(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "expiresIn", 604801), "InvalidRequest"),
+                new Bad(Map.of("operation", "stowage:delete", "bucket", "photos", "name", "a.png"), "InvalidRequest"),
+                new Bad(Map.of("operation", "image:url", "path", "unsafe/300x200/a.png"), "InvalidRequest"),
+                new Bad(Map.of("operation", "image:url"), "InvalidRequest"));
+        for (Bad bad : cases) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad.request())
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("statusCode", equalTo(400)).body("error", equalTo(bad.error()));
+        }
+        // in a batch, each bad name is reported in its place with its code
+        JsonPath batch = given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("requests", cases.stream().map(Bad::request).toList()))
+                .when().post("/v1/sign/batch")
+                .then().statusCode(200).extract().jsonPath();
+        assertEquals(cases.stream().map(Bad::error).toList(), batch.getList("results.error.error"));
         given().auth().oauth2(token()).contentType(ContentType.JSON)
                 .body(Map.of("token", "x", "scope", "delete", "bucket", "b", "name", "n"))
                 .when().post("/v1/verify")
                 .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        // a lone surrogate, escaped in the JSON text, is not a name either
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body("{\"operation\":\"stowage:upload\",\"bucket\":\"photos\",\"name\":\"lone\\ud800\"}")
+                .when().post("/v1/sign")
+                .then().statusCode(400).body("error", equalTo("InvalidObjectName"));
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("token", "x", "scope", "download", "bucket", "b", "name", "a/../b"))
+                .when().post("/v1/verify")
+                .then().statusCode(400).body("error", equalTo("InvalidObjectName"));
     }
 
     private static Response verify(Map<String, Object> request) {

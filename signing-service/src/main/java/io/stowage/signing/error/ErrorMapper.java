@@ -1,13 +1,19 @@
 package io.stowage.signing.error;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
 
 /**
  * The one place where failures become the contract's error JSON. Authentication is lazy
@@ -23,6 +29,12 @@ public class ErrorMapper {
         return body(e.status(), e.code(), e.getMessage());
     }
 
+    /** A bucket or object name against the naming rules (io.stowage.names). */
+    @ServerExceptionMapper
+    public Response invalidName(InvalidNameException e) {
+        return body(400, e.code(), e.getMessage());
+    }
+
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
         return body(401, "Unauthorized", "a valid bearer token is required");
@@ -33,30 +45,53 @@ public class ErrorMapper {
         return body(403, "Forbidden", "not allowed");
     }
 
+    /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response badJson(JsonProcessingException e) {
+        return body(400, "InvalidRequest", jsonProblem(e));
+    }
+
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
+            return body(status, "InternalError", "internal error");
         }
-        // Unreadable JSON and unknown routes arrive here; keep the contract's shape for them too.
+        // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
         String code = switch (status) {
-            case 400 -> "InvalidRequest";
             case 401 -> "Unauthorized";
             case 403 -> "Forbidden";
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
+            case 406 -> "NotAcceptable";
             case 415 -> "UnsupportedMediaType";
-            default -> status >= 500 ? "InternalError" : "InvalidRequest";
+            default -> "InvalidRequest";
         };
-        String message = status == 400 ? "the request body is not valid JSON for this route" : e.getMessage();
-        return body(status, code, message);
+        return body(status, code, e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.error("unexpected failure", e);
         return body(500, "InternalError", "internal error");
+    }
+
+    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
+    static String jsonProblem(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int detail = problem == null ? -1 : problem.indexOf('\n');
+        problem = detail < 0 ? problem : problem.substring(0, detail);
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return "field '" + field + "' has the wrong type or value: " + problem;
+        }
+        return "the request body is not valid JSON for this route: " + problem;
     }
 
     private static Response body(int status, String code, String message) {

@@ -2,33 +2,13 @@ package io.stowage.signing.rest;
 
 import io.stowage.signing.error.SigningException;
 
-import java.nio.charset.StandardCharsets;
-
-/** What a bucket, object name and version id in a token request may look like. */
+/**
+ * What a version id and an owner in a token request may look like. Bucket and object names follow
+ * the shared rules of {@link io.stowage.names.NameRules}, as everywhere in Stowage.
+ */
 final class ObjectNames {
 
     private ObjectNames() {
-    }
-
-    static String requireBucket(String bucket) {
-        if (bucket == null || bucket.isEmpty() || bucket.length() > 255 || bucket.contains("/") || hasControl(bucket)) {
-            throw new SigningException.InvalidRequest("bucket must be 1-255 characters without '/' or control characters");
-        }
-        return bucket;
-    }
-
-    /** The object name rules of metadata-service: no empty, '.' or '..' segment, no leading '/', at most 1024 bytes. */
-    static String requireName(String name) {
-        if (name == null || name.isEmpty() || name.getBytes(StandardCharsets.UTF_8).length > 1024
-                || name.startsWith("/") || hasControl(name)) {
-            throw new SigningException.InvalidRequest("name must be 1-1024 bytes, not start with '/', without control characters");
-        }
-        for (String segment : name.split("/", -1)) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new SigningException.InvalidRequest("name must not contain empty, '.' or '..' segments");
-            }
-        }
-        return name;
     }
 
     static String requireVersion(String versionId) {

@@ -3,6 +3,7 @@ package io.stowage.signing.rest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.stowage.names.InvalidNameException;
 import io.stowage.signing.error.ErrorBody;
 import io.stowage.signing.error.SigningException;
 import jakarta.annotation.security.RolesAllowed;
@@ -69,6 +70,8 @@ public class SignResource {
                 results.add(issued(signer.sign(request), request));
             } catch (SigningException e) {
                 results.add(new BatchSignResponse.Failed(new ErrorBody(e.status(), e.code(), e.getMessage())));
+            } catch (InvalidNameException e) {
+                results.add(new BatchSignResponse.Failed(new ErrorBody(400, e.code(), e.getMessage())));
             } catch (RuntimeException e) {
                 LOG.error("signing one request of a batch failed", e);
                 results.add(new BatchSignResponse.Failed(new ErrorBody(500, "InternalError", "internal error")));

@@ -1,5 +1,7 @@
 package io.stowage.signing.rest;
 
+import io.stowage.names.NameRules;
+import io.stowage.names.RequestPaths;
 import io.stowage.signing.config.SigningConfig;
 import io.stowage.signing.error.SigningException;
 import io.stowage.signing.images.ImageUrlSigner;
@@ -12,8 +14,6 @@ import io.stowage.signing.tokens.StowageTokens;
 import io.stowage.signing.tokens.TokenScope;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -81,8 +81,8 @@ public class Signer {
     }
 
     private SignResponse token(TokenScope scope, SignRequest request) {
-        String bucket = ObjectNames.requireBucket(request.bucket());
-        String name = ObjectNames.requireName(request.name());
+        String bucket = NameRules.requireBucket(request.bucket());
+        String name = NameRules.requireObject(request.name());
         String versionId = ObjectNames.requireVersion(request.versionId());
         if (scope != TokenScope.UPLOAD && request.upsert() != null) {
             throw new SigningException.InvalidRequest("upsert applies to stowage:upload only");
@@ -98,7 +98,7 @@ public class Signer {
             case UPLOAD -> "/object/upload/sign/";
             case IMAGE -> "/render/image/sign/";
         };
-        String url = route + segment(bucket) + "/" + path(name) + "?token=" + issued.token();
+        String url = route + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name) + "?token=" + issued.token();
         return new SignResponse(url, scope == TokenScope.UPLOAD ? "PUT" : "GET", null,
                 issued.claims().expiresAt().toString(), issued.token(), null);
     }
@@ -172,21 +172,5 @@ public class Signer {
             throw new SigningException.InvalidRequest("checksumSha256 must be a SHA-256 digest in base64 or hex");
         }
         return Base64.getEncoder().encodeToString(digest);
-    }
-
-    private static String path(String name) {
-        StringBuilder encoded = new StringBuilder();
-        for (String part : name.split("/", -1)) {
-            if (!encoded.isEmpty()) {
-                encoded.append('/');
-            }
-            encoded.append(segment(part));
-        }
-        return encoded.toString();
-    }
-
-    /** Percent-encodes one path segment (UTF-8; space as %20, never '+'). */
-    private static String segment(String value) {
-        return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

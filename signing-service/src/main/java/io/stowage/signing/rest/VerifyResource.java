@@ -1,6 +1,7 @@
 package io.stowage.signing.rest;
 
 import io.smallrye.mutiny.Uni;
+import io.stowage.names.NameRules;
 import io.stowage.signing.error.SigningException;
 import io.stowage.signing.images.ImageUrlSigner;
 import io.stowage.signing.tokens.StowageTokens;
@@ -50,6 +51,8 @@ public class VerifyResource {
         if (request.bucket() == null || request.name() == null) {
             throw new SigningException.InvalidRequest("bucket and name are required");
         }
+        NameRules.requireBucket(request.bucket());
+        NameRules.requireObject(request.name());
         TokenClaims claims = tokens.verify(request.token(), scope, request.bucket(), request.name(), request.versionId());
         return new VerifyResponse(true, claims.scope().claim(), claims.bucket(), claims.name(), claims.versionId(),
                 claims.scope() == TokenScope.UPLOAD ? claims.upsert() : null, claims.owner(),
