@@ -5,7 +5,8 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Typed reads of a JSON request body: a field of the wrong type is a {@link WrongType} naming the
- * field (answered 400), never a ClassCastException that leaves the request unanswered.
+ * field (answered 400), never a ClassCastException that leaves the request unanswered. A field that
+ * is missing or null reads as {@code absent}.
  */
 final class Fields {
 
@@ -24,68 +25,51 @@ final class Fields {
     }
 
     static String string(JsonObject body, String field, String absent) {
-        Object value = body.getValue(field);
-        if (value == null) {
-            return absent;
-        }
-        if (value instanceof String s) {
-            return s;
-        }
-        throw new WrongType(field, "a string");
-    }
-
-    static Boolean bool(JsonObject body, String field, Boolean absent) {
-        Object value = body.getValue(field);
-        if (value == null) {
-            return absent;
-        }
-        if (value instanceof Boolean b) {
-            return b;
-        }
-        throw new WrongType(field, "a boolean");
+        return typed(body, field, absent, String.class, "a string");
     }
 
     static Boolean bool(JsonObject body, String field) {
         return bool(body, field, null);
     }
 
-    /** An integer field: a JSON number without a fraction that fits in an int. */
-    static Integer integer(JsonObject body, String field, Integer absent) {
-        Object value = body.getValue(field);
-        if (value == null) {
-            return absent;
-        }
-        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-                && n.doubleValue() >= Integer.MIN_VALUE && n.doubleValue() <= Integer.MAX_VALUE) {
-            return n.intValue();
-        }
-        throw new WrongType(field, "an integer");
+    static Boolean bool(JsonObject body, String field, Boolean absent) {
+        return typed(body, field, absent, Boolean.class, "a boolean");
     }
 
     static JsonObject object(JsonObject body, String field, JsonObject absent) {
+        return typed(body, field, absent, JsonObject.class, "an object");
+    }
+
+    /** An integer field: a JSON number without a fraction that fits in an int. */
+    static Integer integer(JsonObject body, String field, Integer absent) {
+        Number n = typed(body, field, null, Number.class, "an integer");
+        if (n == null) {
+            return absent;
+        }
+        double d = n.doubleValue();
+        if (d != Math.rint(d) || d < Integer.MIN_VALUE || d > Integer.MAX_VALUE) {
+            throw new WrongType(field, "an integer");
+        }
+        return n.intValue();
+    }
+
+    /** An array of strings. */
+    static JsonArray strings(JsonObject body, String field) {
+        JsonArray array = typed(body, field, null, JsonArray.class, "an array of strings");
+        if (array != null && !array.stream().allMatch(v -> v instanceof String)) {
+            throw new WrongType(field, "an array of strings");
+        }
+        return array;
+    }
+
+    private static <T> T typed(JsonObject body, String field, T absent, Class<T> type, String expected) {
         Object value = body.getValue(field);
         if (value == null) {
             return absent;
         }
-        if (value instanceof JsonObject o) {
-            return o;
+        if (type.isInstance(value)) {
+            return type.cast(value);
         }
-        throw new WrongType(field, "an object");
-    }
-
-    static JsonObject object(JsonObject body, String field) {
-        return object(body, field, null);
-    }
-
-    /** An array of strings, or {@code absent} when the field is missing or null. */
-    static JsonArray strings(JsonObject body, String field) {
-        Object value = body.getValue(field);
-        if (value == null) {
-            return null;
-        }
-        if (value instanceof JsonArray array && array.stream().allMatch(v -> v instanceof String)) {
-            return array;
-        }
-        throw new WrongType(field, "an array of strings");
+        throw new WrongType(field, expected);
     }
 }
