@@ -60,6 +60,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(UpstreamsResource.class)
 class PresignedUploadFlowTest {
 
+    /** Health is served on the management interface, apart from the API. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/health/ready", management = true)
+    java.net.URL readiness;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final byte[] PNG = pngBytes(300);
@@ -299,7 +303,7 @@ class PresignedUploadFlowTest {
 
     @Test
     void reportsHealthy() {
-        given().when().get("/q/health/ready").then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
+        given().when().get(readiness).then().statusCode(200).body("status", org.hamcrest.Matchers.equalTo("UP"));
     }
 
 

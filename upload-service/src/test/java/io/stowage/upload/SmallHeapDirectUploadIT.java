@@ -83,9 +83,9 @@ class SmallHeapDirectUploadIT {
                 maxHeap / 1048576, gauge(http, "jvm_gc_live_data_size_bytes") / 1048576);
     }
 
-    /** One series of the service's /q/metrics, without labels. */
+    /** One series of the service's /q/metrics (on its management port), without labels. */
     private static double gauge(HttpClient http, String name) throws Exception {
-        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/q/metrics")).build(),
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + SmallHeapResource.managementPort + "/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("(?m)^" + name + "(?:\\{[^}]*})? ([0-9.E+-]+)$").matcher(metrics);
         assertTrue(m.find(), name + " missing from /q/metrics");

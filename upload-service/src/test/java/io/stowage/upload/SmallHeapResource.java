@@ -26,6 +26,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 public class SmallHeapResource implements QuarkusTestResourceLifecycleManager {
 
     static S3Server s3;
+    /** The packaged service's management interface (health, metrics), on a port free at start. */
+    static int managementPort;
     private Path dir;
     private WireMockServer metadata;
 
@@ -45,7 +47,9 @@ public class SmallHeapResource implements QuarkusTestResourceLifecycleManager {
         metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(aResponse().withStatus(201)
                 .withHeader("Content-Type", "application/json")
                 .withBody("{\"id\":\"file-big\",\"bucket\":\"videos\",\"name\":\"big.bin\"}")));
+        managementPort = freePort();
         return Map.of(
+                "quarkus.management.port", String.valueOf(managementPort),
                 "quarkus.s3.endpoint-override", s3.endpoint(),
                 "quarkus.s3.aws.region", s3.region(),
                 "quarkus.s3.aws.credentials.static-provider.access-key-id", s3.accessKey(),
@@ -53,6 +57,14 @@ public class SmallHeapResource implements QuarkusTestResourceLifecycleManager {
                 "stowage.s3.bucket", s3.bucket(),
                 "quarkus.rest-client.metadata.url", metadata.baseUrl(),
                 "kafka.bootstrap.servers", "127.0.0.1:1");
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

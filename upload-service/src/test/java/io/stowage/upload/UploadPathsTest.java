@@ -83,6 +83,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(UpstreamsResource.class)
 class UploadPathsTest {
 
+    /** Metrics are served on the management interface, apart from the API. */
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     private static final ObjectMapper JSON = new ObjectMapper();
     // HTTP/1.1 as the gateway speaks it upstream.
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -762,8 +766,8 @@ class UploadPathsTest {
         return new KafkaProducer<>(props);
     }
 
-    private static String scrape() throws Exception {
-        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).GET().build(),
+    private String scrape() throws Exception {
+        HttpResponse<String> metrics = HTTP.send(HttpRequest.newBuilder(this.metrics.toURI()).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(200, metrics.statusCode());
         return metrics.body();

@@ -6,12 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.NameRules;
+import io.stowage.names.RequestPaths;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.ErrorMapper;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
 import io.stowage.upload.presigned.MediaTypes;
-import io.stowage.upload.presigned.ObjectPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.vertx.core.Vertx;
@@ -22,9 +24,7 @@ import io.vertx.ext.web.RoutingContext;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
 /**
@@ -89,7 +89,7 @@ public class DirectUploadRoute {
         DirectUploads.Target target;
         try {
             target = target(request);
-        } catch (UploadException e) {
+        } catch (UploadException | InvalidNameException e) {
             reply(ctx, e);
             return;
         }
@@ -147,8 +147,9 @@ public class DirectUploadRoute {
         if (slash <= 0 || slash == rest.length() - 1) {
             throw new UploadException(ErrorCode.InvalidObjectName, "the route is PUT /v1/objects/{bucket}/{path}");
         }
-        String bucket = decode(rest.substring(0, slash));
-        String name = ObjectPaths.requireValid(decode(rest.substring(slash + 1)));
+        // decoded strictly: a malformed escape or bytes that are not UTF-8 are refused, never replaced
+        String bucket = NameRules.requireBucket(RequestPaths.decode(rest.substring(0, slash), InvalidNameException.BUCKET));
+        String name = NameRules.requireObject(RequestPaths.decode(rest.substring(slash + 1), InvalidNameException.OBJECT));
         String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (contentType == null || contentType.isBlank()) {
             contentType = "application/octet-stream";
@@ -218,15 +219,6 @@ public class DirectUploadRoute {
             // falls through to the refusal
         }
         throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " must be base64 of a JSON object");
-    }
-
-    /** Percent-decodes a path part; unlike form decoding, '+' stays '+'. */
-    private static String decode(String part) {
-        try {
-            return URLDecoder.decode(part.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new UploadException(ErrorCode.InvalidObjectName, "the path is not valid percent-encoding");
-        }
     }
 
     /** How much of an unread body is read and dropped after an early refusal, so the client sees the answer. */

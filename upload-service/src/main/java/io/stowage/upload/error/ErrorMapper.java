@@ -1,13 +1,19 @@
 package io.stowage.upload.error;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.stream.Collectors;
 
 /**
  * The one place where failures become the contract's error JSON. Authentication is lazy
@@ -40,6 +46,9 @@ public class ErrorMapper {
             }
             return json(rejection.status(), "UpstreamError", rejection.getMessage());
         }
+        if (t instanceof InvalidNameException e) {
+            return json(400, e.code(), e.getMessage());
+        }
         if (t instanceof UploadException e) {
             if (e.status() >= 500) {
                 LOG.warnf(e, "upload failed: %s", e.getMessage());
@@ -62,6 +71,32 @@ public class ErrorMapper {
         }
     }
 
+    /** A bucket or object name against the naming rules (io.stowage.names). */
+    @ServerExceptionMapper
+    public Response invalidName(InvalidNameException e) {
+        return body(400, e.code(), e.getMessage());
+    }
+
+    /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
+    public Response badJson(JsonProcessingException e) {
+        return body(400, ErrorCode.InvalidRequest.name(), jsonProblem(e));
+    }
+
+    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
+    static String jsonProblem(JsonProcessingException e) {
+        String problem = e.getOriginalMessage();
+        int detail = problem == null ? -1 : problem.indexOf('\n');
+        problem = detail < 0 ? problem : problem.substring(0, detail);
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = mapping.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining(".")).replace(".[", "[");
+            return "field '" + field + "' has the wrong type or value: " + problem;
+        }
+        return "the request body is not valid JSON for this route: " + problem;
+    }
+
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
         return body(401, ErrorCode.Unauthorized.name(), "a valid bearer token is required");
@@ -74,6 +109,9 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
@@ -85,11 +123,11 @@ public class ErrorMapper {
             case 403 -> ErrorCode.Forbidden.name();
             case 404 -> "NotFound";
             case 405 -> "MethodNotAllowed";
+            case 406 -> "NotAcceptable";
             case 415 -> "UnsupportedMediaType";
             default -> ErrorCode.InvalidRequest.name();
         };
-        String message = status == 400 ? "the request body is not valid JSON for this route" : e.getMessage();
-        return body(status, code, message);
+        return body(status, code, e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * upload-service's own meters, in Prometheus at /q/metrics:
+ * upload-service's own meters, in Prometheus at /q/metrics on the management interface:
  * <ul>
  * <li>{@code stowage_uploads_started_total{path}}: URLs issued, multipart uploads begun, bodies arriving;</li>
  * <li>{@code stowage_uploads_total{path,outcome}}: how uploads ended (registered, refused, failed, expired, aborted);</li>

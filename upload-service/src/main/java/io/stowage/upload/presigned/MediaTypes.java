@@ -7,8 +7,15 @@ import java.util.regex.Pattern;
 /** Content types as buckets restrict them: {@code image/png}, {@code image/*}, {@code * /*}. */
 public final class MediaTypes {
 
-    private static final Pattern MEDIA_TYPE =
-            Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[\\x20-\\x7e]*)?");
+    private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+    private static final String QUOTED = "\"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*\"";
+    /**
+     * RFC 9110's media-type: type/subtype, then {@code ; name=value} parameters whose value is a token or
+     * a complete quoted string. Anything looser ({@code text/plain; charset="}) would be refused by S3
+     * after the body was sent, so it is refused here first.
+     */
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+"
+            + "(?:[ \\t]*;[ \\t]*(?:" + TOKEN + "=(?:" + TOKEN + "|" + QUOTED + "))?)*[ \\t]*");
 
     private MediaTypes() {
     }

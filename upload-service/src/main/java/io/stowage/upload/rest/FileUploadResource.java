@@ -2,11 +2,11 @@ package io.stowage.upload.rest;
 
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.stowage.names.NameRules;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
 import io.stowage.upload.presigned.MediaTypes;
-import io.stowage.upload.presigned.ObjectPaths;
 import io.stowage.upload.presigned.PresignedUploads;
 import io.stowage.upload.presigned.UrlRequest;
 import jakarta.ws.rs.Consumes;
@@ -75,10 +75,8 @@ public class FileUploadResource {
         if (request == null) {
             throw new UploadException(ErrorCode.InvalidRequest, "a JSON body is required");
         }
-        if (request.bucket() == null || request.bucket().isBlank()) {
-            throw new UploadException(ErrorCode.InvalidRequest, "bucket is required");
-        }
-        String path = ObjectPaths.requireValid(request.path());
+        String bucket = NameRules.requireBucket(request.bucket());
+        String path = NameRules.requireObject(request.path());
         if (!MediaTypes.isValid(request.contentType())) {
             throw new UploadException(ErrorCode.InvalidRequest, "contentType must be a media type such as image/png");
         }
@@ -86,7 +84,7 @@ public class FileUploadResource {
             throw new UploadException(ErrorCode.InvalidRequest, "size is required and must not be negative");
         }
         checkVisibility(request.visibility());
-        return new UrlRequest(request.bucket(), path, request.contentType(), request.size(), request.visibility());
+        return new UrlRequest(bucket, path, request.contentType(), request.size(), request.visibility());
     }
 
     private static void checkVisibility(String visibility) {

@@ -1,7 +1,7 @@
 package io.stowage.upload.presigned;
 
-import io.stowage.upload.error.ErrorCode;
-import io.stowage.upload.error.UploadException;
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.NameRules;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -13,22 +13,35 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The pure rules of an upload: names, allowed types and what the first bytes say. */
+/** The pure rules of an upload: names (the shared NameRules), media types, allowed types and what the first bytes say. */
 class UploadRulesTest {
 
     @Test
     void acceptsNamesWithDotsInsideSegmentsAndUnicode() {
         for (String ok : new String[]{"a.png", "cats/tom.png", "a..b/.hidden", "é/日本.txt", "x".repeat(1024), "emoji-😀.png"}) {
-            assertEquals(ok, ObjectPaths.requireValid(ok));
+            assertEquals(ok, NameRules.requireObject(ok));
         }
     }
 
     @Test
-    void refusesNamesThatAreAbsoluteTraversingOrNotUtf8() {
-        for (String bad : new String[]{null, "", "/a", ".", "..", "a/./b", "a/../b", "a/..", "a\tb", "a\u007fb",
-                "x".repeat(1025), "é".repeat(513), "bad\uD800surrogate"}) {
-            UploadException e = assertThrows(UploadException.class, () -> ObjectPaths.requireValid(bad), String.valueOf(bad));
-            assertEquals(ErrorCode.InvalidObjectName, e.code());
+    void refusesNamesThatAreAbsoluteTraversingControlOrNotUtf8() {
+        for (String bad : new String[]{null, "", "/a", ".", "..", "a/./b", "a/../b", "a/..", "a\tb", "a\u007fb", "a\u0000b",
+                "c1\u0085", "c1\u009f", "x".repeat(1025), "é".repeat(513), "bad\uD800surrogate"}) {
+            InvalidNameException e = assertThrows(InvalidNameException.class, () -> NameRules.requireObject(bad), String.valueOf(bad));
+            assertEquals("InvalidObjectName", e.code());
+        }
+    }
+
+    @Test
+    void acceptsMediaTypesWithWellFormedParametersOnly() {
+        for (String ok : new String[]{"text/plain", "text/plain; charset=utf-8", "text/plain;charset=\"utf-8\"",
+                "multipart/form-data; boundary=\"a b;c\"", "application/vnd.api+json", "text/plain ; a=1 ; b=\"x\\\"y\""}) {
+            assertTrue(MediaTypes.isValid(ok), ok);
+        }
+        for (String bad : new String[]{null, "", "text", "text/", "/plain", "text/plain; charset=\"", "text/plain; charset=\"utf-8",
+                "text/plain; charset", "text/plain; =x", "text/plain; charset=a b", "text/plain; charset=\"\u0001\"",
+                "text/plain\r\nX: y", "text/pl ain"}) {
+            assertFalse(MediaTypes.isValid(bad), String.valueOf(bad));
         }
     }
 
