@@ -86,6 +86,13 @@ class ImageServiceTest {
     @TestHTTPResource("/")
     URL base;
 
+    /** Health and metrics are served on the management interface, apart from the API. */
+    @TestHTTPResource(value = "/metrics", management = true)
+    URL metrics;
+
+    @TestHTTPResource(value = "/health/ready", management = true)
+    URL readiness;
+
     @BeforeAll
     static void s3() {
         S3Server server = SharedInfra.s3();
@@ -172,7 +179,7 @@ class ImageServiceTest {
         object(name, HALVES, "image/jpeg", "public", null);
         assertEquals("miss", fetch("/img/unsafe/fit-in/60x60/filters:format(webp)/photos/" + name).header("X-Stowage-Variant"));
         assertEquals("hit", fetch("/img/unsafe/fit-in/60x60/filters:format(webp)/photos/" + name).header("X-Stowage-Variant"));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = given().get(this.metrics).then().statusCode(200).extract().asString();
         assertTrue(metrics.contains("stowage_image_transforms_seconds_count{format=\"webp\",outcome=\"rendered\"}"), metrics);
         assertTrue(metrics.contains("stowage_image_variant_cache_total{result=\"hit\"}"), metrics);
         assertTrue(metrics.contains("stowage_image_variant_cache_total{result=\"miss\"}"), metrics);
@@ -180,7 +187,7 @@ class ImageServiceTest {
 
     @Test
     void isReadyWithLibvipsLoaded() {
-        given().get("/q/health/ready").then().statusCode(200)
+        given().get(readiness).then().statusCode(200)
                 .body("checks.find { it.name == 'libvips' }.data.version", org.hamcrest.Matchers.startsWith("8."));
     }
 
@@ -417,6 +424,67 @@ class ImageServiceTest {
     }
 
     @Test
+    void refusesTokensForAnotherAudience() {
+        String alice = "Bearer " + SharedInfra.issuer().mint("alice", Set.of());
+        String name = unique("jpg");
+        object(name, HALVES, "image/jpeg", "protected", alice);
+        assertEquals(200, given().header("Authorization", alice).header("Accept", "*/*")
+                .get("/render/image/authenticated/photos/" + name + "?width=10").statusCode());
+        for (String audience : new String[] {"another-app", null}) {
+            Response foreign = given().header("Authorization", "Bearer " + SharedInfra.issuer().mintForAudience("alice", Set.of(), audience))
+                    .header("Accept", "*/*").get("/render/image/authenticated/photos/" + name + "?width=10");
+            assertEquals(401, foreign.statusCode(), foreign.asString());
+            assertEquals(401, foreign.jsonPath().getInt("statusCode"));
+            assertEquals("Unauthorized", foreign.jsonPath().getString("error"));
+        }
+    }
+
+    /** Table-driven: request targets a hostile caller sends, each a 400 in the error shape. */
+    @Test
+    void refusesHostileUrlsWith400InTheErrorShape() throws Exception {
+        String name = unique("jpg");
+        object(name, HALVES, "image/jpeg", "public", null);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String target : List.of(
+                "/img/unsafe/0x0:99999999999x10/photos/" + name,
+                "/img/unsafe/99999999999x0:10x10/photos/" + name,
+                "/img/unsafe/0x0:10x2147483648/photos/" + name,
+                "/img/unsafe/filters:quality(99999999999)/photos/" + name,
+                "/img/unsafe/99999999999x1/photos/" + name,
+                "/render/image/public/photos/" + name + "?width=99999999999",
+                "/render/image/public/photos/" + name + "?quality=-99999999999",
+                "/img/unsafe/photos/a%00b.jpg",
+                "/img/unsafe/photos/a%C2%85b.jpg",
+                "/img/unsafe/photos/a%FFb.jpg",
+                "/img/unsafe/photos/a/../../other/x.jpg",
+                "/img/unsafe/photos/a/%2e%2e/x.jpg",
+                "/img/unsafe/photos/a%2F..%2Fx.jpg",
+                "/img/unsafe/Photos/x.jpg",
+                "/render/image/public/photos/a%00b.jpg",
+                "/render/image/public/..%2Fphotos/x.jpg",
+                "/render/image/public/photos/x.jpg?width=%00")) {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/$", "") + target))
+                    .header("Accept", "*/*").GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, response.statusCode(), target + ": " + response.body());
+            assertTrue(response.body().contains("\"statusCode\":400"), target + ": " + response.body());
+        }
+    }
+
+    @Test
+    void unknownRoutesAndWrongMethodsAnswerInTheErrorShape() {
+        Response missing = given().get("/nothing-here");
+        assertEquals(404, missing.statusCode());
+        assertEquals("NotFound", missing.jsonPath().getString("error"));
+        Response wrongMethod = given().delete("/img/unsafe/photos/x.jpg");
+        assertEquals(405, wrongMethod.statusCode());
+        assertEquals("MethodNotAllowed", wrongMethod.jsonPath().getString("error"));
+        // health and metrics are on the management port only
+        assertEquals(404, given().get("/q/metrics").statusCode());
+        assertEquals(404, given().get("/q/health/ready").statusCode());
+        assertTrue(readiness.getPort() != base.getPort());
+    }
+
+    @Test
     void refusesADecompressionBombFromItsHeader() {
         String name = unique("png");
         byte[] bomb = TestImages.pngBomb(20000);
@@ -526,7 +594,7 @@ class ImageServiceTest {
         }
         assertTrue(variantKeys(blobKey).isEmpty(), "variants purged");
         assertEquals(1, variantKeys(keptBlob).size(), "another blob's variants stay");
-        given().get("/q/metrics").then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+        given().get(metrics).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "stowage_events_consumed_total{type=\"" + ObjectEvents.DELETED + "\"}"));
         // the original blob is not image-service's to delete
         assertEquals(HALVES.length, s3.headObject(b -> b.bucket(physical).key(blobKey)).contentLength());

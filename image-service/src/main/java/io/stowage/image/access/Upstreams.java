@@ -7,16 +7,15 @@ import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
+import io.stowage.names.RequestPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.stowage.image.config.ImageConfig;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -50,7 +49,8 @@ public class Upstreams {
      * metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
      */
     public Uni<StoredObject> object(String bucket, String name, String authorization) {
-        String url = metadataUrl + "/internal/objects/by-path/" + segment(bucket) + "/" + path(name);
+        // from the decoded, checked names, each segment encoded again: never the caller's raw path
+        String url = metadataUrl + "/internal/objects/by-path/" + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
                 .header("Accept", "application/json");
         if (authorization != null) {
@@ -159,21 +159,6 @@ public class Upstreams {
         }
         return new ImageException(answer.body.path("error").asText("InvalidRequest"), answer.status,
                 answer.body.path("message").asText(service + " refused the request"));
-    }
-
-    private static String path(String name) {
-        StringBuilder s = new StringBuilder();
-        for (String part : name.split("/", -1)) {
-            if (!s.isEmpty()) {
-                s.append('/');
-            }
-            s.append(segment(part));
-        }
-        return s.toString();
-    }
-
-    private static String segment(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private record Answer(int status, JsonNode body) {

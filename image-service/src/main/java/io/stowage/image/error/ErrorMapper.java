@@ -1,5 +1,7 @@
 package io.stowage.image.error;
 
+import io.stowage.names.InvalidNameException;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
@@ -22,16 +24,34 @@ public class ErrorMapper {
         return response.build();
     }
 
+    /** A bucket or object name in the URL against the naming rules (io.stowage.names). */
+    @ServerExceptionMapper
+    public Response invalidName(InvalidNameException e) {
+        return body(400, e.code(), e.getMessage());
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
-        if (e instanceof jakarta.ws.rs.WebApplicationException web && web.getResponse().getStatus() < 500) {
+        if (e instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            // Quarkus REST's own refusals (no such route, wrong method, ...) in the same shape
             int status = web.getResponse().getStatus();
-            String code = status == 404 ? "ObjectNotFound" : status == 401 ? "Unauthorized" : status == 403 ? "Forbidden" : "InvalidRequest";
-            return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE)
-                    .entity(new ErrorBody(status, code, e.getMessage())).build();
+            String code = switch (status) {
+                case 401 -> "Unauthorized";
+                case 403 -> "Forbidden";
+                case 404 -> "NotFound";
+                case 405 -> "MethodNotAllowed";
+                case 406 -> "NotAcceptable";
+                case 415 -> "UnsupportedMediaType";
+                default -> "InvalidRequest";
+            };
+            return body(status, code, e.getMessage());
         }
         LOG.error("unexpected failure", e);
-        return Response.status(500).type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(new ErrorBody(500, "InternalError", "unexpected failure")).build();
+        return body(500, "InternalError", "unexpected failure");
+    }
+
+    private static Response body(int status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).header("Cache-Control", "no-store")
+                .entity(new ErrorBody(status, code, message)).build();
     }
 }

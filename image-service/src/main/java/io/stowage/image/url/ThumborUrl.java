@@ -4,9 +4,10 @@ import io.stowage.image.url.ImageOptions.Crop;
 import io.stowage.image.url.ImageOptions.Fit;
 import io.stowage.image.url.ImageOptions.HAlign;
 import io.stowage.image.url.ImageOptions.VAlign;
+import io.stowage.names.InvalidNameException;
+import io.stowage.names.NameRules;
+import io.stowage.names.RequestPaths;
 
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -61,8 +62,8 @@ public final class ThumborUrl {
         }
         Matcher m;
         if (i < parts.length && (m = CROP.matcher(parts[i])).matches()) {
-            int left = Integer.parseInt(m.group(1)), top = Integer.parseInt(m.group(2));
-            int right = Integer.parseInt(m.group(3)), bottom = Integer.parseInt(m.group(4));
+            int left = coordinate(m.group(1)), top = coordinate(m.group(2));
+            int right = coordinate(m.group(3)), bottom = coordinate(m.group(4));
             if (right <= left || bottom <= top) {
                 throw new InvalidImageUrl("crop " + parts[i] + " is empty: the second corner must be right of and below the first");
             }
@@ -102,7 +103,10 @@ public final class ThumborUrl {
         return new ImageRequest(signature, signedPath, object[0], object[1], options);
     }
 
-    /** Parses a bare {@code {bucket}/{path}}, still percent-encoded: {bucket, name}, decoded. */
+    /**
+     * Parses a bare {@code {bucket}/{path}}, still percent-encoded: {bucket, name}, decoded strictly and
+     * checked against Stowage's naming rules ({@link InvalidNameException} otherwise).
+     */
     public static String[] objectPath(String rawPath) {
         return object(rawPath.split("/", -1), 0);
     }
@@ -111,18 +115,18 @@ public final class ThumborUrl {
         if (parts.length - from < 2) {
             throw new InvalidImageUrl("expected {bucket}/{path} after the options");
         }
-        String bucket = decode(parts[from]);
+        if (parts[from].isEmpty()) {
+            throw new InvalidImageUrl("the bucket is empty");
+        }
+        String bucket = NameRules.requireBucket(RequestPaths.decode(parts[from], InvalidNameException.BUCKET));
         List<String> name = new ArrayList<>();
         for (int j = from + 1; j < parts.length; j++) {
             if (parts[j].isEmpty()) {
                 throw new InvalidImageUrl("the object path has an empty segment");
             }
-            name.add(decode(parts[j]));
+            name.add(RequestPaths.decode(parts[j], InvalidNameException.OBJECT));
         }
-        if (bucket.isEmpty()) {
-            throw new InvalidImageUrl("the bucket is empty");
-        }
-        return new String[] {bucket, String.join("/", name)};
+        return new String[] {bucket, NameRules.requireObject(String.join("/", name))};
     }
 
     private static int dimension(String digits, int max) {
@@ -135,12 +139,12 @@ public final class ThumborUrl {
         return Integer.parseInt(digits);
     }
 
-    private static String decode(String segment) {
+    /** A crop corner: a pixel position, which must fit an int (the regex already made it digits). */
+    private static int coordinate(String digits) {
         try {
-            // '+' is a literal plus in a path, not a space
-            return URLDecoder.decode(segment.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidImageUrl("bad percent-encoding in " + segment);
+            return Integer.parseInt(digits);
+        } catch (NumberFormatException e) {
+            throw new InvalidImageUrl("crop coordinates must be whole numbers below " + Integer.MAX_VALUE);
         }
     }
 

@@ -3,7 +3,10 @@ package io.stowage.image.url;
 import io.stowage.image.url.ImageOptions.Fit;
 import io.stowage.image.url.ImageOptions.HAlign;
 import io.stowage.image.url.ImageOptions.VAlign;
+import io.stowage.names.InvalidNameException;
 import org.junit.jupiter.api.Test;
+
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -79,20 +82,37 @@ class ThumborUrlTest {
 
     @Test
     void refusesMalformedUrls() {
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/300x200/onlybucket"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/5000x200/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/99999999999x1/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(0)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(abc)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:format(bmp)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:explode()/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:quality(80)format(png)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:fill(nocolour)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/filters:blur(0)/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/50x50:10x10/b/n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/b//n"));
-        assertThrows(InvalidImageUrl.class, () -> parse("unsafe/b/%zz"));
+        for (String bad : new String[] {"unsafe", "unsafe/300x200/onlybucket", "unsafe/5000x200/b/n", "unsafe/99999999999x1/b/n",
+                "unsafe/filters:quality(0)/b/n", "unsafe/filters:quality(abc)/b/n", "unsafe/filters:quality(99999999999)/b/n",
+                "unsafe/filters:format(bmp)/b/n", "unsafe/filters:explode()/b/n", "unsafe/filters:quality(80)format(png)/b/n",
+                "unsafe/filters:fill(nocolour)/b/n", "unsafe/filters:blur(0)/b/n", "unsafe/filters:blur(1e999)/b/n",
+                "unsafe/50x50:10x10/b/n", "unsafe/b//n",
+                // numbers beyond int, anywhere in the URL
+                "unsafe/0x0:99999999999x10/b/n", "unsafe/99999999999x0:10x10/b/n", "unsafe/0x0:10x2147483648/b/n",
+                "unsafe/0x99999999999999999999:10x10/b/n"}) {
+            assertThrows(InvalidImageUrl.class, () -> parse(bad), bad);
+        }
+    }
+
+    @Test
+    void refusesNamesAgainstTheNamingRules() {
+        record Bad(String url, String code) {
+        }
+        for (Bad bad : List.of(
+                new Bad("unsafe/b/%zz", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/a%FFb", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/a%00b", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/a%C2%85b", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/a/../n", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/%2e%2e/n", InvalidNameException.OBJECT),
+                new Bad("unsafe/b/a%2F..%2Fn", InvalidNameException.OBJECT),
+                new Bad("unsafe/B/n", InvalidNameException.BUCKET),
+                new Bad("unsafe/..%2Fb/n", InvalidNameException.BUCKET),
+                new Bad("unsafe/b%00/n", InvalidNameException.BUCKET))) {
+            InvalidNameException e = assertThrows(InvalidNameException.class, () -> parse(bad.url()), bad.url());
+            assertEquals(bad.code(), e.code(), bad.url());
+        }
+        assertThrows(InvalidNameException.class, () -> ThumborUrl.objectPath("b/a%00"));
     }
 
     @Test
