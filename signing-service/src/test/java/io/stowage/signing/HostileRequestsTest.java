@@ -74,6 +74,8 @@ class HostileRequestsTest {
                 new Case("/v1/sign", "{\"operation\":\"s3:PutObject\",\"key\":\"blobs/x\",\"contentLength\":\"10\"}", "contentLength"),
                 new Case("/v1/sign", "{\"operation\":\"s3:UploadPart\",\"key\":\"blobs/x\",\"partNumber\":99999999999}", "partNumber"),
                 new Case("/v1/sign", "{\"operation\":[\"stowage:download\"]}", "operation"),
+                new Case("/v1/sign", "{\"operation\":\"stowage:download\",\"bucket\":\"docs\",\"name\":5}", "name"),
+                new Case("/v1/sign", "{\"operation\":true}", "operation"),
                 new Case("/v1/sign/batch", "{\"requests\":\"x\"}", "requests"),
                 new Case("/v1/sign/batch", "{\"requests\":[\"x\"]}", "requests"),
                 new Case("/v1/sign/batch", "[]", null),
