@@ -157,6 +157,8 @@ class HostileRequestsTest {
                 new Case("POST", "/v1/buckets", "{\"name\":\"x-" + b + "\",\"public\":\"yes\"}", "public"),
                 new Case("POST", "/v1/buckets", "{\"name\":\"x-" + b + "\",\"fileSizeLimit\":\"10\"}", "fileSizeLimit"),
                 new Case("POST", "/v1/buckets", "{\"name\":[\"x\"]}", "name"),
+                new Case("POST", "/v1/buckets", "{\"name\":5}", "name"),
+                new Case("POST", "/v1/files/delete", "{\"bucket\":true,\"names\":[\"x\"]}", "bucket"),
                 new Case("PATCH", "/v1/buckets/" + b, "{\"public\":\"yes\"}", "public"),
                 new Case("PATCH", "/v1/buckets/" + b, "[]", null),
                 new Case("POST", "/internal/objects", "{\"uploadId\":\"u\",\"size\":\"10\"}", "size"),
