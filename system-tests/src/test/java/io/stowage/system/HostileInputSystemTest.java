@@ -211,6 +211,20 @@ class HostileInputSystemTest {
 
     @Order(5)
     @Test
+    void signingAnUpsertTellsNothingOfAnotherUsersPrivateObjectAndCannotOverwriteIt() throws Exception {
+        RawHttp.Answer missing = call("POST /storage/v1/object/upload/sign/{V}/nothing-here", Who.ALICE, "{}", "x-upsert: true");
+        RawHttp.Answer existing = call("POST /storage/v1/object/upload/sign/{V}/x", Who.ALICE, "{}", "x-upsert: true");
+        assertEquals(missing.status(), existing.status(), "an existing private object answers as a missing one: " + existing.body());
+        if (existing.status() == 200) {
+            String url = JSON.readTree(existing.body()).get("url").asText();
+            RawHttp.Answer overwrite = call("PUT /storage/v1" + url, Who.NOBODY, "overwritten", "x-upsert: true");
+            assertTrue(overwrite.status() >= 400 && overwrite.status() < 500, "the overwrite answered " + overwrite.status()
+                    + " " + overwrite.body());
+        }
+    }
+
+    @Order(6)
+    @Test
     void nothingWasWrittenAnywhere() throws Exception {
         assertEquals(bucketsBefore, ok(call("GET /v1/buckets", Who.ADMIN, null), 200).size(), "no bucket was created");
         JsonNode victims = ok(call("GET /v1/files?bucket={V}", Who.ADMIN, null), 200).get("items");

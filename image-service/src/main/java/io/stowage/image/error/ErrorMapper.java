@@ -1,5 +1,7 @@
 package io.stowage.image.error;
 
+import io.stowage.edge.Refusals;
+
 import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -35,15 +37,7 @@ public class ErrorMapper {
         if (e instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             // Quarkus REST's own refusals (no such route, wrong method, ...) in the same shape
             int status = web.getResponse().getStatus();
-            String code = switch (status) {
-                case 401 -> "Unauthorized";
-                case 403 -> "Forbidden";
-                case 404 -> "NotFound";
-                case 405 -> "MethodNotAllowed";
-                case 406 -> "NotAcceptable";
-                case 415 -> "UnsupportedMediaType";
-                default -> "InvalidRequest";
-            };
+            String code = Refusals.code(status);
             return body(status, code, e.getMessage());
         }
         LOG.error("unexpected failure", e);

@@ -1,5 +1,7 @@
 package io.stowage.metadata.rest;
 
+import io.stowage.edge.Refusals;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -54,22 +56,9 @@ public class ErrorMapper {
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(ErrorCode.InvalidRequest, jsonProblem(e));
+        return body(ErrorCode.InvalidRequest, Refusals.jsonProblem(e));
     }
 
-    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
-    static String jsonProblem(JsonProcessingException e) {
-        String problem = e.getOriginalMessage();
-        int detail = problem == null ? -1 : problem.indexOf('\n');
-        problem = detail < 0 ? problem : problem.substring(0, detail);
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return "field '" + field + "' has the wrong type or value: " + problem;
-        }
-        return "request body is not valid JSON for this route: " + problem;
-    }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
@@ -78,15 +67,7 @@ public class ErrorMapper {
             return badJson(json);
         }
         // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
-        ErrorCode code = switch (status) {
-            case 401 -> ErrorCode.Unauthorized;
-            case 403 -> ErrorCode.Forbidden;
-            case 404 -> ErrorCode.NotFound;
-            case 405 -> ErrorCode.MethodNotAllowed;
-            case 406 -> ErrorCode.NotAcceptable;
-            case 415 -> ErrorCode.UnsupportedMediaType;
-            default -> status >= 500 ? ErrorCode.InternalError : ErrorCode.InvalidRequest;
-        };
+        ErrorCode code = ErrorCode.valueOf(Refusals.code(status));
         if (status >= 500) {
             LOG.error("request failed", e);
             return body(status, code, "internal error");

@@ -1,5 +1,7 @@
 package io.stowage.signing.error;
 
+import io.stowage.edge.Refusals;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -48,7 +50,7 @@ public class ErrorMapper {
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(400, "InvalidRequest", jsonProblem(e));
+        return body(400, "InvalidRequest", Refusals.jsonProblem(e));
     }
 
     @ServerExceptionMapper
@@ -62,15 +64,7 @@ public class ErrorMapper {
             return body(status, "InternalError", "internal error");
         }
         // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
-        String code = switch (status) {
-            case 401 -> "Unauthorized";
-            case 403 -> "Forbidden";
-            case 404 -> "NotFound";
-            case 405 -> "MethodNotAllowed";
-            case 406 -> "NotAcceptable";
-            case 415 -> "UnsupportedMediaType";
-            default -> "InvalidRequest";
-        };
+        String code = Refusals.code(status);
         return body(status, code, e.getMessage());
     }
 
@@ -80,19 +74,6 @@ public class ErrorMapper {
         return body(500, "InternalError", "internal error");
     }
 
-    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
-    static String jsonProblem(JsonProcessingException e) {
-        String problem = e.getOriginalMessage();
-        int detail = problem == null ? -1 : problem.indexOf('\n');
-        problem = detail < 0 ? problem : problem.substring(0, detail);
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return "field '" + field + "' has the wrong type or value: " + problem;
-        }
-        return "the request body is not valid JSON for this route: " + problem;
-    }
 
     private static Response body(int status, String code, String message) {
         return Response.status(status)

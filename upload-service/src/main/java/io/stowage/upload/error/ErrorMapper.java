@@ -1,5 +1,7 @@
 package io.stowage.upload.error;
 
+import io.stowage.edge.Refusals;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
@@ -80,22 +82,9 @@ public class ErrorMapper {
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(400, ErrorCode.InvalidRequest.name(), jsonProblem(e));
+        return body(400, ErrorCode.InvalidRequest.name(), Refusals.jsonProblem(e));
     }
 
-    /** What is wrong with a JSON body, naming the field when Jackson knows it. */
-    static String jsonProblem(JsonProcessingException e) {
-        String problem = e.getOriginalMessage();
-        int detail = problem == null ? -1 : problem.indexOf('\n');
-        problem = detail < 0 ? problem : problem.substring(0, detail);
-        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-            String field = mapping.getPath().stream()
-                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-                    .collect(Collectors.joining(".")).replace(".[", "[");
-            return "field '" + field + "' has the wrong type or value: " + problem;
-        }
-        return "the request body is not valid JSON for this route: " + problem;
-    }
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
@@ -118,15 +107,7 @@ public class ErrorMapper {
             return body(status, ErrorCode.InternalError.name(), "internal error");
         }
         // Unreadable JSON, unknown routes and wrong methods arrive here: same shape for them too.
-        String code = switch (status) {
-            case 401 -> ErrorCode.Unauthorized.name();
-            case 403 -> ErrorCode.Forbidden.name();
-            case 404 -> "NotFound";
-            case 405 -> "MethodNotAllowed";
-            case 406 -> "NotAcceptable";
-            case 415 -> "UnsupportedMediaType";
-            default -> ErrorCode.InvalidRequest.name();
-        };
+        String code = Refusals.code(status);
         return body(status, code, e.getMessage());
     }
 

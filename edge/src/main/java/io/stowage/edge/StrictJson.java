@@ -1,4 +1,4 @@
-package io.stowage.upload.rest;
+package io.stowage.edge;
 
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

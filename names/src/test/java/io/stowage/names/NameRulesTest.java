@@ -1,13 +1,11 @@
-package io.stowage.metadata.catalog;
+package io.stowage.names;
 
-import io.stowage.names.InvalidNameException;
-import io.stowage.names.NameRules;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** The names the catalog keys objects by: the shared rules, as the catalog relies on them. */
+/** The naming rules of buckets and objects, as every service applies them. */
 class NameRulesTest {
 
     @Test

@@ -1,0 +1,151 @@
+package io.stowage.system;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The read, HEAD and abort routes no other system test sends through the real services: bucket
+ * reads, object records by path, HEAD downloads, an aborted multipart upload, image renders by
+ * Thumbor URL and Supabase's public render route, the authenticated info route and HEAD of a
+ * signed link.
+ */
+class ReadAndHeadRoutesSystemTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final byte[] TEXT = "read me twice".getBytes(StandardCharsets.UTF_8);
+
+    private static StowageSuite suite;
+    private static String alice;
+    private static String privateBucket;
+    private static String publicBucket;
+    private static byte[] png;
+
+    @BeforeAll
+    static void objects() throws Exception {
+        suite = StowageSuite.get();
+        String admin = suite.identities().token("root");
+        alice = suite.identities().token("alice");
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        privateBucket = "reads-" + suffix;
+        publicBucket = "reads-public-" + suffix;
+        assertEquals(201, send("POST", "/v1/buckets", admin, JSON.writeValueAsBytes(Map.of("name", privateBucket)), "application/json").statusCode());
+        assertEquals(201, send("POST", "/v1/buckets", admin,
+                JSON.writeValueAsBytes(Map.of("name", publicBucket, "public", true)), "application/json").statusCode());
+        assertEquals(201, send("PUT", "/v1/objects/" + privateBucket + "/docs/a.txt", alice, TEXT, "text/plain").statusCode());
+        BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        var graphics = image.createGraphics();
+        graphics.setColor(Color.ORANGE);
+        graphics.fillRect(0, 0, 64, 48);
+        graphics.dispose();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        png = out.toByteArray();
+        assertEquals(201, send("PUT", "/v1/objects/" + publicBucket + "/p.png", alice, png, "image/png").statusCode());
+    }
+
+    @Test
+    void listsAndReadsBucketsThroughTheGateway() throws Exception {
+        JsonNode buckets = json(send("GET", "/v1/buckets", alice, null, null), 200);
+        boolean listed = false;
+        for (JsonNode bucket : buckets) {
+            listed |= bucket.get("name").asText().equals(privateBucket);
+        }
+        assertTrue(listed, buckets.toString());
+        assertEquals(privateBucket, json(send("GET", "/v1/buckets/" + privateBucket, alice, null, null), 200).get("name").asText());
+    }
+
+    @Test
+    void readsAnObjectRecordByPath() throws Exception {
+        JsonNode file = json(send("GET", "/v1/files/by-path/" + privateBucket + "/docs/a.txt", alice, null, null), 200);
+        assertEquals("docs/a.txt", file.get("name").asText());
+        assertEquals(TEXT.length, file.get("size").asLong());
+    }
+
+    @Test
+    void answersHeadOfPrivateAndPublicObjectsWithoutABody() throws Exception {
+        HttpResponse<byte[]> head = send("HEAD", "/v1/objects/" + privateBucket + "/docs/a.txt", alice, null, null);
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(TEXT.length), head.headers().firstValue("Content-Length").orElse(""));
+        assertTrue(head.headers().firstValue("ETag").isPresent());
+        HttpResponse<byte[]> publicHead = send("HEAD", "/v1/public/" + publicBucket + "/p.png", null, null, null);
+        assertEquals(200, publicHead.statusCode());
+        assertEquals("image/png", publicHead.headers().firstValue("Content-Type").orElse(""));
+        HttpResponse<byte[]> publicGet = send("GET", "/v1/public/" + publicBucket + "/p.png", null, null, null);
+        assertArrayEquals(png, publicGet.body());
+    }
+
+    @Test
+    void anAbortedMultipartUploadCannotBeCompletedOrRegistered() throws Exception {
+        JsonNode init = json(send("POST", "/v1/files/multipart/init", alice, JSON.writeValueAsBytes(Map.of("bucket", privateBucket,
+                "path", "aborted.bin", "contentType", "application/octet-stream", "size", 6 * 1024 * 1024,
+                "partSize", 5 * 1024 * 1024)), "application/json"), 200);
+        String uploadId = init.get("uploadId").asText();
+        HttpResponse<byte[]> abort = send("POST", "/v1/files/multipart/abort", alice,
+                JSON.writeValueAsBytes(Map.of("uploadId", uploadId)), "application/json");
+        assertTrue(abort.statusCode() == 200 || abort.statusCode() == 204, new String(abort.body(), StandardCharsets.UTF_8));
+        int registered = send("POST", "/v1/files", alice, JSON.writeValueAsBytes(Map.of("uploadId", uploadId)), "application/json")
+                .statusCode();
+        assertTrue(registered >= 400 && registered < 500, "registering an aborted upload answered " + registered);
+        assertEquals(404, send("GET", "/v1/files/by-path/" + privateBucket + "/aborted.bin", alice, null, null).statusCode());
+    }
+
+    @Test
+    void rendersAThumborUrlAndSupabasesPublicRenderRoute() throws Exception {
+        HttpResponse<byte[]> thumbor = send("GET", "/img/unsafe/32x24/" + publicBucket + "/p.png", alice, null, null);
+        assertEquals(200, thumbor.statusCode(), new String(thumbor.body(), StandardCharsets.UTF_8));
+        BufferedImage rendered = ImageIO.read(new java.io.ByteArrayInputStream(thumbor.body()));
+        assertEquals(32, rendered.getWidth());
+        HttpResponse<byte[]> supabase = send("GET", "/storage/v1/render/image/public/" + publicBucket + "/p.png?width=16&height=12",
+                null, null, null);
+        assertEquals(200, supabase.statusCode(), new String(supabase.body(), StandardCharsets.UTF_8));
+        assertTrue(supabase.headers().firstValue("Content-Type").orElse("").startsWith("image/"));
+    }
+
+    @Test
+    void answersTheAuthenticatedInfoRouteAndHeadOfASignedLink() throws Exception {
+        JsonNode info = json(send("GET", "/storage/v1/object/info/authenticated/" + privateBucket + "/docs/a.txt", alice, null, null), 200);
+        assertEquals(TEXT.length, info.get("size").asLong());
+        JsonNode signed = json(send("POST", "/storage/v1/object/sign/" + privateBucket + "/docs/a.txt", alice,
+                "{\"expiresIn\":60}".getBytes(StandardCharsets.UTF_8), "application/json"), 200);
+        HttpResponse<byte[]> head = send("HEAD", "/storage/v1" + signed.get("signedURL").asText(), null, null, null);
+        assertEquals(200, head.statusCode());
+        assertEquals(String.valueOf(TEXT.length), head.headers().firstValue("Content-Length").orElse(""));
+    }
+
+    private static HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(20))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static JsonNode json(HttpResponse<byte[]> response, int status) throws Exception {
+        assertEquals(status, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        return JSON.readTree(response.body());
+    }
+}
