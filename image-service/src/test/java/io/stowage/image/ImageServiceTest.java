@@ -131,6 +131,12 @@ class ImageServiceTest {
             throw new IllegalStateException(e);
         }
         String path = "/internal/objects/by-path/photos/" + name;
+        // anonymous lookups use the catalog's public read route, which answers public things only
+        String publicPath = "/v1/files/by-path/photos/" + name;
+        metadata.stubFor(get(urlPathEqualTo(publicPath)).willReturn(reader == null
+                ? aResponse().withStatus(200).withHeader("Content-Type", "application/json").withBody(body)
+                : aResponse().withStatus(404).withHeader("Content-Type", "application/json")
+                        .withBody("{\"statusCode\":404,\"error\":\"ObjectNotFound\",\"message\":\"not found\"}")));
         if (reader == null) {
             metadata.stubFor(get(urlPathEqualTo(path)).willReturn(aResponse().withStatus(200)
                     .withHeader("Content-Type", "application/json").withBody(body)));

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,14 +51,7 @@ class ReadAndHeadRoutesSystemTest {
         assertEquals(201, send("POST", "/v1/buckets", admin,
                 JSON.writeValueAsBytes(Map.of("name", publicBucket, "public", true)), "application/json").statusCode());
         assertEquals(201, send("PUT", "/v1/objects/" + privateBucket + "/docs/a.txt", alice, TEXT, "text/plain").statusCode());
-        BufferedImage image = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
-        var graphics = image.createGraphics();
-        graphics.setColor(Color.ORANGE);
-        graphics.fillRect(0, 0, 64, 48);
-        graphics.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        png = out.toByteArray();
+        png = SystemTestSupport.png(64, 48, Color.ORANGE);
         assertEquals(201, send("PUT", "/v1/objects/" + publicBucket + "/p.png", alice, png, "image/png").statusCode());
     }
 

@@ -14,8 +14,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.stowage.events.ObjectEvents;
 import java.awt.Color;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,7 +23,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.imageio.ImageIO;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,7 +54,7 @@ class ThinPathSystemTest {
     void uploadDownloadDeleteThroughTheGatewayPublishesCloudEvents() throws Exception {
         String bucket = "photos-" + UUID.randomUUID().toString().substring(0, 8);
         String path = "trips/day 1/café + 100% #1 🐱.png";
-        byte[] bytes = png();
+        byte[] bytes = SystemTestSupport.png(32, 24, Color.MAGENTA);
 
         // an admin creates the bucket
         HttpResponse<String> created = send("POST", "/v1/buckets", admin, Map.of("name", bucket));
@@ -204,16 +201,5 @@ class ThinPathSystemTest {
             request.header("Range", range);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-    }
-
-    private static byte[] png() throws Exception {
-        BufferedImage image = new BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB);
-        var g = image.createGraphics();
-        g.setColor(Color.MAGENTA);
-        g.fillRect(0, 0, 32, 24);
-        g.dispose();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
     }
 }

@@ -678,8 +678,10 @@ public class SupabaseRoutes {
     /**
      * {@code POST /object/upload/sign/{bucket}/{path}}: a token with which anyone may upload that one
      * object for two hours, as the signed-in caller. The caller's right is checked now, as Supabase
-     * does: the bucket must be theirs to see, and with {@code x-upsert} an existing object must be
-     * theirs (or they an admin). The upload itself is then made by the gateway on their behalf.
+     * does: the bucket must be theirs to see, and with {@code x-upsert} an existing object they can
+     * see must be theirs (or they an admin: 403 otherwise). An object they cannot see is not there
+     * for them: the token is a create-only one, whatever {@code x-upsert} said. The upload itself is
+     * then made by the gateway on their behalf.
      */
     private void signUpload(RoutingContext ctx, String bucket, String path) {
         userWithBody(ctx, (auth, body) -> {
@@ -694,7 +696,10 @@ public class SupabaseRoutes {
                                     config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path, auth, rid(ctx), null)
                             .onComplete(existing -> {
                                 if (existing.succeeded() && (existing.result().status() == 404 || existing.result().status() == 403)) {
-                                    issueUploadToken(ctx, bucket, path, upsert, owner);
+                                    // nothing the caller can see: signed as a create, so an object they
+                                    // cannot see is neither revealed now nor overwritten later (its upload
+                                    // meets the existing name as any create does: 409)
+                                    issueUploadToken(ctx, bucket, path, false, owner);
                                 } else {
                                     answer(ctx, existing, object -> {
                                         if (upsert && !admin && (owner == null || !owner.equals(object.json().getString("owner")))) {

@@ -49,8 +49,11 @@ public class Upstreams {
      * metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
      */
     public Uni<StoredObject> object(String bucket, String name, String authorization) {
-        // from the decoded, checked names, each segment encoded again: never the caller's raw path
-        String url = metadataUrl + "/internal/objects/by-path/" + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name);
+        // from the decoded, checked names, each segment encoded again: never the caller's raw path.
+        // Anonymous callers go through the catalog's public read route (public things only); the
+        // internal route needs a token.
+        String route = authorization == null ? "/v1/files/by-path/" : "/internal/objects/by-path/";
+        String url = metadataUrl + route + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name);
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
                 .header("Accept", "application/json");
         if (authorization != null) {
