@@ -39,10 +39,12 @@ test('buckets: create, get, list, update, and the errors of duplicates and non-a
   assert.equal(error.message, 'The resource already exists');
 
   ({ error } = await alice.createBucket(`alices-${suffix}`));
-  assert.equal(error.status, 403);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '403');
 
   ({ error } = await admin.getBucket(`missing-${suffix}`));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
   assert.equal(error.message, 'Bucket not found');
 
   ({ error } = await admin.createBucket(publicBucket, { public: true }));
@@ -98,9 +100,11 @@ test('files: upload, duplicate, upsert, update, download, info, exists, limits, 
   assert.equal(error.statusCode, '415');
 
   ({ error } = await bob.from(bucket).download('docs/hello world.txt'));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
   ({ error } = await files.download('docs/nothing.txt'));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
 });
 
 test('files: list folders and files as Supabase returns them', async () => {
@@ -153,7 +157,8 @@ test('files: copy, move, remove', async () => {
   assert.equal(await (await files.download('docs/moved.txt')).data.text(), 'b');
 
   ({ error } = await files.copy('docs/nothing.txt', 'docs/x.txt'));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
   ({ error } = await files.move('docs/moved.txt', 'docs/b.txt'));
   assert.equal(error.statusCode, '409');
 
@@ -191,7 +196,8 @@ test('signed URLs: one, many, with a download name, and a tampered token refused
   assert.equal(data[1].signedUrl, null);
 
   ({ error } = await bob.from(bucket).createSignedUrl('docs/hello world.txt', 60));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
 });
 
 // A 16x16 RGB PNG.
@@ -274,7 +280,7 @@ test('signed upload URLs: upload without a token, owned by the signer, no overwr
 
   // alice signed it, so alice owns it: she reads it in a private bucket, bob does not see it
   assert.equal(await (await files.download('signed/report.txt')).data.text(), 'signed body');
-  assert.equal((await bob.from(bucket).download('signed/report.txt')).error.status, 404);
+  assert.equal((await bob.from(bucket).download('signed/report.txt')).error.statusCode, '404');
 
   // the same URL again: the object exists and the URL was signed without upsert
   ({ error } = await nobody.uploadToSignedUrl('signed/report.txt', first, Buffer.from('again'), { contentType: 'text/plain' }));
@@ -310,7 +316,8 @@ test('signed upload URLs: upload without a token, owned by the signer, no overwr
   assert.equal(await (await files.download('signed/report.txt')).data.text(), 'replaced');
   // nor sign for a bucket that does not exist
   ({ error } = await alice.from(`missing-${suffix}`).createSignedUploadUrl('a.txt'));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
   ({ error } = await new StorageClient(url, {}).from(bucket).createSignedUploadUrl('anon.txt'));
   assert.ok(error);
   assert.ok([400, 401, 403].includes(error.status), `status ${error.status}`);
@@ -343,7 +350,7 @@ test('project keys: service_role (the role claim alone, no subject) has full acc
   assert.ok([400, 401, 403, 404].includes(error.status), `status ${error.status}`);
   ({ error } = await anon.createBucket(`anon-${suffix}`));
   assert.ok(error);
-  assert.equal((await admin.getBucket(`anon-${suffix}`)).error.status, 404);
+  assert.equal((await admin.getBucket(`anon-${suffix}`)).error.statusCode, '404');
 });
 
 test('image transforms: download with transform renders through image-service', async () => {
@@ -382,10 +389,12 @@ test('public URLs: readable without a token in a public bucket only', async () =
   let response = await fetch(alice.from(publicBucket).getPublicUrl('logo.txt').data.publicUrl);
   assert.equal(response.status, 200);
   assert.equal(await response.text(), 'public!');
-  assert.match(response.headers.get('cache-control'), /public/);
+  // the object's own cache-control, as Supabase serves it (storage-js uploads with max-age=3600)
+  assert.equal(response.headers.get('cache-control'), 'max-age=3600');
 
   response = await fetch(alice.from(bucket).getPublicUrl('docs/hello world.txt').data.publicUrl);
-  assert.equal(response.status, 404);
+  assert.equal(response.status, 400);
+  assert.equal((await response.json()).statusCode, '404');
 });
 
 test('buckets: delete refuses a non-empty bucket, empty then delete', async () => {
@@ -399,5 +408,6 @@ test('buckets: delete refuses a non-empty bucket, empty then delete', async () =
   assert.equal(error, null);
   assert.deepEqual(data, { message: 'Successfully deleted' });
   ({ error } = await admin.getBucket(bucket));
-  assert.equal(error.status, 404);
+  assert.equal(error.status, 400); // Supabase: HTTP 400, the real status in statusCode
+  assert.equal(error.statusCode, '404');
 });

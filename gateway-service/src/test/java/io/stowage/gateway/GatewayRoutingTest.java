@@ -205,12 +205,20 @@ class GatewayRoutingTest {
 
     @Test
     void answersSupabaseRoutesInSupabasesErrorShape() {
+        // no Authorization at all: Supabase names the missing header
         given().get("/storage/v1/bucket")
+                .then().statusCode(400)
+                .body("statusCode", equalTo("400"))
+                .body("error", equalTo("Error"))
+                .body("message", equalTo("headers must have required property 'authorization'"));
+        // a token it refuses
+        given().auth().oauth2("not.a.token").get("/storage/v1/bucket")
                 .then().statusCode(400)
                 .body("statusCode", equalTo("403"))
                 .body("error", equalTo("Unauthorized"));
+        // every storage error that is not a server failure is HTTP 400, the real status in the body
         given().auth().oauth2(alice()).get("/storage/v1/nothing")
-                .then().statusCode(404).body("statusCode", equalTo("404"));
+                .then().statusCode(400).body("statusCode", equalTo("404"));
     }
 
     @Test

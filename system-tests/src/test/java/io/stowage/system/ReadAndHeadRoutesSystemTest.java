@@ -107,10 +107,35 @@ class ReadAndHeadRoutesSystemTest {
         assertEquals(200, thumbor.statusCode(), new String(thumbor.body(), StandardCharsets.UTF_8));
         BufferedImage rendered = ImageIO.read(new java.io.ByteArrayInputStream(thumbor.body()));
         assertEquals(32, rendered.getWidth());
-        HttpResponse<byte[]> supabase = send("GET", "/storage/v1/render/image/public/" + publicBucket + "/p.png?width=16&height=12",
+        HttpResponse<byte[]> supabase = send("GET", "/storage/v1/render/image/public/" + publicBucket
+                + "/p.png?width=16&height=12&format=origin", null, null, null);
+        assertRendered(supabase, 16, 12);
+    }
+
+    @Test
+    void rendersPrivateImagesThroughTheAuthenticatedAndSignedRenderRoutes() throws Exception {
+        assertEquals(201, send("PUT", "/v1/objects/" + privateBucket + "/pic.png", alice, png, "image/png").statusCode());
+        assertRendered(send("GET", "/storage/v1/render/image/authenticated/" + privateBucket + "/pic.png?width=32&height=24&format=origin",
+                alice, null, null), 32, 24);
+        HttpResponse<byte[]> anonymous = send("GET", "/storage/v1/render/image/authenticated/" + privateBucket + "/pic.png?width=32",
                 null, null, null);
-        assertEquals(200, supabase.statusCode(), new String(supabase.body(), StandardCharsets.UTF_8));
-        assertTrue(supabase.headers().firstValue("Content-Type").orElse("").startsWith("image/"));
+        assertTrue(anonymous.statusCode() >= 400 && anonymous.statusCode() < 500, "anonymous: " + anonymous.statusCode());
+
+        JsonNode signed = json(send("POST", "/storage/v1/object/sign/" + privateBucket + "/pic.png", alice,
+                "{\"expiresIn\":60,\"transform\":{\"width\":16,\"height\":12,\"format\":\"origin\"}}".getBytes(StandardCharsets.UTF_8),
+                "application/json"), 200);
+        String url = signed.get("signedURL").asText();
+        assertTrue(url.startsWith("/render/image/sign/"), url);
+        assertRendered(send("GET", "/storage/v1" + url, null, null, null), 16, 12);
+    }
+
+    /** A PNG of the asked size came back (format=origin keeps the source's format). */
+    private static void assertRendered(HttpResponse<byte[]> response, int width, int height) throws Exception {
+        assertEquals(200, response.statusCode(), new String(response.body(), StandardCharsets.UTF_8));
+        assertEquals("image/png", response.headers().firstValue("Content-Type").orElse(""));
+        BufferedImage image = ImageIO.read(new java.io.ByteArrayInputStream(response.body()));
+        assertEquals(width, image.getWidth());
+        assertEquals(height, image.getHeight());
     }
 
     @Test

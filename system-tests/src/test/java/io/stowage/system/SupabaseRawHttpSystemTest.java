@@ -82,7 +82,7 @@ class SupabaseRawHttpSystemTest {
         error(send("POST", "/object/" + bucket + "/forms/bad-form-meta.txt", alice, form(Map.of("metadata", "not json"), "x"),
                 "multipart/form-data; boundary=" + BOUNDARY), 400, "400");
         for (String name : new String[] {"forms/empty.txt", "forms/bad-meta.txt", "forms/bad-form-meta.txt"}) {
-            assertEquals(404, send("GET", "/object/info/" + bucket + "/" + name, alice, null, null).statusCode(), name + " exists");
+            assertEquals(400, send("GET", "/object/info/" + bucket + "/" + name, alice, null, null).statusCode(), name + " exists");
         }
     }
 
@@ -125,14 +125,47 @@ class SupabaseRawHttpSystemTest {
         ok(send("POST", "/object/" + bucket + "/deletes/one.txt", alice, "one".getBytes(StandardCharsets.UTF_8), "text/plain"), 200);
         String bob = suite.identities().token("bob");
         // bob cannot see alice's object in a private bucket: 404, and it stays
-        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", bob, null, null), 404, "404");
+        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", bob, null, null), 400, "404");
         assertEquals(200, send("GET", "/object/info/" + bucket + "/deletes/one.txt", alice, null, null).statusCode());
 
         JsonNode deleted = ok(send("DELETE", "/object/" + bucket + "/deletes/one.txt", alice, null, null), 200);
         assertEquals("Successfully deleted", deleted.get("message").asText());
-        assertEquals(404, send("GET", "/object/info/" + bucket + "/deletes/one.txt", alice, null, null).statusCode());
-        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", alice, null, null), 404, "404");
-        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", null, null, null), 400, "403");
+        assertEquals(400, send("GET", "/object/info/" + bucket + "/deletes/one.txt", alice, null, null).statusCode());
+        error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", alice, null, null), 400, "404");
+        JsonNode anonymous = error(send("DELETE", "/object/" + bucket + "/deletes/one.txt", null, null, null), 400, "400");
+        assertEquals("headers must have required property 'authorization'", anonymous.get("message").asText());
+    }
+
+    @Test
+    void answersAsSupabaseDoesStatusVersionHeadOfInfoOwnCacheControlAndItsErrorStatuses() throws Exception {
+        assertEquals(200, send("GET", "/status", null, null, null).statusCode());
+        HttpResponse<String> version = send("GET", "/version", null, null, null);
+        assertEquals(200, version.statusCode());
+        assertTrue(!version.body().isBlank(), "a version");
+
+        JsonNode noAuthorization = error(send("GET", "/bucket", null, null, null), 400, "400");
+        assertEquals("Error", noAuthorization.get("error").asText());
+        assertEquals("headers must have required property 'authorization'", noAuthorization.get("message").asText());
+
+        // the object's own cache-control is what every read route serves
+        ok(sendWith("POST", "/object/" + publicBucket + "/cached.txt", alice, "cached".getBytes(StandardCharsets.UTF_8),
+                "text/plain", "cache-control", "max-age=60"), 200);
+        for (String route : new String[] {"/object/authenticated/", "/object/public/", "/object/"}) {
+            HttpResponse<byte[]> read = bytes("GET", route + publicBucket + "/cached.txt", route.contains("public") ? null : alice);
+            assertEquals(200, read.statusCode(), route);
+            assertEquals("max-age=60", read.headers().firstValue("Cache-Control").orElse(null), route);
+        }
+
+        HttpResponse<byte[]> head = bytes("HEAD", "/object/info/" + publicBucket + "/cached.txt", alice);
+        assertEquals(200, head.statusCode());
+        assertTrue(head.headers().firstValue("ETag").isPresent());
+        assertEquals("6", head.headers().firstValue("Content-Length").orElse(null));
+        assertEquals("max-age=60", head.headers().firstValue("Cache-Control").orElse(null));
+        assertEquals(0, head.body().length);
+        assertEquals(400, bytes("HEAD", "/object/info/" + publicBucket + "/nothing.txt", alice).statusCode());
+
+        JsonNode notEmpty = error(send("DELETE", "/bucket/" + publicBucket, admin, null, null), 400, "409");
+        assertEquals("ResourceNotEmpty", notEmpty.get("error").asText());
     }
 
     @Test
@@ -156,15 +189,15 @@ class SupabaseRawHttpSystemTest {
         assertEquals(200, listed.statusCode(), listed.body());
         assertTrue(JSON.readTree(listed.body()).isArray());
 
-        JsonNode missing = error(send("GET", "/object/info/" + bucket + "/nothing-here.txt", alice, null, null), 404, "404");
+        JsonNode missing = error(send("GET", "/object/info/" + bucket + "/nothing-here.txt", alice, null, null), 400, "404");
         assertEquals("not_found", missing.get("error").asText());
-        JsonNode duplicate = error(send("POST", "/bucket", admin, json(Map.of("name", bucket)), "application/json"), 409, "409");
+        JsonNode duplicate = error(send("POST", "/bucket", admin, json(Map.of("name", bucket)), "application/json"), 400, "409");
         assertEquals("Duplicate", duplicate.get("error").asText());
         assertEquals("The resource already exists", duplicate.get("message").asText());
-        JsonNode noBucket = error(send("GET", "/bucket/missing-" + UUID.randomUUID(), admin, null, null), 404, "404");
+        JsonNode noBucket = error(send("GET", "/bucket/missing-" + UUID.randomUUID(), admin, null, null), 400, "404");
         assertEquals("Bucket not found", noBucket.get("message").asText());
         JsonNode tooBig = error(send("POST", "/object/" + bucket + "/big.bin", alice, new byte[1_100_000], "application/octet-stream"),
-                413, "413");
+                400, "413");
         assertEquals("Payload too large", tooBig.get("error").asText());
     }
 

@@ -140,6 +140,11 @@ public class Downloads {
                 failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
     }
 
+    /** Answers a HEAD for {@code object}: its headers, no body. */
+    public void describe(RoutingContext ctx, Mode mode, JsonObject object) {
+        head(ctx, mode, object);
+    }
+
     private void head(RoutingContext ctx, Mode mode, JsonObject object) {
         HttpServerResponse out = ctx.response();
         out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
@@ -150,7 +155,7 @@ public class Downloads {
         }
         lastModified(object, out);
         out.putHeader("Accept-Ranges", "bytes");
-        out.putHeader("Cache-Control", cacheControl(mode));
+        out.putHeader("Cache-Control", cacheControl(mode, object));
         out.setStatusCode(200).end();
     }
 
@@ -179,7 +184,7 @@ public class Downloads {
                 }
             }
             out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
-            out.putHeader("Cache-Control", cacheControl(mode));
+            out.putHeader("Cache-Control", cacheControl(mode, object));
             if (disposition != null) {
                 out.putHeader("Content-Disposition", disposition);
             }
@@ -206,7 +211,16 @@ public class Downloads {
         });
     }
 
-    private String cacheControl(Mode mode) {
+    /**
+     * The object's own Cache-Control when it was uploaded with one (as Supabase serves it; a shared
+     * cache still stores no answer to an authenticated request unless it says public, RFC 9111
+     * §3.5); otherwise CDN caching for public reads and none for the rest.
+     */
+    private String cacheControl(Mode mode, JsonObject object) {
+        String own = object.getString("cacheControl");
+        if (own != null && !own.isBlank()) {
+            return own;
+        }
         return mode == Mode.PUBLIC ? "public, max-age=" + config.publicMaxAge() : "private, max-age=0";
     }
 

@@ -60,7 +60,9 @@ public final class ErrorResponse {
             return;
         }
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        send(ctx, 401, "Unauthorized", message);
+        // Supabase names the missing header itself (400, statusCode "400"); a token it refuses is "403"
+        boolean missing = ctx.request().getHeader("Authorization") == null;
+        send(ctx, 401, missing && Boolean.TRUE.equals(ctx.get(SUPABASE_STYLE)) ? "MissingAuthorization" : "Unauthorized", message);
     }
 
     public static void upstreamUnavailable(RoutingContext ctx, String service) {

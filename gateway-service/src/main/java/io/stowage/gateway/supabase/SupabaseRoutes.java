@@ -54,6 +54,9 @@ public class SupabaseRoutes {
 
     static final String PREFIX = "/storage/v1";
     private static final Logger LOG = Logger.getLogger(SupabaseRoutes.class);
+    /** What {@code GET /version} answers: the gateway's build version. */
+    private static final String VERSION = java.util.Objects.requireNonNullElse(
+            SupabaseRoutes.class.getPackage().getImplementationVersion(), "0.1.0-SNAPSHOT");
     private static final String METADATA = "metadata-service";
     private static final String UPLOAD = "upload-service";
     private static final String SIGNING = "signing-service";
@@ -121,6 +124,13 @@ public class SupabaseRoutes {
     }
 
     private void route(RoutingContext ctx, HttpMethod method, List<String> seg) {
+        if (seg.size() == 1 && (method == HttpMethod.GET || method == HttpMethod.HEAD)
+                && (seg.get(0).equals("status") || seg.get(0).equals("version"))) {
+            // health and version, without a token, as Supabase answers them
+            String text = seg.get(0).equals("status") ? "" : VERSION;
+            ctx.response().setStatusCode(200).putHeader("Content-Type", "text/plain; charset=utf-8").end(text);
+            return;
+        }
         if (seg.isEmpty()) {
             notFound(ctx);
         } else if (seg.get(0).equals("bucket")) {
@@ -271,7 +281,7 @@ public class SupabaseRoutes {
             }
             case "info" -> {
                 int from = seg.size() > 2 && (seg.get(2).equals("public") || seg.get(2).equals("authenticated")) ? 3 : 2;
-                if (seg.size() >= from + 2 && method == HttpMethod.GET) {
+                if (seg.size() >= from + 2 && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
                     info(ctx, bucket(seg.get(from)), tail(seg, from + 1), from == 3 && seg.get(2).equals("public"));
                 } else {
                     notFound(ctx);
@@ -413,7 +423,14 @@ public class SupabaseRoutes {
         String route = anonymous ? "/v1/files/by-path/" : "/internal/objects/by-path/";
         Consumer<String> lookup = auth -> calls.call(METADATA, HttpMethod.GET,
                 config.metadataUrl() + route + bucket + "/" + path, auth, rid(ctx), null)
-                .onComplete(r -> answer(ctx, r, reply -> json(ctx, 200, SupabaseShapes.info(reply.json()))));
+                .onComplete(r -> answer(ctx, r, reply -> {
+                    if (ctx.request().method() == HttpMethod.HEAD) {
+                        // HEAD: the object's headers (ETag, type, length, dates, cache-control), no body
+                        downloads.describe(ctx, anonymous ? Downloads.Mode.PUBLIC : Downloads.Mode.PRIVATE, reply.json());
+                    } else {
+                        json(ctx, 200, SupabaseShapes.info(reply.json()));
+                    }
+                }));
         if (anonymous) {
             callers.allowAnonymous(ctx, (c, identity) -> lookup.accept(null));
         } else {
