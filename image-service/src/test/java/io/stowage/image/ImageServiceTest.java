@@ -544,6 +544,53 @@ class ImageServiceTest {
     }
 
     @Test
+    void rendersAPngWhoseChunkChecksumIsWrongButStillRefusesATruncatedOne() {
+        byte[] png = TestImages.halves(400, 300, "png");
+        String badCrc = unique("png");
+        object(badCrc, TestImages.badChecksum(TestImages.badChecksum(png, "IHDR"), "IDAT"), "image/png", "public", null);
+        Response thumbor = fetch("/img/unsafe/100x50/photos/" + badCrc);
+        assertEquals(200, thumbor.statusCode());
+        assertEquals("image/png", thumbor.contentType());
+        BufferedImage image = TestImages.decode(thumbor.asByteArray());
+        assertEquals(100, image.getWidth());
+        assertEquals(50, image.getHeight());
+        assertTrue(reddish(rgb(image, 5, 25)) && blueish(rgb(image, 95, 25)));
+        Response supabase = given().header("Accept", "*/*").get("/render/image/public/photos/" + badCrc + "?width=80&height=80");
+        assertEquals(200, supabase.statusCode());
+        assertEquals(80, TestImages.decode(supabase.asByteArray()).getWidth());
+
+        String truncated = unique("png");
+        object(truncated, java.util.Arrays.copyOf(TestImages.badChecksum(png, "IDAT"), png.length / 2), "image/png", "public", null);
+        Response cut = fetch("/img/unsafe/100x50/photos/" + truncated);
+        assertEquals(422, cut.statusCode());
+        assertEquals("InvalidImage", cut.jsonPath().getString("error"));
+    }
+
+    @Test
+    void answersTheAppliedTransformationsAlikeForFreshAndCachedVariants() {
+        String name = unique("jpg");
+        object(name, HALVES, "image/jpeg", "public", null);
+        String thumbor = "/img/unsafe/300x200/filters:format(webp):quality(70)/photos/" + name;
+        Response first = fetch(thumbor);
+        assertEquals("miss", first.header("X-Stowage-Variant"));
+        assertEquals("resize:cover:300:200/format:webp/quality:70", first.header("X-Transformations"));
+        Response again = fetch(thumbor);
+        assertEquals("hit", again.header("X-Stowage-Variant"));
+        assertEquals(first.header("X-Transformations"), again.header("X-Transformations"));
+
+        // Supabase route, format negotiated from Accept, default quality
+        String route = "/render/image/public/photos/" + name + "?width=120&height=90&resize=contain";
+        Response fresh = given().header("Accept", "image/webp").get(route);
+        assertEquals("miss", fresh.header("X-Stowage-Variant"));
+        assertEquals("resize:contain:120:90/format:webp/quality:80", fresh.header("X-Transformations"));
+        Response cached = given().header("Accept", "image/webp").get(route);
+        assertEquals("hit", cached.header("X-Stowage-Variant"));
+        assertEquals("resize:contain:120:90/format:webp/quality:80", cached.header("X-Transformations"));
+        assertEquals("resize:contain:120:90/format:jpeg/quality:80",
+                given().header("Accept", "*/*").get(route).header("X-Transformations"));
+    }
+
+    @Test
     void concurrentRequestsForTheSameMissingVariantRenderItOnce() {
         String name = unique("jpg");
         String blobKey = object(name, TestImages.halves(2000, 1500, "jpg"), "image/jpeg", "public", null);

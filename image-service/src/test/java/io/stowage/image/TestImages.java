@@ -93,6 +93,24 @@ public final class TestImages {
         }
     }
 
+    /**
+     * {@code png} with one byte of the checksum of its first {@code chunk} (e.g. IHDR, IDAT) flipped, as
+     * small generated PNGs often have it; the chunk's data is untouched.
+     */
+    public static byte[] badChecksum(byte[] png, String chunk) {
+        byte[] bytes = png.clone();
+        int at = 8;
+        while (at + 12 <= bytes.length) {
+            int length = java.nio.ByteBuffer.wrap(bytes, at, 4).getInt();
+            if (new String(bytes, at + 4, 4, java.nio.charset.StandardCharsets.US_ASCII).equals(chunk)) {
+                bytes[at + 8 + length + 1] ^= 0x5a;
+                return bytes;
+            }
+            at += 12 + length;
+        }
+        throw new IllegalArgumentException("no " + chunk + " chunk");
+    }
+
     private static void chunk(DataOutputStream out, String type, byte[] data) throws IOException {
         out.writeInt(data.length);
         byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);

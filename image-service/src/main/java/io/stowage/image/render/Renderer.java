@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Runs libvips on a bounded pool of its own: about one thread per core, a short queue, and a 503
  * when that queue is full, so a burst of renders is refused instead of piling up in memory. The
  * safety checks run first on the same thread: the real type from the first bytes, then the
- * dimensions from the header, before any pixel is decoded.
+ * dimensions from the header, before any pixel is decoded. A PNG's wrong chunk checksums are set
+ * right first ({@link PngChecksums}).
  */
 @ApplicationScoped
 public class Renderer {
@@ -61,10 +62,13 @@ public class Renderer {
         });
     }
 
-    Vips.Rendered renderNow(byte[] source, ImageOptions options) {
-        if (SourceType.sniff(source) == null) {
+    Vips.Rendered renderNow(byte[] original, ImageOptions options) {
+        SourceType type = SourceType.sniff(original);
+        if (type == null) {
             throw new ImageException(ErrorCode.InvalidMimeType, "the object is not an image this service reads (JPEG, PNG, GIF, WebP, AVIF)");
         }
+        // a wrong chunk checksum alone does not make a PNG unreadable (imgproxy renders it too)
+        byte[] source = type == SourceType.PNG ? PngChecksums.repaired(original) : original;
         Vips.Header header;
         try {
             header = vips.header(source).upright();

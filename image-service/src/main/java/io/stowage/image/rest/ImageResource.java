@@ -7,6 +7,7 @@ import io.stowage.image.access.Upstreams;
 import io.stowage.image.config.ImageConfig;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
+import io.stowage.image.render.Transformations;
 import io.stowage.image.url.ImageOptions;
 import io.stowage.image.url.ImageRequest;
 import io.stowage.image.url.InvalidImageUrl;
@@ -151,7 +152,8 @@ public class ImageResource {
                     .type(served.variant().contentType())
                     .header("ETag", resolved.etag())
                     .header("Cache-Control", cacheControl)
-                    .header("X-Stowage-Variant", served.cached() ? "hit" : "miss");
+                    .header("X-Stowage-Variant", served.cached() ? "hit" : "miss")
+                    .header("X-Transformations", Transformations.of(resolved.options()));
             if (resolved.varies()) {
                 ok.header("Vary", "Accept");
             }

@@ -6,16 +6,19 @@ import io.stowage.image.error.ImageException;
 import io.stowage.image.url.ImageOptions;
 import io.stowage.image.url.OutputFormat;
 import io.stowage.image.url.ThumborUrl;
+import io.stowage.image.vips.Vips;
 import io.stowage.image.vips.VipsEngine;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RendererTest {
@@ -35,6 +38,45 @@ class RendererTest {
             public boolean unsafeEnabled() { return true; }
             public String variantPrefix() { return "variants/"; }
         };
+    }
+
+    @Test
+    void rendersAPngWhoseChunkChecksumIsWrong() {
+        Renderer renderer = new Renderer(new VipsEngine("libvips.so.42"), config(1, 4));
+        byte[] png = TestImages.halves(400, 300, "png");
+        ImageOptions cover = ThumborUrl.parse("unsafe/100x50/b/n", 4096).options().withFormat(OutputFormat.PNG).withQuality(80);
+        for (String chunk : new String[] {"IHDR", "IDAT", "IEND"}) {
+            Vips.Rendered r = renderer.renderNow(TestImages.badChecksum(png, chunk), cover);
+            assertEquals(100, r.width(), chunk);
+            assertEquals(50, r.height(), chunk);
+            java.awt.image.BufferedImage image = TestImages.decode(r.bytes());
+            assertEquals(100, image.getWidth());
+            assertEquals(0xff0000, image.getRGB(5, 25) & 0xffffff, chunk);
+            assertEquals(0x0000ff, image.getRGB(95, 25) & 0xffffff, chunk);
+        }
+    }
+
+    @Test
+    void stillRefusesTruncatedAndGarbagePngsAsInvalidImage() {
+        Renderer renderer = new Renderer(new VipsEngine("libvips.so.42"), config(1, 4));
+        byte[] png = TestImages.halves(400, 300, "png");
+        ImageOptions options = ThumborUrl.parse("unsafe/100x50/b/n", 4096).options().withFormat(OutputFormat.PNG).withQuality(80);
+        byte[] truncated = Arrays.copyOf(TestImages.badChecksum(png, "IDAT"), png.length / 2);
+        byte[] cutInHeader = Arrays.copyOf(png, 20);
+        byte[] garbage = Arrays.copyOf(png, png.length);
+        for (int i = 8; i < garbage.length; i++) {
+            garbage[i] = (byte) (i * 31);
+        }
+        // a bad checksum and damaged data: the data is still refused (zlib's own check, or libpng's)
+        byte[] damaged = TestImages.badChecksum(png, "IDAT");
+        for (int i = 60; i < 120; i++) {
+            damaged[i] ^= (byte) 0xa5;
+        }
+        for (byte[] bad : List.of(truncated, cutInHeader, garbage, damaged)) {
+            ImageException e = assertThrows(ImageException.class, () -> renderer.renderNow(bad, options));
+            assertEquals("InvalidImage", e.error());
+            assertEquals(422, e.status());
+        }
     }
 
     @Test
