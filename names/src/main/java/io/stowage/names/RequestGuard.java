@@ -26,11 +26,11 @@ public class RequestGuard {
     /** Ahead of CORS, authentication and every route. */
     private static final int PRIORITY = 10_000;
 
-    void register(@Observes Filters filters) {
+    public void register(@Observes Filters filters) {
         filters.register(this::check, PRIORITY);
     }
 
-    void check(RoutingContext ctx) {
+    public void check(RoutingContext ctx) {
         String path = ctx.request().path();
         try {
             String canonical = RequestPaths.canonicalPath(path);
@@ -57,7 +57,8 @@ public class RequestGuard {
             return;
         }
         JsonObject body = supabase
-                ? new JsonObject().put("statusCode", "400").put("error", "Invalid Input").put("message", e.getMessage())
+                ? new JsonObject().put("statusCode", "400").put("code", "InvalidKey").put("error", "Invalid Input")
+                        .put("message", e.getMessage())
                 : new JsonObject().put("statusCode", 400).put("error", e.code()).put("message", e.getMessage());
         if (!ctx.request().isEnded() && ctx.request().version() != HttpVersion.HTTP_2) {
             // the body was never read: this connection cannot carry another request

@@ -169,6 +169,32 @@ class SupabaseRawHttpSystemTest {
     }
 
     @Test
+    void copiesWithXMetadataAndOntoItselfToRewriteTypeCacheControlAndMetadata() throws Exception {
+        ok(send("POST", "/object/" + bucket + "/copies/src.txt", alice, "source".getBytes(StandardCharsets.UTF_8), "text/plain"), 200);
+        String own = Base64.getEncoder().encodeToString("{\"k\":\"copied\"}".getBytes(StandardCharsets.UTF_8));
+        ok(sendWith("POST", "/object/copy", alice, json(Map.of("bucketId", bucket, "sourceKey", "copies/src.txt",
+                "destinationKey", "copies/dst.txt")), "application/json", "x-metadata", own), 200);
+        JsonNode copy = ok(send("GET", "/object/info/" + bucket + "/copies/dst.txt", alice, null, null), 200);
+        assertEquals("copied", copy.get("metadata").get("k").asText());
+
+        // onto itself: a rewrite of the object's headers, its bytes untouched
+        ok(send("POST", "/object/copy", alice, json(Map.of("bucketId", bucket, "sourceKey", "copies/src.txt",
+                "destinationKey", "copies/src.txt", "copyMetadata", false,
+                "metadata", Map.of("mimetype", "text/markdown", "cacheControl", "max-age=5"))), "application/json"), 200);
+        JsonNode rewritten = ok(send("GET", "/object/info/" + bucket + "/copies/src.txt", alice, null, null), 200);
+        assertEquals("text/markdown", rewritten.get("content_type").asText());
+        assertEquals("max-age=5", rewritten.get("cache_control").asText());
+        HttpResponse<byte[]> bytes = bytes("GET", "/object/authenticated/" + bucket + "/copies/src.txt", alice);
+        assertEquals("source", new String(bytes.body(), StandardCharsets.UTF_8));
+        assertEquals("text/markdown", bytes.headers().firstValue("Content-Type").orElse(""));
+        // a move onto itself is still refused, and bob may not rewrite alice's object
+        error(send("POST", "/object/move", alice, json(Map.of("bucketId", bucket, "sourceKey", "copies/src.txt",
+                "destinationKey", "copies/src.txt")), "application/json"), 400, "400");
+        assertEquals(400, send("POST", "/object/copy", suite.identities().token("bob"), json(Map.of("bucketId", bucket, "sourceKey", "copies/src.txt",
+                "destinationKey", "copies/src.txt")), "application/json").statusCode());
+    }
+
+    @Test
     void answersHeadOnTheDownloadRoutesWithHeadersOnly() throws Exception {
         ok(send("POST", "/object/" + publicBucket + "/head.txt", alice, "twelve bytes".getBytes(StandardCharsets.UTF_8), "text/plain"), 200);
         for (String route : new String[] {"/object/authenticated/", "/object/public/"}) {

@@ -30,24 +30,29 @@ public final class SupabaseErrors {
 
     private static Rendered body(int status, String code, String message) {
         return switch (code) {
-            case "MissingAuthorization" -> of(400, "400", "Error", "headers must have required property 'authorization'");
-            case "BucketNotFound" -> of(404, "404", "Bucket not found", "Bucket not found");
-            case "ObjectNotFound", "NotFound", "UploadNotFound" -> of(404, "404", "not_found", "Object not found");
-            case "BucketAlreadyExists", "ObjectAlreadyExists" -> of(409, "409", "Duplicate", "The resource already exists");
-            case "BucketNotEmpty" -> of(409, "409", "ResourceNotEmpty", "The bucket you tried to delete is not empty");
-            case "PayloadTooLarge" -> of(413, "413", "Payload too large", "The object exceeded the maximum allowed size");
-            case "InvalidMimeType" -> of(415, "415", "invalid_mime_type", message);
-            case "InvalidBucketName" -> of(400, "400", "Invalid Input", "The bucket name is invalid: " + message);
-            case "InvalidObjectName" -> of(400, "400", "Invalid Input", "The object name is invalid: " + message);
-            case "Unauthorized", "InvalidToken", "TokenExpired" -> of(400, "403", "Unauthorized", message);
-            case "Forbidden", "WrongScope", "WrongObject" -> of(403, "403", "Unauthorized", message);
-            case "PreconditionFailed" -> of(412, "412", "PreconditionFailed", message);
-            case "TooManyRequests" -> of(429, "429", "too_many_requests", message);
-            default -> of(status, String.valueOf(status), status >= 500 ? "internal" : "InvalidRequest", message);
+            case "MissingAuthorization" -> of(400, "400", "InvalidRequest", "Error", "headers must have required property 'authorization'");
+            case "BucketNotFound" -> of(404, "404", "NoSuchBucket", "Bucket not found", "Bucket not found");
+            case "ObjectNotFound", "NotFound" -> of(404, "404", "NoSuchKey", "not_found", "Object not found");
+            case "UploadNotFound" -> of(404, "404", "NoSuchUpload", "not_found", "Object not found");
+            case "ObjectAlreadyExists" -> of(409, "409", "KeyAlreadyExists", "Duplicate", "The resource already exists");
+            case "BucketAlreadyExists" -> of(409, "409", "BucketAlreadyExists", "Duplicate", "The resource already exists");
+            case "BucketNotEmpty" -> of(409, "409", "InvalidRequest", "ResourceNotEmpty", "The bucket you tried to delete is not empty");
+            case "PayloadTooLarge" -> of(413, "413", "EntityTooLarge", "Payload too large", "The object exceeded the maximum allowed size");
+            case "InvalidMimeType" -> of(415, "415", "InvalidMimeType", "invalid_mime_type", message);
+            case "InvalidBucketName" -> of(400, "400", "InvalidBucketName", "Invalid Input", "The bucket name is invalid: " + message);
+            case "InvalidObjectName" -> of(400, "400", "InvalidKey", "Invalid Input", "The object name is invalid: " + message);
+            case "Unauthorized", "InvalidToken", "TokenExpired" -> of(400, "403", "InvalidJWT", "Unauthorized", message);
+            case "Forbidden", "WrongScope", "WrongObject" -> of(403, "403", "AccessDenied", "Unauthorized", message);
+            case "PreconditionFailed" -> of(412, "412", "PreconditionFailed", "PreconditionFailed", message);
+            case "TooManyRequests" -> of(429, "429", "SlowDown", "too_many_requests", message);
+            default -> of(status, String.valueOf(status), status >= 500 ? "InternalError" : "InvalidRequest",
+                    status >= 500 ? "internal" : "InvalidRequest", message);
         };
     }
 
-    private static Rendered of(int http, String statusCode, String error, String message) {
-        return new Rendered(http, new JsonObject().put("statusCode", statusCode).put("error", error).put("message", message));
+    /** Supabase's body: statusCode (a string), code (its ErrorCode name, which storage-js reads), error, message. */
+    private static Rendered of(int http, String statusCode, String code, String error, String message) {
+        return new Rendered(http, new JsonObject().put("statusCode", statusCode).put("code", code).put("error", error)
+                .put("message", message));
     }
 }

@@ -577,6 +577,16 @@ public class SupabaseRoutes {
             if (body.getValue("sourceVersionId") != null) {
                 request.put("sourceVersionId", body.getValue("sourceVersionId"));
             }
+            // copy only: x-metadata (base64 of a JSON object) is the copy's own user metadata
+            String ownHeader = ctx.request().getHeader("x-metadata");
+            if (operation.equals("copy") && ownHeader != null) {
+                JsonObject own = userMetadata(ownHeader);
+                if (own == null) {
+                    ErrorResponse.send(ctx, 400, "InvalidRequest", "x-metadata must be base64-encoded JSON of an object");
+                    return;
+                }
+                request.put("metadata", own);
+            }
             // copy only: copyMetadata false drops the user metadata and applies the given overrides
             if (operation.equals("copy") && Boolean.FALSE.equals(body.getValue("copyMetadata"))) {
                 request.put("copyMetadata", false);
@@ -772,6 +782,15 @@ public class SupabaseRoutes {
     }
 
     private record Verified(String gateway, Reply reply) {
+    }
+
+    /** The JSON object in an {@code x-metadata} header (base64), or null when it is not one. */
+    private static JsonObject userMetadata(String header) {
+        try {
+            return new JsonObject(new String(Base64.getDecoder().decode(header.trim()), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException | DecodeException | ClassCastException e) {
+            return null;
+        }
     }
 
     /** A 400 before the body was read. */

@@ -369,7 +369,10 @@ public class Catalog {
 
     private Uni<ObjectEntity> transfer(Caller caller, Transfer t, boolean move) {
         if (t.sourceBucket().equals(t.destinationBucket()) && t.sourceName().equals(t.destinationName())) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "source and destination are the same object");
+            if (move || t.sourceVersionId() != null) {
+                throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "source and destination are the same object");
+            }
+            return rewrite(caller, t);
         }
         return bucketOrFail(t.sourceBucket()).chain(source -> bucketOrFail(t.destinationBucket()).chain(destination ->
                 lockNames(t)
@@ -399,6 +402,27 @@ public class Catalog {
                 .onFailure(Catalog::isUniqueViolation).transform(e -> objectExists(t.destinationBucket(), t.destinationName()))
                 .invoke(o -> LOG.infof("object %s/%s %s to %s/%s by %s", t.sourceBucket(), t.sourceName(),
                         move ? "moved" : "copied", t.destinationBucket(), t.destinationName(), caller.subject()));
+    }
+
+    /**
+     * A copy of an object onto itself (as Supabase allows): its content type, cache-control and user
+     * metadata are rewritten in place, by someone who may write it. Its blob, owner and id stay; the
+     * change is announced as the object's new state.
+     */
+    private Uni<ObjectEntity> rewrite(Caller caller, Transfer t) {
+        return bucketOrFail(t.sourceBucket()).chain(bucket -> lockNames(t)
+                        .chain(() -> sourceRow(t))
+                        .call(o -> requireWritable(caller, o, () -> sourceNotFound(t)))
+                        .chain(o -> {
+                            if (t.overrides() != null) {
+                                checkLimits(bucket, o.size, t.overrides().contentType() == null ? o.contentType
+                                        : t.overrides().contentType());
+                                t.overrides().applyTo(o);
+                            }
+                            o.updatedAt = now();
+                            return o.<ObjectEntity>persistAndFlush().call(this::emitCreated);
+                        }))
+                .invoke(o -> LOG.infof("object %s/%s rewritten in place by %s", t.sourceBucket(), t.sourceName(), caller.subject()));
     }
 
     /**

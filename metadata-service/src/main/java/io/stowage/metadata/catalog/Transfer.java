@@ -11,13 +11,19 @@ public record Transfer(String sourceBucket, String sourceName, String sourceVers
                        String destinationName, boolean overwrite, Overrides overrides) {
 
     /**
-     * What a copy with {@code copyMetadata: false} changes: the user metadata is never copied, and
-     * each non-null field replaces the source's value ({@code cacheControl} "" clears it).
+     * What a copy changes: with {@code keepMetadata} false ({@code copyMetadata: false}) the source's
+     * user metadata is not copied; {@code userMetadata} (JSON), when given, is the copy's own; each
+     * other non-null field replaces the source's value ({@code cacheControl} "" clears it).
      */
-    public record Overrides(String contentType, String cacheControl) {
+    public record Overrides(boolean keepMetadata, String contentType, String cacheControl, String userMetadata) {
 
         void applyTo(ObjectEntity copy) {
-            copy.userMetadata = null;
+            if (!keepMetadata) {
+                copy.userMetadata = null;
+            }
+            if (userMetadata != null) {
+                copy.userMetadata = userMetadata;
+            }
             if (contentType != null) {
                 copy.contentType = contentType;
             }

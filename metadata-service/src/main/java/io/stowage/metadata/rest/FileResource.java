@@ -205,11 +205,11 @@ public class FileResource {
                 .map(o -> RestResponse.status(RestResponse.Status.CREATED, FileView.of(o)));
     }
 
-    private static io.stowage.metadata.catalog.Transfer transfer(TransferRequest request, boolean move) {
+    private io.stowage.metadata.catalog.Transfer transfer(TransferRequest request, boolean move) {
         if (request == null) {
             throw Details.invalid("a JSON body with bucket, name and destinationName is required");
         }
-        return request.validated(move);
+        return request.validated(move, limits.maxMetadataBytes());
     }
 
     /** Runs a change for the caller and nudges the relay once it committed, so its events go out now. */

@@ -310,6 +310,41 @@ class CatalogOperationsTest {
     }
 
     @Test
+    void aCopyOntoItselfRewritesTypeCacheControlAndMetadataInPlaceKeepingItsBlob() throws SQLException {
+        String bucket = newBucket(Map.of());
+        String alice = user("alice");
+        JsonNode file = readTree(register(alice, bucket, "self.txt", Map.of()).then().statusCode(201).extract().asString());
+        String blob = file.get("blobKey").asText();
+
+        as(alice).body(Map.of("bucket", bucket, "name", "self.txt", "destinationName", "self.txt", "copyMetadata", false,
+                        "contentType", "text/markdown", "cacheControl", "max-age=5", "metadata", Map.of("k", "v")))
+                .post("/v1/files/copy")
+                .then().statusCode(201).body("id", equalTo(file.get("id").asText())).body("contentType", equalTo("text/markdown"))
+                .body("cacheControl", equalTo("max-age=5")).body("metadata.k", equalTo("v")).body("blobKey", equalTo(blob));
+        // one row, its blob referenced once and never released
+        assertEquals(List.of(Map.of("ref_count", 1L)), query("SELECT ref_count FROM blobs WHERE blob_key = ?", blob));
+        assertEquals(1, query("SELECT 1 FROM objects WHERE bucket = ? AND name = 'self.txt'", bucket).size());
+        // a move onto itself, or someone who may not write it, is still refused
+        as(alice).body(Map.of("bucket", bucket, "name", "self.txt", "destinationName", "self.txt"))
+                .post("/v1/files/move").then().statusCode(400);
+        as(user("bob")).body(Map.of("bucket", bucket, "name", "self.txt", "destinationName", "self.txt"))
+                .post("/v1/files/copy").then().statusCode(404);
+    }
+
+    @Test
+    void aCopyTakesItsOwnMetadataWithOrWithoutCopyMetadata() {
+        String bucket = newBucket(Map.of());
+        String alice = user("alice");
+        register(alice, bucket, "m.txt", Map.of()).then().statusCode(201);
+        as(alice).body(Map.of("bucket", bucket, "name", "m.txt", "destinationName", "own.txt", "metadata", Map.of("k", "own")))
+                .post("/v1/files/copy").then().statusCode(201).body("metadata", equalTo(Map.of("k", "own")));
+        as(alice).body(Map.of("bucket", bucket, "name", "m.txt", "destinationName", "moved.txt", "metadata", Map.of("k", "own")))
+                .post("/v1/files/move").then().statusCode(400);
+        as(alice).body(Map.of("bucket", bucket, "name", "m.txt", "destinationName", "bad.txt", "metadata", List.of("x")))
+                .post("/v1/files/copy").then().statusCode(400);
+    }
+
+    @Test
     void overrideTypeTheDestinationRefusesIs415AndWritesNothing() throws SQLException {
         String source = newBucket(Map.of());
         String target = newBucket(Map.of("allowedMimeTypes", List.of("text/*")));
