@@ -123,6 +123,15 @@ public class Proxy {
 
     /** Forwards the request as it came (method, headers, body) to {@code baseUrl + pathAndQuery}. */
     public void forward(RoutingContext ctx, String service, String baseUrl, String pathAndQuery) {
+        forward(ctx, service, baseUrl, pathAndQuery, false);
+    }
+
+    /**
+     * As {@link #forward(RoutingContext, String, String, String)}; with {@code errorsInOurShape} an
+     * error the upstream answers is re-rendered in this request's error shape (its small JSON body
+     * read whole) instead of streamed as it came.
+     */
+    public void forward(RoutingContext ctx, String service, String baseUrl, String pathAndQuery, boolean errorsInOurShape) {
         HttpServerRequest in = ctx.request();
         in.pause();
         String requestId = requestId(ctx);
@@ -138,7 +147,14 @@ public class Proxy {
                 in.resume();
             }
             return sent;
-        })).onSuccess(response -> relay(ctx, response)).onFailure(failure -> failed(ctx, service, failure));
+        })).onSuccess(response -> {
+            if (errorsInOurShape && response.statusCode() >= 400) {
+                response.body().onComplete(body -> ErrorResponse.relay(ctx, response.statusCode(),
+                        body.succeeded() ? body.result() : io.vertx.core.buffer.Buffer.buffer()));
+            } else {
+                relay(ctx, response);
+            }
+        }).onFailure(failure -> failed(ctx, service, failure));
     }
 
     /** Sends an upstream's response to the caller as it is: status, headers, streamed body. */

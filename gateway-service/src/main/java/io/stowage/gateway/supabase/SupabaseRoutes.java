@@ -139,8 +139,9 @@ public class SupabaseRoutes {
             objectRoutes(ctx, method, seg);
         } else if (seg.get(0).equals("render")) {
             // image-service serves Supabase's render routes at /render/image/...
+            // its errors in Supabase's shape, as the other Supabase routes answer them
             callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(),
-                    RequestGuard.target(c).substring(PREFIX.length())));
+                    RequestGuard.target(c).substring(PREFIX.length()), true));
         } else {
             notFound(ctx);
         }
