@@ -117,6 +117,14 @@ class HostileInputSystemTest {
                 refuse("POST /v1/buckets", Who.ADMIN, "{\"name\":5}"),
                 refuse("POST /v1/buckets", Who.ADMIN, "{not json"),
                 refuse("POST /v1/files/move", Who.ALICE, "{\"bucket\":\"{B}\",\"name\":true}"),
+                refuse("POST /v1/files/copy", Who.ALICE, "{\"bucket\":\"{B}\",\"name\":\"ok.txt\",\"destinationName\":\"c.txt\",\"metadata\":\"x\"}"),
+                refuse("POST /storage/v1/object/copy", Who.ALICE,
+                        "{\"bucketId\":\"{B}\",\"sourceKey\":\"ok.txt\",\"destinationKey\":\"c.txt\"}", "x-metadata: %%% not base64"),
+                // a copy onto itself rewrites only what its caller may write
+                refuse("POST /storage/v1/object/copy", Who.ALICE, "{\"bucketId\":\"{V}\",\"sourceKey\":\"x\",\"destinationKey\":\"x\","
+                        + "\"copyMetadata\":false,\"metadata\":{\"mimetype\":\"text/html\"}}"),
+                refuse("HEAD /storage/v1/object/info/{B}/../{V}/x", Who.ALICE),
+                refuse("GET /storage/v1/version/..", Who.NOBODY),
                 // bad headers
                 refuse("PUT /v1/objects/{B}/typed.txt", Who.ALICE, "bytes", "Content-Type: text/plain; charset=\""),
                 refuse("GET /img/unsafe/0x0:99999999999x99999999999/100x100/{B}/ok.txt", Who.ALICE),
