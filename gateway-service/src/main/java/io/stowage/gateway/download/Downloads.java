@@ -141,11 +141,7 @@ public class Downloads {
     }
 
     /** Answers a HEAD for {@code object}: its headers, no body. */
-    public void describe(RoutingContext ctx, Mode mode, JsonObject object) {
-        head(ctx, mode, object);
-    }
-
-    private void head(RoutingContext ctx, Mode mode, JsonObject object) {
+    public void head(RoutingContext ctx, Mode mode, JsonObject object) {
         HttpServerResponse out = ctx.response();
         out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
         out.putHeader("Content-Length", String.valueOf(object.getLong("size", 0L)));

@@ -28,9 +28,17 @@ public record Locators(String bucket, String name) {
         if (slash <= 0 || slash == encoded.length() - 1) {
             throw new InvalidNameException(InvalidNameException.OBJECT, "expected " + expected + "{bucket}/{path}");
         }
-        String bucket = NameRules.requireBucket(RequestPaths.decode(encoded.substring(0, slash), InvalidNameException.BUCKET));
-        String name = NameRules.requireObject(RequestPaths.decode(encoded.substring(slash + 1), InvalidNameException.OBJECT));
-        return new Locators(bucket, name);
+        return new Locators(bucketOf(encoded.substring(0, slash)), nameOf(encoded.substring(slash + 1)));
+    }
+
+    /** The bucket an encoded path segment names, checked against the naming rules. */
+    public static String bucketOf(String encodedSegment) {
+        return NameRules.requireBucket(RequestPaths.decode(encodedSegment, InvalidNameException.BUCKET));
+    }
+
+    /** The object an encoded path (segments joined by '/') names, checked against the naming rules. */
+    public static String nameOf(String encodedPath) {
+        return NameRules.requireObject(RequestPaths.decode(encodedPath, InvalidNameException.OBJECT));
     }
 
     /** {@code {bucket}/{path}} percent-encoded for another service's URL. */

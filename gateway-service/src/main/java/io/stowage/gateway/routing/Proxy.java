@@ -118,7 +118,7 @@ public class Proxy {
     }
 
     static boolean upstreamFault(int status) {
-        return status == 500 || status == 502 || status == 504 || status > 504;
+        return status >= 500 && status != 501 && status != 503;
     }
 
     /** Forwards the request as it came (method, headers, body) to {@code baseUrl + pathAndQuery}. */

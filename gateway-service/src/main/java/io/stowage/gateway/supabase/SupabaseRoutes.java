@@ -7,6 +7,7 @@ import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.routing.ApiBodies;
 import io.stowage.gateway.routing.GatewayConfig;
+import io.stowage.gateway.routing.Locators;
 import io.stowage.gateway.routing.Proxy;
 import io.stowage.gateway.routing.ServiceCalls;
 import io.stowage.gateway.routing.ServiceCalls.Reply;
@@ -427,7 +428,7 @@ public class SupabaseRoutes {
                 .onComplete(r -> answer(ctx, r, reply -> {
                     if (ctx.request().method() == HttpMethod.HEAD) {
                         // HEAD: the object's headers (ETag, type, length, dates, cache-control), no body
-                        downloads.describe(ctx, anonymous ? Downloads.Mode.PUBLIC : Downloads.Mode.PRIVATE, reply.json());
+                        downloads.head(ctx, anonymous ? Downloads.Mode.PUBLIC : Downloads.Mode.PRIVATE, reply.json());
                     } else {
                         json(ctx, 200, SupabaseShapes.info(reply.json()));
                     }
@@ -895,13 +896,13 @@ public class SupabaseRoutes {
     /** The object name from segment {@code from} on, checked against the naming rules; still encoded. */
     private static String tail(List<String> seg, int from) {
         String encoded = String.join("/", seg.subList(from, seg.size()));
-        NameRules.requireObject(decode(encoded));
+        Locators.nameOf(encoded);
         return encoded;
     }
 
     /** A bucket segment, checked against the naming rules; still encoded. */
     private static String bucket(String segment) {
-        NameRules.requireBucket(decode(segment));
+        Locators.bucketOf(segment);
         return segment;
     }
 
