@@ -147,6 +147,49 @@ class TokenRoutesTest {
     }
 
     @Test
+    void anImageTokenCarriesTheRenditionItGrantsSignedIn() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png",
+                "transform", "width=200&height=100&resize=contain&gravity=sowe&x_offset=0.25"));
+        // the rendition is inside the token, not beside it in the URL
+        assertTrue(signed.getString("url").matches("/render/image/sign/photos/a\\.png\\?token=[^&]+"), signed.getString("url"));
+        verify(Map.of("token", signed.getString("token"), "scope", "image", "bucket", "photos", "name", "a.png"))
+                .then().statusCode(200).body("transform", equalTo("width=200&height=100&resize=contain&gravity=sowe&x_offset=0.25"));
+
+        // a token without one grants no particular rendition: no transform in the answer
+        String plain = SignResourceTest.sign(Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png")).getString("token");
+        Response any = verify(Map.of("token", plain, "scope", "image", "bucket", "photos", "name", "a.png"));
+        any.then().statusCode(200);
+        assertTrue(!any.jsonPath().getMap("$").containsKey("transform"));
+
+        // rewriting the rendition breaks the signature
+        String[] parts = signed.getString("token").split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("width=200", "width=2000");
+        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
+        refused(Map.of("token", tampered, "scope", "image", "bucket", "photos", "name", "a.png"), 401, "InvalidToken");
+    }
+
+    @Test
+    void refusesATransformOnOtherTokensAndOneThatIsNotARenderQuery() {
+        List<Map<String, Object>> bad = List.of(
+                Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png", "transform", "width=1"),
+                Map.of("operation", "stowage:upload", "bucket", "photos", "name", "a.png", "transform", "width=1"),
+                Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png", "transform", "width=1&token=x y"),
+                Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png", "transform", "width"),
+                Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png", "transform", "width=1\n"),
+                Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png", "transform", "w=" + "1".repeat(600)));
+        for (Map<String, Object> request : bad) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(request)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+        given().auth().oauth2(token()).contentType(ContentType.JSON)
+                .body(Map.of("operation", "stowage:image", "bucket", "photos", "name", "a.png", "transform", 200))
+                .when().post("/v1/sign")
+                .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+    }
+
+    @Test
     void refusesTamperedTokens() {
         String token = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png"))
                 .getString("token");

@@ -8,6 +8,9 @@ package io.stowage.signing.rest;
  * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert and
  * owner (the last two on {@code stowage:upload} only);
  * image URLs ({@code image:url}): path. {@code expiresIn} (seconds) applies to all but image URLs.
+ * {@code transform} ({@code stowage:image} only): the rendition the token grants, as the render
+ * route's query ({@code width=200&height=200&resize=cover}); it is signed into the token, so whoever
+ * holds the link cannot ask for another rendition.
  */
 public record SignRequest(String operation,
                           String key,
@@ -24,5 +27,6 @@ public record SignRequest(String operation,
                           String versionId,
                           Boolean upsert,
                           String path,
-                          String owner) {
+                          String owner,
+                          String transform) {
 }

@@ -35,6 +35,9 @@ public class Signer {
             Pattern.compile("[A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+(\\s*;[\\x20-\\x7e]*)?");
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-fA-F]{64}");
     private static final int MAX_PART_NUMBER = 10_000;
+    private static final int MAX_TRANSFORM_LENGTH = 512;
+    private static final Pattern TRANSFORM =
+            Pattern.compile("[a-z_]+=[A-Za-z0-9._~%-]*(&[a-z_]+=[A-Za-z0-9._~%-]*)*");
 
     private final BlobPresigner presigner;
     private final StowageTokens tokens;
@@ -91,8 +94,12 @@ public class Signer {
             throw new SigningException.InvalidRequest("owner applies to stowage:upload only");
         }
         String owner = ObjectNames.requireOwner(request.owner());
+        if (scope != TokenScope.IMAGE && request.transform() != null) {
+            throw new SigningException.InvalidRequest("transform applies to stowage:image only");
+        }
+        String transform = transform(request.transform());
         StowageTokens.Issued issued = tokens.issue(scope, bucket, name, versionId,
-                Boolean.TRUE.equals(request.upsert()), owner, expiry(request.expiresIn()));
+                Boolean.TRUE.equals(request.upsert()), owner, transform, expiry(request.expiresIn()));
         String route = switch (scope) {
             case DOWNLOAD -> "/object/sign/";
             case UPLOAD -> "/object/upload/sign/";
@@ -133,6 +140,23 @@ public class Signer {
         }
         return new PresignCommand(operation, key, contentType, request.contentLength(),
                 checksum(request.checksumSha256()), expiresIn, responseContentType, disposition, uploadId, partNumber);
+    }
+
+    /**
+     * A rendition as the render route's query: {@code name=value} pairs joined by {@code &}, names of
+     * letters and underscores, values percent-encoded URL characters. What the options mean is
+     * image-service's to check when the link is used; here only that it is a plain query that fits
+     * in a token.
+     */
+    static String transform(String value) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        if (value.length() > MAX_TRANSFORM_LENGTH || !TRANSFORM.matcher(value).matches()) {
+            throw new SigningException.InvalidRequest("transform must be a render query such as 'width=200&height=200'"
+                    + " (at most " + MAX_TRANSFORM_LENGTH + " characters)");
+        }
+        return value;
     }
 
     /** Seconds between 1 and the configured maximum; the default when absent. */

@@ -6,5 +6,5 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record VerifyResponse(boolean valid, String scope, String bucket, String name, String versionId,
                              Boolean upsert, String owner, String issuedAt, String expiresAt, String kid,
-                             String path) {
+                             String path, String transform) {
 }

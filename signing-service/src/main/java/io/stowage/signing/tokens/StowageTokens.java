@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * Stowage tokens: compact JWS (JWT) signed with the key ring's current key, {@code kid} in the
  * header. Claims: {@code iss}, {@code iat}, {@code exp}, {@code jti}, {@code scope}
  * (download|upload|image), {@code bucket}, {@code name}, {@code versionId} when bound to a version,
- * {@code upsert} on upload tokens, {@code owner} on upload tokens made for a user. Anyone holding the JWKS can verify them; only this service can
+ * {@code upsert} on upload tokens, {@code owner} on upload tokens made for a user,
+ * {@code transform} on image tokens bound to one rendition. Anyone holding the JWKS can verify them; only this service can
  * mint them.
  */
 public final class StowageTokens {
@@ -60,6 +61,16 @@ public final class StowageTokens {
      */
     public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, String owner,
                         Duration ttl) {
+        return issue(scope, bucket, name, versionId, upsert, owner, null, ttl);
+    }
+
+    /**
+     * @param transform image tokens only: the rendition the token grants (the render route's query),
+     *                  signed in as the claim {@code transform}; ignored for other scopes
+     */
+    public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, String owner,
+                        String transform, Duration ttl) {
+        String tokenTransform = scope == TokenScope.IMAGE ? transform : null;
         String tokenOwner = scope == TokenScope.UPLOAD ? owner : null;
         SigningKey key = keys.get().current();
         Instant now = Instant.ofEpochSecond(clock.instant().getEpochSecond());
@@ -82,6 +93,9 @@ public final class StowageTokens {
         if (tokenOwner != null) {
             claims.put("owner", tokenOwner);
         }
+        if (tokenTransform != null) {
+            claims.put("transform", tokenTransform);
+        }
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", key.algorithm().jwsName());
         header.put("typ", "JWT");
@@ -94,7 +108,7 @@ public final class StowageTokens {
             signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String token = signingInput + "." + B64URL.encodeToString(signer.sign());
             return new Issued(token, new TokenClaims(scope, bucket, name, versionId, scope == TokenScope.UPLOAD && upsert,
-                    tokenOwner, now, expiresAt, key.kid(), id));
+                    tokenOwner, now, expiresAt, key.kid(), id, tokenTransform));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("could not sign a token with key " + key.kid(), e);
         }
@@ -169,7 +183,7 @@ public final class StowageTokens {
         }
         return new TokenClaims(scope, bucket, name, text(claims, "versionId"),
                 claims.path("upsert").asBoolean(false), text(claims, "owner"), Instant.ofEpochSecond(iat.asLong()), expiresAt,
-                key.kid(), text(claims, "jti"));
+                key.kid(), text(claims, "jti"), scope == TokenScope.IMAGE ? text(claims, "transform") : null);
     }
 
     private static JsonNode json(String part) {

@@ -10,6 +10,7 @@ import java.time.Instant;
  * @param owner     upload tokens: the user the upload is made for (the object's owner), or null
  * @param kid       the key that signed it
  * @param id        the token's unique id ({@code jti})
+ * @param transform image tokens: the rendition they grant (the render route's query), or null for any
  */
 public record TokenClaims(TokenScope scope,
                           String bucket,
@@ -20,5 +21,6 @@ public record TokenClaims(TokenScope scope,
                           Instant issuedAt,
                           Instant expiresAt,
                           String kid,
-                          String id) {
+                          String id,
+                          String transform) {
 }

@@ -76,7 +76,7 @@ class SignerTest {
 
     private static SignRequest request(String operation, Long expiresIn) {
         return new SignRequest(operation, "blobs/x", null, null, null, expiresIn, null, null, null, null,
-                "photos", "a.png", null, null, null, null);
+                "photos", "a.png", null, null, null, null, null);
     }
 
     private static SigningConfig config(Duration maxExpiry, Duration defaultExpiry) {
