@@ -385,8 +385,10 @@ class UploadPathsTest {
                 .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
                 .PUT(HttpRequest.BodyPublishers.ofString("streamed, registered, unanswered")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        assertEquals(502, answer.statusCode(), answer.body());
-        assertEquals("UpstreamUnavailable", JSON.readTree(answer.body()).get("error").asText());
+        // metadata-service gave no answer: its outage, said as such (not upload-service failing)
+        assertEquals(503, answer.statusCode(), answer.body());
+        assertEquals("CatalogUnavailable", JSON.readTree(answer.body()).get("error").asText());
+        assertTrue(answer.headers().firstValue("Retry-After").isPresent());
 
         var registration = JSON.readTree(metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).get(0).getBodyAsString());
         String uploadId = registration.get("uploadId").asText();
@@ -416,7 +418,8 @@ class UploadPathsTest {
         assertEquals(200, putSingle(issued, "hello".getBytes(StandardCharsets.UTF_8)).statusCode());
         metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
         given().auth().oauth2(alice).contentType(ContentType.JSON).body(Map.of("uploadId", uploadId))
-                .when().post("/v1/files").then().statusCode(502);
+                .when().post("/v1/files").then().statusCode(503).header("Retry-After", org.hamcrest.Matchers.notNullValue())
+                .body("error", org.hamcrest.Matchers.equalTo("CatalogUnavailable"));
         Map<String, Object> record = pending(uploadId);
         assertFalse(record.containsKey("objectId"), "marked registered without an answer");
         String blobKey = record.get("blobKey").toString();

@@ -3,7 +3,11 @@ package io.stowage.upload.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.stowage.edge.DependencyUnavailable;
+import io.stowage.edge.DependencyUnavailable.Dependency;
 import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.Outages;
+import io.stowage.upload.error.UpstreamOutage;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,11 +23,16 @@ import java.util.Set;
 /**
  * The calls upload-service makes to metadata-service (with the caller's token) and
  * signing-service (with upload-service's own service token). Refusals come back as
- * {@link UpstreamRejection} (passed through to the caller); a service that cannot be reached or
- * answers nonsense becomes 502 UpstreamUnavailable.
+ * {@link UpstreamRejection} (passed through to the caller). A service that gives no answer (unreachable,
+ * reset, past the client's connect or read timeout) or answers 502/503/504 is an outage: 503
+ * {@code CatalogUnavailable} or {@code SigningUnavailable} with {@code Retry-After}. A service that
+ * answers nonsense is 502 UpstreamUnavailable.
  */
 @ApplicationScoped
 public class Upstreams {
+
+    private static final String SIGNING = "signing-service";
+    private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
 
     private final MetadataApi metadata;
     private final SigningApi signing;
@@ -73,7 +82,7 @@ public class Upstreams {
     }
 
     private static Uni<Answer> signingCall(Uni<Response> request) {
-        return call("signing-service", request)
+        return call(SIGNING, request)
                 .onFailure(UpstreamRejection.class).transform(t -> {
                     UpstreamRejection rejection = (UpstreamRejection) t;
                     return rejection.status() == 401 || rejection.status() == 403
@@ -131,18 +140,53 @@ public class Upstreams {
     }
 
     private static Uni<Answer> call(String service, Uni<Response> request) {
+        Dependency dependency = service.equals(SIGNING) ? Dependency.SIGNING : Dependency.CATALOG;
         return request
-                .onFailure(t -> !(t instanceof UploadException)).transform(t ->
-                        new UploadException(ErrorCode.UpstreamUnavailable, service + " is unavailable", t))
+                // no answer at all (refused, reset, connect or read timeout): the service is unavailable
+                .onFailure().transform(t -> Outages.ofCall(dependency, service, t))
                 .map(response -> {
                     try (response) {
                         String body = response.hasEntity() ? response.readEntity(String.class) : "";
+                        if (Outages.isUnavailableStatus(response.getStatus())) {
+                            throw outage(dependency, service, response, body);
+                        }
                         if (response.getStatus() >= 400) {
                             throw new UpstreamRejection(service, response.getStatus(), body);
                         }
                         return new Answer(response.getStatus(), body);
                     }
                 });
+    }
+
+    /**
+     * The service says it is unavailable. Its own answer is passed through when it names the outage in
+     * Stowage's error shape (e.g. metadata-service's CatalogUnavailable while its database is down), with
+     * its Retry-After; anything else (a proxy's page, a 502 without a body) is answered in our words.
+     */
+    private static UpstreamOutage outage(Dependency dependency, String service, Response response, String body) {
+        int retryAfter = retryAfter(response.getHeaderString("Retry-After"));
+        String passed = null;
+        try {
+            JsonNode error = PLAIN_JSON.readTree(body);
+            if (error != null && error.path("statusCode").asInt() == 503
+                    && DependencyUnavailable.isOutageCode(error.path("error").asText(null))) {
+                passed = body;
+            }
+        } catch (IOException | RuntimeException e) {
+            // not JSON: answered in our words
+        }
+        return new UpstreamOutage(dependency, service, response.getStatus(), passed, retryAfter);
+    }
+
+    private static int retryAfter(String header) {
+        if (header != null) {
+            try {
+                return Integer.parseInt(header.trim());
+            } catch (NumberFormatException e) {
+                // an HTTP date or nonsense: our default
+            }
+        }
+        return DependencyUnavailable.DEFAULT_RETRY_AFTER_SECONDS;
     }
 
     private <T> T parse(String service, String body, Class<T> type) {

@@ -233,6 +233,9 @@ public class DirectUploadRoute {
         ErrorMapper.Reply reply = ErrorMapper.reply(failure);
         boolean unread = !ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
         response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+        if (reply.retryAfterSeconds() != null) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(reply.retryAfterSeconds()));
+        }
         if (unread) {
             response.putHeader(HttpHeaders.CONNECTION, "close");
         }

@@ -7,6 +7,7 @@ import io.stowage.upload.client.Upstreams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.ErrorCode;
+import io.stowage.upload.error.Outages;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
@@ -86,7 +87,16 @@ public class DirectUploads {
                     })
                     .onFailure().invoke(failure -> metrics.ended(UploadMetrics.DIRECT, refusal(failure)
                             ? UploadMetrics.REFUSED : UploadMetrics.FAILED))
-                    .onFailure().call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
+                    .onFailure().call(failure -> {
+                        Uni<Void> forgotten = pending.delete(uploadId).onFailure().recoverWithNull();
+                        if (Outages.isStorageOutage(failure)) {
+                            // S3 is down: the answer must not wait for a second S3 deadline; the sweeper
+                            // removes a record this leaves behind
+                            forgotten.subscribe().with(ignored -> { }, ignored -> { });
+                            return Uni.createFrom().voidItem();
+                        }
+                        return forgotten;
+                    })
                     .chain(stored -> register(caller, target, record, stored));
         });
     }

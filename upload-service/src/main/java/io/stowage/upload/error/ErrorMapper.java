@@ -1,5 +1,6 @@
 package io.stowage.upload.error;
 
+import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.Refusals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -28,18 +29,36 @@ public class ErrorMapper {
 
     @ServerExceptionMapper
     public Response upload(UploadException e) {
-        Reply reply = reply(e);
-        return Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply.body()).build();
+        return response(reply(e));
     }
 
-    /** An error answer as status and JSON text; also used by the streamed upload route, which is not JAX-RS. */
-    public record Reply(int status, String body) {
+    /** A dependency outage raised as such (metadata-service or signing-service not answering, or answering 503). */
+    @ServerExceptionMapper
+    public Response outage(DependencyUnavailable e) {
+        return response(reply(e));
+    }
+
+    /**
+     * An error answer as status, JSON text and, for a dependency outage, the {@code Retry-After} seconds
+     * (else null); also used by the streamed upload route, which is not JAX-RS.
+     */
+    public record Reply(int status, String body, Integer retryAfterSeconds) {
+        public Reply(int status, String body) {
+            this(status, body, null);
+        }
     }
 
     public static Reply reply(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
+        Throwable t = Outages.unwrap(failure);
+        DependencyUnavailable outage = Outages.of(t);
+        if (outage != null) {
+            // Said as what it is: the dependency is down, not this service; the caller may retry soon.
+            LOG.warnf("%s: %s", outage.code(), outage.getMessage());
+            if (outage instanceof UpstreamOutage passed && passed.body() != null) {
+                return new Reply(outage.status(), passed.body(), outage.retryAfterSeconds());
+            }
+            Reply body = json(outage.status(), outage.code(), outage.getMessage());
+            return new Reply(body.status(), body.body(), outage.retryAfterSeconds());
         }
         if (t instanceof UpstreamRejection rejection) {
             // Passed through unchanged so that the caller sees metadata-service's own error.
@@ -58,8 +77,9 @@ public class ErrorMapper {
             return json(e.status(), e.code().name(), e.getMessage());
         }
         if (t instanceof software.amazon.awssdk.core.exception.SdkException) {
-            LOG.warnf(t, "S3 failed: %s", t.getMessage());
-            return json(502, ErrorCode.UpstreamUnavailable.name(), "the object store is unavailable");
+            // S3 answered, and refused for a reason that is not the caller's (e.g. credentials, a missing bucket)
+            LOG.warnf(t, "S3 refused: %s", t.getMessage());
+            return json(502, ErrorCode.UpstreamUnavailable.name(), "the object store refused the request");
         }
         LOG.error("unexpected failure", t);
         return json(500, ErrorCode.InternalError.name(), "internal error");
@@ -111,10 +131,18 @@ public class ErrorMapper {
         return body(status, code, e.getMessage());
     }
 
+    /** Anything else, S3's failures included: an outage is 503 (see {@link #reply}), only the unknown is 500. */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
-        LOG.error("unexpected failure", e);
-        return body(500, ErrorCode.InternalError.name(), "internal error");
+        return response(reply(e));
+    }
+
+    private static Response response(Reply reply) {
+        Response.ResponseBuilder answer = Response.status(reply.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(reply.body());
+        if (reply.retryAfterSeconds() != null) {
+            answer.header("Retry-After", reply.retryAfterSeconds());
+        }
+        return answer.build();
     }
 
     private static Response body(int status, String code, String message) {
