@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.upload.config.BlobBucketConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -23,14 +24,31 @@ public class Blobs {
 
     private final S3AsyncClient s3;
     private final String bucket;
+    private final AwsRequestOverrideConfiguration transfer;
 
     public Blobs(S3AsyncClient s3, BlobBucketConfig config) {
         this.s3 = s3;
         this.bucket = config.bucket();
+        // The calls that carry up to a part's bytes may take longer than the client's short deadline.
+        this.transfer = AwsRequestOverrideConfiguration.builder()
+                .apiCallTimeout(config.transferTimeout())
+                .apiCallAttemptTimeout(config.transferTimeout())
+                .build();
     }
 
     /** A part S3 holds for a multipart upload; {@code etag} without its quotes. */
     public record StoredPart(int partNumber, String etag, long size) {
+    }
+
+    /**
+     * Whether the bucket answers at all, within {@code timeout} and without retries: readiness asks this,
+     * and must say DOWN quickly while S3 is unreachable or hung.
+     */
+    public Uni<Void> reachable(java.time.Duration timeout) {
+        AwsRequestOverrideConfiguration quick = AwsRequestOverrideConfiguration.builder()
+                .apiCallTimeout(timeout).apiCallAttemptTimeout(timeout).build();
+        return Uni.createFrom().completionStage(() -> s3.headBucket(r -> r.bucket(bucket).overrideConfiguration(quick)))
+                .replaceWithVoid();
     }
 
     /** The blob's size, type and etag, or empty when nothing was uploaded under the key. */
@@ -51,7 +69,8 @@ public class Blobs {
     /** Writes a whole (small) blob; the buffer is not copied, so it must not change until this completes. */
     public Uni<String> put(String key, String contentType, ByteBuffer bytes) {
         return Uni.createFrom().completionStage(() -> s3.putObject(
-                        r -> r.bucket(bucket).key(key).contentType(contentType).contentLength((long) bytes.remaining()),
+                        r -> r.bucket(bucket).key(key).contentType(contentType).contentLength((long) bytes.remaining())
+                                .overrideConfiguration(transfer),
                         AsyncRequestBody.fromByteBufferUnsafe(bytes)))
                 .map(response -> unquote(response.eTag()));
     }
@@ -74,7 +93,7 @@ public class Blobs {
     public Uni<CompletedPart> uploadPart(String key, String uploadId, int partNumber, ByteBuffer bytes) {
         return Uni.createFrom().completionStage(() -> s3.uploadPart(
                         r -> r.bucket(bucket).key(key).uploadId(uploadId).partNumber(partNumber)
-                                .contentLength((long) bytes.remaining()),
+                                .contentLength((long) bytes.remaining()).overrideConfiguration(transfer),
                         AsyncRequestBody.fromByteBufferUnsafe(bytes)))
                 .map(response -> CompletedPart.builder().partNumber(partNumber).eTag(response.eTag()).build());
     }
@@ -82,7 +101,8 @@ public class Blobs {
     /** Assembles the blob from its parts (ascending part numbers); answers the blob's etag. */
     public Uni<String> completeMultipart(String key, String uploadId, List<CompletedPart> parts) {
         return Uni.createFrom().completionStage(() -> s3.completeMultipartUpload(
-                        r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))))
+                        r -> r.bucket(bucket).key(key).uploadId(uploadId).multipartUpload(m -> m.parts(parts))
+                                .overrideConfiguration(transfer)))
                 .map(response -> unquote(response.eTag()));
     }
 
