@@ -50,6 +50,8 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
     static volatile boolean signingRefusesEveryone;
     /** When set, every URL is signed for this long instead of the lifetime asked for (to see one expire). */
     static volatile Duration lifetimeOverride;
+    /** When set, the signing stub holds every request this long before answering (a hung signing-service). */
+    static volatile Duration signingDelay;
 
     private WireMockServer metadata;
     private HttpServer signing;
@@ -72,7 +74,19 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        signing.createContext("/v1/sign", exchange -> sign(exchange, s3.bucket()));
+        signing.createContext("/v1/sign", exchange -> {
+            Duration delay = signingDelay;
+            if (delay != null) {
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            sign(exchange, s3.bucket());
+        });
+        // one thread per request, so that a held request does not hold the next one
+        signing.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         signing.start();
 
         return Map.of(
