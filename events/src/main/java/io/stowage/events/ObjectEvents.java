@@ -11,6 +11,11 @@ public final class ObjectEvents {
 
     public static final String CREATED = "io.stowage.object.created.v1";
     public static final String DELETED = "io.stowage.object.deleted.v1";
+    /**
+     * A cache purge was asked for (Supabase's CDN purge routes): cached renditions of what it names are
+     * dropped, and a CDN in front of Stowage can be purged by a consumer. Data: {@link PurgeNotice}.
+     */
+    public static final String PURGED = "io.stowage.cache.purged.v1";
 
     public static final String SPEC_VERSION = "1.0";
     public static final String SOURCE = "/stowage/metadata-service";
@@ -33,7 +38,15 @@ public final class ObjectEvents {
         return bucket + "/" + name;
     }
 
-    /** Whether a CloudEvent type is one of Stowage's object events. */
+    /** Record key and CloudEvent subject of a purge of a whole bucket: {@code {bucket}/}. */
+    public static String bucketKey(String bucket) {
+        return bucket + "/";
+    }
+
+    /** Record key and CloudEvent subject of a purge of everything. */
+    public static final String ALL_KEY = "*";
+
+    /** Whether a CloudEvent type is one of Stowage's object events (a change of an object). */
     public static boolean isObjectEvent(String type) {
         return CREATED.equals(type) || DELETED.equals(type);
     }

@@ -35,4 +35,18 @@ class ObjectEventsTest {
         assertEquals(7, json.get("sequence").asLong());
         assertEquals(11, json.size());
     }
+
+    @Test
+    void aPurgeNoticeIsKeyedByWhatItPurges() throws Exception {
+        assertEquals("photos/a/b.png", new PurgeNotice(PurgeNotice.OBJECT, "photos", "a/b.png", "v1", "blobs/1", true, "admin", 3).key());
+        assertEquals("photos/", new PurgeNotice(PurgeNotice.BUCKET, "photos", null, null, null, false, "admin", 0).key());
+        assertEquals("*", new PurgeNotice(PurgeNotice.ALL, null, null, null, null, false, "admin", 0).key());
+        assertFalse(ObjectEvents.isObjectEvent(ObjectEvents.PURGED), "a purge changes no object");
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(
+                new PurgeNotice(PurgeNotice.BUCKET, "photos", null, null, null, true, "admin", 0)));
+        assertEquals("bucket", json.get("scope").asText());
+        assertTrue(json.get("transformations").asBoolean());
+        assertEquals("admin", json.get("requestedBy").asText());
+        assertFalse(json.has("key"));
+    }
 }

@@ -8,6 +8,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.PurgeNotice;
 import io.stowage.image.render.Renderer;
 import io.stowage.image.vips.Vips;
 import io.stowage.image.vips.VipsEngine;
@@ -175,7 +176,7 @@ class ImageServiceTest {
     }
 
     private List<String> variantKeys(String blobKey) {
-        return s3.listObjectsV2(b -> b.bucket(physical).prefix("variants/" + blobKey + "/")).contents().stream()
+        return s3.listObjectsV2(b -> b.bucket(physical).prefix("variants/photos/" + blobKey + "/")).contents().stream()
                 .map(o -> o.key()).toList();
     }
 
@@ -427,6 +428,40 @@ class ImageServiceTest {
         Response good = given().header("Accept", "*/*").get("/render/image/sign/photos/" + shared + "?token=" + UpstreamsResource.GOOD_TOKEN + "&width=20");
         assertEquals(200, good.statusCode());
         assertEquals(20, TestImages.decode(good.asByteArray()).getWidth());
+
+        // a token with a rendition signed in renders that one, whatever the query beside it asks
+        Response bound = given().header("Accept", "*/*")
+                .get("/render/image/sign/photos/" + shared + "?token=" + UpstreamsResource.TRANSFORM_TOKEN + "&width=200&gravity=ea");
+        assertEquals(200, bound.statusCode(), bound.asString());
+        BufferedImage image = TestImages.decode(bound.asByteArray());
+        assertEquals(30, image.getWidth());
+        assertEquals(60, image.getHeight());
+        assertTrue(reddish(rgb(image, 15, 30)), "the left (red) edge is kept");
+        assertEquals("resize:cover:30:60/gravity:left:middle/format:jpeg/quality:80", bound.header("X-Transformations"));
+    }
+
+    @Test
+    void supabaseGravityKeepsTheEdgeOrFocalPointItNames() {
+        String name = unique("jpg");
+        object(name, HALVES, "image/jpeg", "public", null);
+        String route = "/render/image/public/photos/" + name + "?width=100&height=300";
+        // 400x300, left half red, right half blue: a 100x300 cover crop keeps a quarter of the width
+        for (String[] c : new String[][] {
+                {"&gravity=we", "red"}, {"&gravity=ea", "blue"}, {"&gravity=sowe", "red"}, {"&gravity=noea", "blue"},
+                {"&gravity=fp&x_offset=0.1", "red"}, {"&gravity=fp&x_offset=0.9&y_offset=0.1", "blue"},
+                {"&gravity=we&x_offset=250", "blue"}, {"&gravity=ea&x_offset=0.7", "red"}}) {
+            Response r = given().header("Accept", "image/jpeg").get(route + c[0]);
+            assertEquals(200, r.statusCode(), c[0] + ": " + r.asString());
+            BufferedImage image = TestImages.decode(r.asByteArray());
+            assertEquals(100, image.getWidth());
+            assertEquals(300, image.getHeight());
+            int centre = rgb(image, 50, 150);
+            assertTrue(c[1].equals("red") ? reddish(centre) : blueish(centre), c[0] + " keeps " + c[1] + ": " + Integer.toHexString(centre));
+        }
+        Response bad = given().get(route + "&gravity=up");
+        assertEquals(400, bad.statusCode());
+        assertEquals("InvalidRequest", bad.jsonPath().getString("error"));
+        assertEquals(400, given().get(route + "&gravity=fp&x_offset=2").statusCode());
     }
 
     @Test
@@ -627,20 +662,8 @@ class ImageServiceTest {
         fetch("/img/unsafe/10x10/photos/" + keep);
         assertEquals(2, variantKeys(blobKey).size());
 
-        Properties props = new Properties();
-        props.put("bootstrap.servers", SharedInfra.kafka().bootstrapServers());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            ObjectEventData data = new ObjectEventData("photos", name, UUID.randomUUID().toString(), HALVES.length,
-                    "image/jpeg", "\"e\"", "alice", "public", blobKey, true, 2);
-            ProducerRecord<String, String> record = new ProducerRecord<>(ObjectEvents.DEFAULT_TOPIC,
-                    ObjectEvents.key("photos", name), JSON.writeValueAsString(data));
-            record.headers().add(ObjectEvents.HEADER_SPEC_VERSION, ObjectEvents.SPEC_VERSION.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(ObjectEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
-            record.headers().add(ObjectEvents.HEADER_SOURCE, ObjectEvents.SOURCE.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(ObjectEvents.HEADER_TYPE, ObjectEvents.DELETED.getBytes(StandardCharsets.UTF_8));
-            record.headers().add(ObjectEvents.HEADER_CONTENT_TYPE, ObjectEvents.DATA_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-            producer.send(record).get();
-        }
+        publish(ObjectEvents.DELETED, ObjectEvents.key("photos", name), new ObjectEventData("photos", name,
+                UUID.randomUUID().toString(), HALVES.length, "image/jpeg", "\"e\"", "alice", "public", blobKey, true, 2));
         // the consumer joins its group asynchronously: wait (bounded) for the purge to show in S3
         for (int i = 0; i < 600 && !variantKeys(blobKey).isEmpty(); i++) {
             Thread.sleep(100);
@@ -651,5 +674,54 @@ class ImageServiceTest {
                 "stowage_events_consumed_total{type=\"" + ObjectEvents.DELETED + "\"}"));
         // the original blob is not image-service's to delete
         assertEquals(HALVES.length, s3.headObject(b -> b.bucket(physical).key(blobKey)).contentLength());
+    }
+
+    @Test
+    void purgeNoticesDropTheVariantsOfTheObjectOrBucketTheyName() throws Exception {
+        String name = unique("jpg");
+        String blobKey = object(name, HALVES, "image/jpeg", "public", null);
+        String other = unique("jpg");
+        String otherBlob = object(other, HALVES, "image/jpeg", "public", null);
+        fetch("/img/unsafe/10x10/photos/" + name);
+        fetch("/render/image/public/photos/" + other + "?width=12");
+        assertEquals(1, variantKeys(blobKey).size());
+        assertEquals(1, variantKeys(otherBlob).size());
+
+        // one object: only its variants go
+        publish(ObjectEvents.PURGED, ObjectEvents.key("photos", name),
+                new PurgeNotice(PurgeNotice.OBJECT, "photos", name, "v1", blobKey, false, "service_role", 3));
+        for (int i = 0; i < 600 && !variantKeys(blobKey).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(variantKeys(blobKey).isEmpty(), "the object's variants are purged");
+        assertEquals(1, variantKeys(otherBlob).size(), "another object's stay");
+
+        // a purge of another bucket leaves this one's alone; a purge of this bucket drops them all
+        publish(ObjectEvents.PURGED, ObjectEvents.bucketKey("elsewhere"),
+                new PurgeNotice(PurgeNotice.BUCKET, "elsewhere", null, null, null, true, "service_role", 0));
+        publish(ObjectEvents.PURGED, ObjectEvents.bucketKey("photos"),
+                new PurgeNotice(PurgeNotice.BUCKET, "photos", null, null, null, true, "service_role", 0));
+        for (int i = 0; i < 600 && !variantKeys(otherBlob).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        assertTrue(variantKeys(otherBlob).isEmpty(), "the bucket's variants are purged");
+        // the originals are not image-service's to delete, and a purged variant renders again
+        assertEquals(HALVES.length, s3.headObject(b -> b.bucket(physical).key(otherBlob)).contentLength());
+        assertEquals("miss", fetch("/render/image/public/photos/" + other + "?width=12").header("X-Stowage-Variant"));
+    }
+
+    /** Publishes an event as metadata-service's outbox relay does: binary-mode CloudEvent headers, JSON data. */
+    private static void publish(String type, String key, Object data) throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", SharedInfra.kafka().bootstrapServers());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(ObjectEvents.DEFAULT_TOPIC, key, JSON.writeValueAsString(data));
+            record.headers().add(ObjectEvents.HEADER_SPEC_VERSION, ObjectEvents.SPEC_VERSION.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(ObjectEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+            record.headers().add(ObjectEvents.HEADER_SOURCE, ObjectEvents.SOURCE.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(ObjectEvents.HEADER_TYPE, type.getBytes(StandardCharsets.UTF_8));
+            record.headers().add(ObjectEvents.HEADER_CONTENT_TYPE, ObjectEvents.DATA_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+        }
     }
 }

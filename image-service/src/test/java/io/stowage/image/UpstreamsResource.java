@@ -30,6 +30,8 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
 
     static final String URL_KEY = "image-test-key";
     static final String GOOD_TOKEN = "good-image-token";
+    /** A token with a rendition signed in: 30x30, the left edge kept. */
+    static final String TRANSFORM_TOKEN = "transform-image-token";
     static final List<String> SIGNING_CALLERS = new CopyOnWriteArrayList<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -85,6 +87,9 @@ public class UpstreamsResource implements QuarkusTestResourceLifecycleManager {
         } else if ("image".equals(request.get("scope"))) {
             if (GOOD_TOKEN.equals(request.get("token"))) {
                 respond(exchange, 200, Map.of("valid", true, "scope", "image", "bucket", request.get("bucket"), "name", request.get("name")));
+            } else if (TRANSFORM_TOKEN.equals(request.get("token"))) {
+                respond(exchange, 200, Map.of("valid", true, "scope", "image", "bucket", request.get("bucket"), "name", request.get("name"),
+                        "transform", "width=30&height=60&gravity=we"));
             } else {
                 respond(exchange, 401, Map.of("statusCode", 401, "error", "InvalidToken", "message", "token not valid"));
             }

@@ -86,11 +86,15 @@ public class Upstreams {
         });
     }
 
-    /** Checks a Stowage image token (Supabase's {@code render/image/sign/...?token=}) for this object. */
-    public Uni<Void> verifyImageToken(String token, String bucket, String name) {
+    /**
+     * Checks a Stowage image token (Supabase's {@code render/image/sign/...?token=}) for this object;
+     * the rendition signed into it (a render query), or null when it names none.
+     */
+    public Uni<String> verifyImageToken(String token, String bucket, String name) {
         return verify(Map.of("scope", "image", "token", token, "bucket", bucket, "name", name)).map(answer -> {
             if (answer.status == 200) {
-                return null;
+                JsonNode transform = answer.body.get("transform");
+                return transform != null && transform.isTextual() ? transform.asText() : null;
             }
             if (answer.status == 400 || answer.status == 401 || answer.status == 403) {
                 throw new ImageException(answer.body.path("error").asText("InvalidToken"), answer.status,

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.PurgeNotice;
 import io.stowage.image.variants.VariantStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,9 +16,10 @@ import org.jboss.logging.Logger;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Purges a blob's rendered variants when an object event says the object that pointed to it was
- * deleted (an overwrite is a delete of the old version). Purging is idempotent: a replayed event
- * finds nothing left to delete. Other event types are skipped.
+ * Drops rendered variants when the events say they are stale: an object was deleted (an overwrite
+ * is a delete of the old version), which drops the variants of its blob rendered for its bucket, or a
+ * cache purge was asked for (one object, a bucket, or everything). Purging is idempotent: a replayed
+ * event finds nothing left to delete. Other event types are skipped.
  */
 @ApplicationScoped
 public class VariantPurger {
@@ -39,24 +41,48 @@ public class VariantPurger {
         Header type = record.headers().lastHeader(ObjectEvents.HEADER_TYPE);
         String typeName = type == null ? "unknown" : new String(type.value(), StandardCharsets.UTF_8);
         registry.counter("stowage.events.consumed", "type", typeName).increment();
-        if (!ObjectEvents.DELETED.equals(typeName)) {
-            return Uni.createFrom().voidItem();
-        }
-        ObjectEventData data;
+        String prefix;
         try {
-            data = json.readValue(record.value(), ObjectEventData.class);
+            prefix = switch (typeName) {
+                case ObjectEvents.DELETED -> deleted(json.readValue(record.value(), ObjectEventData.class));
+                case ObjectEvents.PURGED -> purged(json.readValue(record.value(), PurgeNotice.class));
+                default -> null;
+            };
         } catch (Exception e) {
-            LOG.warnf("skipping an object event that is not valid JSON (key %s)", record.key());
+            LOG.warnf("skipping a %s event that is not valid JSON (key %s)", typeName, record.key());
             return Uni.createFrom().voidItem();
         }
-        if (data.blobKey() == null || data.blobKey().isBlank()) {
+        if (prefix == null) {
             return Uni.createFrom().voidItem();
         }
-        return store.purge(data.blobKey())
-                .invoke(n -> LOG.infof("purged %d variants of %s after %s/%s was deleted", n, data.blobKey(), data.bucket(), data.name()))
-                // a storage hiccup must not stop the stream: the variant stays until the next delete of that blob
-                .onFailure().invoke(e -> LOG.warnf("cannot purge the variants of %s: %s", data.blobKey(), e.getMessage()))
+        return store.purge(prefix)
+                .invoke(n -> LOG.infof("purged %d variants under %s after %s (key %s)", n, prefix, typeName, record.key()))
+                // a storage hiccup must not stop the stream: the variants stay until the next purge of them
+                .onFailure().invoke(e -> LOG.warnf("cannot purge the variants under %s: %s", prefix, e.getMessage()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** The variants of the deleted object's blob rendered for its bucket; null when it names none. */
+    private String deleted(ObjectEventData data) {
+        return blank(data.bucket()) || blank(data.blobKey()) ? null : store.prefixOf(data.bucket(), data.blobKey());
+    }
+
+    /** What a purge notice names; null when it is not one image-service can act on. */
+    private String purged(PurgeNotice notice) {
+        if (notice.scope() == null) {
+            return null;
+        }
+        return switch (notice.scope()) {
+            case PurgeNotice.OBJECT -> blank(notice.bucket()) || blank(notice.blobKey()) ? null
+                    : store.prefixOf(notice.bucket(), notice.blobKey());
+            case PurgeNotice.BUCKET -> blank(notice.bucket()) ? null : store.bucketPrefix(notice.bucket());
+            case PurgeNotice.ALL -> store.allPrefix();
+            default -> null;
+        };
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank() || value.contains("..");
     }
 }

@@ -86,7 +86,9 @@ public final class Plan {
         return new Pipeline(crop, options.trim(), thumbW, thumbH, fit, noUpscale, options.smart() && fit == Fit.COVER,
                 options.flipHorizontal(), options.flipVertical(), options.fill(), options.blur(), options.grayscale(),
                 suffix(format, options.quality(), options.stripExif(), avifEffort), !format.alpha(),
-                coverW, coverH, boxW, boxH, halign(options.halign()), valign(options.valign()));
+                coverW, coverH, boxW, boxH, halign(options.halign()), valign(options.valign()),
+                options.shift() == null ? 0 : options.shift().x(), options.shift() == null ? 0 : options.shift().y(),
+                options.shift() != null && options.shift().focal());
     }
 
     /** libvips' save suffix, e.g. {@code .webp[Q=80,strip]}. */

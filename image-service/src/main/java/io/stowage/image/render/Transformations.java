@@ -15,8 +15,8 @@ import java.util.Locale;
  * only the resolved options, so a cached variant carries the same text as its first render.
  *
  * <p>In order: {@code trim}, {@code crop:L:T:R:B}, {@code resize:cover|contain|fill:W:H} (0 = that
- * side follows the aspect ratio), {@code gravity:smart} or {@code gravity:H:V} (a cover crop off
- * centre), {@code no_upscale}, {@code flip:horizontal[:vertical]}/{@code flip:vertical},
+ * side follows the aspect ratio), {@code gravity:smart}, {@code gravity:fp:X:Y} (a focal point) or
+ * {@code gravity:H:V[:DX:DY]} (a cover crop off centre, or moved by offsets), {@code no_upscale}, {@code flip:horizontal[:vertical]}/{@code flip:vertical},
  * {@code background:RRGGBB}, {@code blur:SIGMA}, {@code grayscale}, {@code strip_metadata}, then
  * always {@code format:F} and, except for lossless PNG, {@code quality:Q}. Options left at their
  * default are not named.
@@ -41,8 +41,14 @@ public final class Transformations {
             applied.add("resize:" + mode(options.fit()) + ":" + options.width() + ":" + options.height());
             // a crop happens only when both sides are fixed and the image covers the box
             if (options.fit() == ImageOptions.Fit.COVER && options.width() > 0 && options.height() > 0) {
+                ImageOptions.Shift shift = options.shift();
                 if (options.smart()) {
                     applied.add("gravity:smart");
+                } else if (shift != null && shift.focal()) {
+                    applied.add("gravity:fp:" + number(shift.x()) + ":" + number(shift.y()));
+                } else if (shift != null) {
+                    applied.add("gravity:" + lower(options.halign()) + ":" + lower(options.valign())
+                            + ":" + number(shift.x()) + ":" + number(shift.y()));
                 } else if (options.halign() != ImageOptions.HAlign.CENTER || options.valign() != ImageOptions.VAlign.MIDDLE) {
                     applied.add("gravity:" + lower(options.halign()) + ":" + lower(options.valign()));
                 }
@@ -64,7 +70,7 @@ public final class Transformations {
                     + HexFormat.of().toHexDigits((byte) rgb[2]));
         }
         if (options.blur() > 0) {
-            applied.add("blur:" + BigDecimal.valueOf(options.blur()).stripTrailingZeros().toPlainString());
+            applied.add("blur:" + number(options.blur()));
         }
         if (options.grayscale()) {
             applied.add("grayscale");
@@ -93,5 +99,9 @@ public final class Transformations {
 
     private static String lower(Enum<?> value) {
         return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static String number(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

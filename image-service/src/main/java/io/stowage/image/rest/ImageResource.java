@@ -84,42 +84,65 @@ public class ImageResource {
                                   @QueryParam("resize") String resize,
                                   @QueryParam("quality") String quality,
                                   @QueryParam("format") String format,
+                                  @QueryParam("gravity") String gravity,
+                                  @QueryParam("x_offset") String xOffset,
+                                  @QueryParam("y_offset") String yOffset,
                                   @QueryParam("token") String token,
                                   @HeaderParam("Authorization") String authorization,
                                   @HeaderParam("Accept") String accept,
                                   @HeaderParam("If-None-Match") String ifNoneMatch) {
         String raw = http.path().substring(("/render/image/" + mode + "/").length());
         String[] target;
-        ImageOptions options;
-        SupabaseRender.Format outputFormat;
+        SupabaseRender.Query query = new SupabaseRender.Query(width, height, resize, quality, format, gravity, xOffset, yOffset);
         try {
             target = ThumborUrl.objectPath(raw);
-            options = SupabaseRender.options(width, height, resize, quality, config.maxDimension());
-            outputFormat = SupabaseRender.format(format);
+            rendition(query);
         } catch (InvalidImageUrl e) {
             throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
         }
-        ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
-        boolean negotiate = outputFormat.explicit() == null && !outputFormat.origin();
-        Uni<StoredObject> object = switch (mode) {
-            case "public" -> upstreams.object(target[0], target[1], null);
+        return switch (mode) {
+            case "public" -> upstreams.object(target[0], target[1], null)
+                    .chain(o -> render(o, query, accept, ifNoneMatch));
             case "authenticated" -> {
                 if (authorization == null) {
                     throw new ImageException(ErrorCode.Unauthorized, "this route needs a bearer token");
                 }
-                yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization));
+                yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization))
+                        .chain(o -> render(o, query, accept, ifNoneMatch));
             }
             default -> {
                 if (token == null || token.isBlank()) {
                     throw new ImageException(ErrorCode.InvalidRequest, "the token query parameter is missing");
                 }
-                // the token grants this one object: look it up as image-service itself
+                // the token grants this one object, and the rendition signed into it (the query beside it
+                // then does not count, as with Supabase): look the object up as image-service itself
                 yield upstreams.verifyImageToken(token, target[0], target[1])
-                        .chain(upstreams::serviceAuthorization)
-                        .chain(service -> upstreams.object(target[0], target[1], service));
+                        .chain(signed -> upstreams.serviceAuthorization()
+                                .chain(service -> upstreams.object(target[0], target[1], service))
+                                .chain(o -> render(o, signed == null ? query : SupabaseRender.Query.parse(signed), accept, ifNoneMatch)));
             }
         };
-        return object.chain(o -> serve(variants.resolve(o, chosen, negotiate, accept), ifNoneMatch));
+    }
+
+    /** A Supabase render of an object the caller may see. */
+    private Uni<Response> render(StoredObject object, SupabaseRender.Query query, String accept, String ifNoneMatch) {
+        Rendition rendition;
+        try {
+            rendition = rendition(query);
+        } catch (InvalidImageUrl e) {
+            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+        }
+        return serve(variants.resolve(object, rendition.options(), rendition.negotiate(), accept), ifNoneMatch);
+    }
+
+    private record Rendition(ImageOptions options, boolean negotiate) {
+    }
+
+    private Rendition rendition(SupabaseRender.Query query) {
+        ImageOptions options = SupabaseRender.options(query, config.maxDimension());
+        SupabaseRender.Format outputFormat = SupabaseRender.format(query.format());
+        ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
+        return new Rendition(chosen, outputFormat.explicit() == null && !outputFormat.origin());
     }
 
     /** A token, when sent, must be valid here too, not only further down. */

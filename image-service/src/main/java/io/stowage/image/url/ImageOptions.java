@@ -15,6 +15,8 @@ import java.util.Locale;
  * @param quality     1..100, or 0 for the configured default
  * @param fill        background RGB for transparency and fit-in padding, or null
  * @param blur        Gaussian blur sigma, 0 for none
+ * @param shift       where a cover crop keeps the image beyond its alignment (Supabase's focal point
+ *                    or offsets), or null
  */
 public record ImageOptions(
         boolean trim,
@@ -33,7 +35,26 @@ public record ImageOptions(
         int[] fill,
         double blur,
         boolean grayscale,
-        boolean stripExif) {
+        boolean stripExif,
+        Shift shift) {
+
+    /** The options of every rendering but Supabase's gravity offsets: no shift. */
+    public ImageOptions(boolean trim, Crop crop, Fit fit, int width, int height, boolean flipHorizontal,
+                        boolean flipVertical, HAlign halign, VAlign valign, boolean smart, int quality, OutputFormat format,
+                        boolean noUpscale, int[] fill, double blur, boolean grayscale, boolean stripExif) {
+        this(trim, crop, fit, width, height, flipHorizontal, flipVertical, halign, valign, smart, quality, format,
+                noUpscale, fill, blur, grayscale, stripExif, null);
+    }
+
+    /**
+     * Where a cover crop is taken, beyond the alignment. {@code focal}: {@code x} and {@code y} are the
+     * point (fractions 0..1 of the width and height) the crop is centred on, as far as the image
+     * allows. Otherwise they move the crop from where the alignment puts it, inwards from the edge it
+     * is aligned to (rightwards and downwards when centred): pixels, or a fraction of the image's side
+     * when between -1 and 1.
+     */
+    public record Shift(double x, double y, boolean focal) {
+    }
 
     public enum Fit { INSIDE, COVER, FILL }
 
@@ -48,13 +69,13 @@ public record ImageOptions(
     /** The options with another output format (after content negotiation). */
     public ImageOptions withFormat(OutputFormat chosen) {
         return new ImageOptions(trim, crop, fit, width, height, flipHorizontal, flipVertical, halign, valign, smart,
-                quality, chosen, noUpscale, fill, blur, grayscale, stripExif);
+                quality, chosen, noUpscale, fill, blur, grayscale, stripExif, shift);
     }
 
     /** The options with the quality the service uses when the URL names none. */
     public ImageOptions withQuality(int chosen) {
         return new ImageOptions(trim, crop, fit, width, height, flipHorizontal, flipVertical, halign, valign, smart,
-                chosen, format, noUpscale, fill, blur, grayscale, stripExif);
+                chosen, format, noUpscale, fill, blur, grayscale, stripExif, shift);
     }
 
     /**
@@ -81,6 +102,9 @@ public record ImageOptions(
         s.append("|align=").append(halign.name().toLowerCase(Locale.ROOT)).append(',').append(valign.name().toLowerCase(Locale.ROOT));
         if (smart) {
             s.append("|smart");
+        }
+        if (shift != null) {
+            s.append(shift.focal() ? "|focus=" : "|shift=").append(shift.x()).append(',').append(shift.y());
         }
         s.append("|q=").append(quality);
         s.append("|fmt=").append(format == null ? "auto" : format.name().toLowerCase(Locale.ROOT));

@@ -21,8 +21,8 @@ import java.util.concurrent.CompletionException;
 
 /**
  * The physical bucket as image-service sees it: originals are read (never written), rendered
- * variants live under {@code variants/{blobKey}/{hash}} so that all of a blob's variants share one
- * prefix and can be purged together.
+ * variants live under {@code variants/{bucket}/{blobKey}/{hash}} so that the variants of one object's
+ * blob, of one bucket, or all of them share a prefix and can be purged together.
  */
 @ApplicationScoped
 public class VariantStore {
@@ -37,9 +37,19 @@ public class VariantStore {
         this.prefix = config.variantPrefix();
     }
 
-    /** The prefix under which every variant of {@code blobKey} is stored. */
-    public String prefixOf(String blobKey) {
-        return prefix + blobKey + "/";
+    /** The prefix under which every variant of {@code blobKey} rendered for an object of {@code bucket} is stored. */
+    public String prefixOf(String bucket, String blobKey) {
+        return bucketPrefix(bucket) + blobKey + "/";
+    }
+
+    /** The prefix of every variant rendered for objects of {@code bucket}. */
+    public String bucketPrefix(String bucket) {
+        return prefix + bucket + "/";
+    }
+
+    /** The prefix of every variant. */
+    public String allPrefix() {
+        return prefix;
     }
 
     /** A stored variant, or empty when it was never rendered (or was purged). */
@@ -73,10 +83,9 @@ public class VariantStore {
                 });
     }
 
-    /** Deletes every variant of {@code blobKey}; returns how many were deleted. */
-    public Uni<Integer> purge(String blobKey) {
-        String blobPrefix = prefixOf(blobKey);
-        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(blobPrefix)))
+    /** Deletes every variant stored under {@code keyPrefix}; returns how many were deleted. */
+    public Uni<Integer> purge(String keyPrefix) {
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)))
                 .chain(listing -> {
                     List<ObjectIdentifier> keys = listing.contents().stream().map(S3Object::key)
                             .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
@@ -85,9 +94,9 @@ public class VariantStore {
                     }
                     Uni<Integer> deleted = Uni.createFrom().completionStage(() -> s3.deleteObjects(b -> b.bucket(bucket)
                             .delete(Delete.builder().objects(keys).quiet(true).build()))).replaceWith(keys.size());
-                    // a blob with more than one page of variants: go on until none is left
+                    // more than one page of variants: go on until none is left
                     return Boolean.TRUE.equals(listing.isTruncated())
-                            ? deleted.chain(n -> purge(blobKey).map(m -> n + m))
+                            ? deleted.chain(n -> purge(keyPrefix).map(m -> n + m))
                             : deleted;
                 });
     }

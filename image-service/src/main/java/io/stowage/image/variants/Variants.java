@@ -74,7 +74,7 @@ public class Variants {
         ImageOptions resolved = options.withFormat(format)
                 .withQuality(options.quality() == 0 ? config.defaultQuality() : options.quality());
         String hash = sha256(object.blobKey() + "\n" + resolved.canonical()).substring(0, 40);
-        return new Resolved(object, resolved, store.prefixOf(object.blobKey()) + hash, "\"" + hash + "\"", varies);
+        return new Resolved(object, resolved, store.prefixOf(object.bucket(), object.blobKey()) + hash, "\"" + hash + "\"", varies);
     }
 
     /** The variant's bytes: from S3 if rendered before, else rendered now (once for concurrent callers). */

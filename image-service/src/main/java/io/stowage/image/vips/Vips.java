@@ -238,7 +238,8 @@ public final class Vips {
                 int w = (int) imageWidth.invokeExact(image), h = (int) imageHeight.invokeExact(image);
                 int cw = Math.min(w, p.coverWidth()), ch = Math.min(h, p.coverHeight());
                 if (cw < w || ch < h) {
-                    image = extract(arena, images, image, offset(w - cw, p.halign()), offset(h - ch, p.valign()), cw, ch);
+                    image = extract(arena, images, image, cropStart(w, cw, p.halign(), p.shiftX(), p.focal()),
+                            cropStart(h, ch, p.valign(), p.shiftY(), p.focal()), cw, ch);
                 }
             }
             if (p.flipHorizontal()) {
@@ -337,12 +338,24 @@ public final class Vips {
         return (MemorySegment) arrayDoubleNew.invokeExact(array, values.length);
     }
 
-    private static int offset(int slack, Align align) {
-        return switch (align) {
-            case START -> 0;
-            case CENTRE -> slack / 2;
-            case END -> slack;
+    /**
+     * Where a crop of {@code kept} pixels out of {@code size} starts along one side. A focal crop is
+     * centred on {@code shift} (a fraction of the side); otherwise the alignment places it and
+     * {@code shift} moves it inwards from the aligned edge (rightwards/downwards when centred), in
+     * pixels or, between -1 and 1, as a fraction of the side. Never outside the image.
+     */
+    public static int cropStart(int size, int kept, Align align, double shift, boolean focal) {
+        int slack = Math.max(0, size - kept);
+        if (focal) {
+            return Math.clamp(Math.round(shift * size - kept / 2.0), 0, slack);
+        }
+        long moved = Math.round(Math.abs(shift) < 1 ? shift * size : shift);
+        long start = switch (align) {
+            case START -> moved;
+            case CENTRE -> slack / 2 + moved;
+            case END -> slack - moved;
         };
+        return (int) Math.clamp(start, 0, slack);
     }
 
     private static MemorySegment keep(List<MemorySegment> images, MemorySegment out) {
@@ -409,13 +422,13 @@ public final class Vips {
     public record Pipeline(Area crop, boolean trim, int width, int height, Fit fit, boolean noUpscale, boolean smart,
                            boolean flipHorizontal, boolean flipVertical, int[] fill, double blurSigma, boolean grayscale,
                            String suffix, boolean opaqueOutput, int coverWidth, int coverHeight, int boxWidth, int boxHeight,
-                           Align halign, Align valign) {
+                           Align halign, Align valign, double shiftX, double shiftY, boolean focal) {
 
         public Pipeline(Area crop, boolean trim, int width, int height, Fit fit, boolean noUpscale, boolean smart,
                         boolean flipHorizontal, boolean flipVertical, int[] fill, double blurSigma, boolean grayscale,
                         String suffix, boolean opaqueOutput) {
             this(crop, trim, width, height, fit, noUpscale, smart, flipHorizontal, flipVertical, fill, blurSigma, grayscale,
-                    suffix, opaqueOutput, 0, 0, 0, 0, Align.CENTRE, Align.CENTRE);
+                    suffix, opaqueOutput, 0, 0, 0, 0, Align.CENTRE, Align.CENTRE, 0, 0, false);
         }
 
         /** VipsSize: 0 both, 2 down only, 3 force. */

@@ -32,15 +32,20 @@ class TransformationsTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
-            300 | 200 | -       | -  | WEBP | resize:cover:300:200/format:webp/quality:80
-            300 | 200 | contain | 60 | AVIF | resize:contain:300:200/format:avif/quality:60
-            300 | 200 | fill    | -  | JPEG | resize:fill:300:200/format:jpeg/quality:80
-            -   | 120 | -       | -  | PNG  | resize:cover:0:120/format:png
-            -   | -   | -       | 90 | JPEG | format:jpeg/quality:90
+            300 | 200 | -       | -  | -    | -    | -   | WEBP | resize:cover:300:200/format:webp/quality:80
+            300 | 200 | contain | 60 | -    | -    | -   | AVIF | resize:contain:300:200/format:avif/quality:60
+            300 | 200 | fill    | -  | -    | -    | -   | JPEG | resize:fill:300:200/format:jpeg/quality:80
+            -   | 120 | -       | -  | -    | -    | -   | PNG  | resize:cover:0:120/format:png
+            -   | -   | -       | 90 | -    | -    | -   | JPEG | format:jpeg/quality:90
+            300 | 200 | -       | -  | sowe | -    | -   | WEBP | resize:cover:300:200/gravity:left:bottom/format:webp/quality:80
+            300 | 200 | -       | -  | no   | 10   | 0.5 | WEBP | resize:cover:300:200/gravity:center:top:10:0.5/format:webp/quality:80
+            300 | 200 | -       | -  | fp   | 0.25 | -   | WEBP | resize:cover:300:200/gravity:fp:0.25:0.5/format:webp/quality:80
+            300 | 200 | -       | -  | sm   | -    | -   | WEBP | resize:cover:300:200/gravity:smart/format:webp/quality:80
             """)
     void namesTheAppliedOperationsOfASupabaseRender(String width, String height, String resize, String quality,
+                                                    String gravity, String xOffset, String yOffset,
                                                     OutputFormat format, String expected) {
-        ImageOptions options = SupabaseRender.options(width, height, resize, quality, 4096);
+        ImageOptions options = SupabaseRender.options(new SupabaseRender.Query(width, height, resize, quality, null, gravity, xOffset, yOffset), 4096);
         ImageOptions resolved = options.withFormat(format).withQuality(options.quality() == 0 ? 80 : options.quality());
         assertEquals(expected, Transformations.of(resolved));
     }

@@ -129,18 +129,53 @@ class ThumborUrlTest {
 
     @Test
     void supabaseParametersMapToTheSameOptions() {
-        ImageOptions contain = SupabaseRender.options("300", "200", "contain", "70", 4096);
+        ImageOptions contain = SupabaseRender.options(q("300", "200", "contain", "70"), 4096);
         assertEquals(Fit.INSIDE, contain.fit());
         assertEquals(300, contain.width());
         assertEquals(70, contain.quality());
-        assertEquals(Fit.COVER, SupabaseRender.options("300", null, null, null, 4096).fit());
-        assertEquals(Fit.FILL, SupabaseRender.options("300", "10", "fill", null, 4096).fit());
+        assertEquals(Fit.COVER, SupabaseRender.options(q("300", null, null, null), 4096).fit());
+        assertEquals(Fit.FILL, SupabaseRender.options(q("300", "10", "fill", null), 4096).fit());
         assertTrue(SupabaseRender.format("origin").origin());
         assertEquals(OutputFormat.AVIF, SupabaseRender.format("avif").explicit());
         assertNull(SupabaseRender.format(null).explicit());
-        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("300", "200", "stretch", null, 4096));
-        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("0", "200", null, null, 4096));
-        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options("300", "200", null, "5", 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(q("300", "200", "stretch", null), 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(q("0", "200", null, null), 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(q("300", "200", null, "5"), 4096));
         assertThrows(InvalidImageUrl.class, () -> SupabaseRender.format("gif"));
+    }
+
+    @Test
+    void supabaseGravityKeepsAnEdgeAFocalPointOrTheSmartPart() {
+        ImageOptions southEast = SupabaseRender.options(new SupabaseRender.Query("100", "100", null, null, null, "soea", null, null), 4096);
+        assertEquals(ImageOptions.HAlign.RIGHT, southEast.halign());
+        assertEquals(ImageOptions.VAlign.BOTTOM, southEast.valign());
+        assertNull(southEast.shift());
+        ImageOptions north = SupabaseRender.options(new SupabaseRender.Query("100", "100", null, null, null, "no", "10", "-0.5"), 4096);
+        assertEquals(ImageOptions.HAlign.CENTER, north.halign());
+        assertEquals(ImageOptions.VAlign.TOP, north.valign());
+        assertEquals(new ImageOptions.Shift(10, -0.5, false), north.shift());
+        assertTrue(SupabaseRender.options(new SupabaseRender.Query("100", "100", null, null, null, "sm", null, null), 4096).smart());
+        ImageOptions focal = SupabaseRender.options(new SupabaseRender.Query("100", "100", null, null, null, "fp", "0.2", null), 4096);
+        assertEquals(new ImageOptions.Shift(0.2, 0.5, true), focal.shift());
+        // the variant a focal point names is not the centred one
+        ImageOptions centred = SupabaseRender.options(q("100", "100", null, null), 4096);
+        assertTrue(!focal.canonical().equals(centred.canonical()));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(new SupabaseRender.Query("1", "1", null, null, null, "up", null, null), 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(new SupabaseRender.Query("1", "1", null, null, null, "fp", "1.5", null), 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(new SupabaseRender.Query("1", "1", null, null, null, "no", "x", null), 4096));
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.options(new SupabaseRender.Query("1", "1", null, null, null, "no", "NaN", null), 4096));
+    }
+
+    @Test
+    void aRenderQueryParsesAsTheRouteReadsIt() {
+        SupabaseRender.Query query = SupabaseRender.Query.parse("width=200&height=100&resize=contain&gravity=fp&x_offset=0.25&unknown=1&format=origin");
+        assertEquals(new SupabaseRender.Query("200", "100", "contain", null, "origin", "fp", "0.25", null), query);
+        assertEquals(new SupabaseRender.Query(null, null, null, null, null, null, null, null), SupabaseRender.Query.parse(""));
+        assertEquals("a b", SupabaseRender.Query.parse("resize=a%20b").resize());
+        assertThrows(InvalidImageUrl.class, () -> SupabaseRender.Query.parse("resize=%zz"));
+    }
+
+    private static SupabaseRender.Query q(String width, String height, String resize, String quality) {
+        return new SupabaseRender.Query(width, height, resize, quality, null, null, null, null);
     }
 }

@@ -8,6 +8,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.PurgeNotice;
 import io.stowage.metadata.access.AccessPolicy;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.jobs.JobEntity;
@@ -494,6 +495,37 @@ public class Catalog {
 
     private Uni<Void> emitCreated(ObjectEntity object) {
         return emit(ObjectEvents.CREATED, eventData(object, false, 0));
+    }
+
+    // --- cache purges ---------------------------------------------------------------------------
+
+    /**
+     * Records a cache purge (Supabase's CDN purge routes) as a {@link ObjectEvents#PURGED} event:
+     * image-service drops the renditions it names and a CDN in front of Stowage can be purged by a
+     * consumer. Admins only. One object: its current version must exist (404 otherwise) and the notice
+     * is ordered with its other events; a bucket: it must exist; {@code bucket} null: everything.
+     */
+    @WithTransaction
+    public Uni<PurgeNotice> purge(Caller caller, String bucketName, String name, boolean transformations) {
+        if (!caller.admin()) {
+            return Uni.createFrom().failure(new CatalogException.Denied("only the service role or an admin may purge cached objects"));
+        }
+        if (bucketName == null) {
+            return announce(new PurgeNotice(PurgeNotice.ALL, null, null, null, null, transformations, caller.subject(), 0));
+        }
+        Uni<PurgeNotice> notice = name == null
+                ? bucketOrFail(bucketName).replaceWith(() ->
+                        new PurgeNotice(PurgeNotice.BUCKET, bucketName, null, null, null, transformations, caller.subject(), 0))
+                : bucketOrFail(bucketName).chain(b -> ObjectEntity.findLive(bucketName, name))
+                        .onItem().ifNull().failWith(() -> CatalogException.NotFound.object(bucketName, name))
+                        .chain(o -> nextSequence(bucketName, name).map(sequence -> new PurgeNotice(PurgeNotice.OBJECT,
+                                bucketName, name, o.versionId, o.blobKey, transformations, caller.subject(), sequence)));
+        return notice.chain(this::announce);
+    }
+
+    private Uni<PurgeNotice> announce(PurgeNotice notice) {
+        return outbox.append(notice, now()).replaceWith(notice)
+                .invoke(n -> LOG.infof("cache purge of %s (%s) asked by %s", n.key(), n.scope(), n.requestedBy()));
     }
 
     // --- background jobs ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.PurgeNotice;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -26,10 +27,19 @@ public class OutboxWriter {
     }
 
     public Uni<OutboxEntry> append(String eventType, ObjectEventData data, Instant occurredAt) {
+        return append(eventType, ObjectEvents.key(data.bucket(), data.name()), data, occurredAt);
+    }
+
+    /** A purge notice, keyed by what it purges. */
+    public Uni<OutboxEntry> append(PurgeNotice notice, Instant occurredAt) {
+        return append(ObjectEvents.PURGED, notice.key(), notice, occurredAt);
+    }
+
+    private Uni<OutboxEntry> append(String eventType, String subject, Object data, Instant occurredAt) {
         OutboxEntry entry = new OutboxEntry();
         entry.id = UUID.randomUUID();
         entry.eventType = eventType;
-        entry.subject = ObjectEvents.key(data.bucket(), data.name());
+        entry.subject = subject;
         entry.payload = toJson(data);
         entry.occurredAt = occurredAt;
         entry.traceparent = traceparent(Span.current().getSpanContext());
@@ -47,7 +57,7 @@ public class OutboxWriter {
         return "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex();
     }
 
-    private String toJson(ObjectEventData data) {
+    private String toJson(Object data) {
         try {
             return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
