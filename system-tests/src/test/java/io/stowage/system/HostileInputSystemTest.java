@@ -125,6 +125,18 @@ class HostileInputSystemTest {
                         + "\"copyMetadata\":false,\"metadata\":{\"mimetype\":\"text/html\"}}"),
                 refuse("HEAD /storage/v1/object/info/{B}/../{V}/x", Who.ALICE),
                 refuse("GET /storage/v1/version/..", Who.NOBODY),
+                // CDN purge: traversal, bad names, users and foreign tokens never publish a purge
+                refuse("DELETE /storage/v1/cdn/{B}/a/../../{V}/x", Who.ADMIN),
+                refuse("DELETE /storage/v1/cdn/{B}/a%00b", Who.ADMIN),
+                refuse("DELETE /storage/v1/cdn/..", Who.ADMIN),
+                refuse("DELETE /storage/v1/cdn/{B}/ok.txt", Who.ALICE),
+                refuse("DELETE /storage/v1/cdn/", Who.ALICE),
+                refuse("DELETE /storage/v1/cdn/{B}", Who.FOREIGN_AUDIENCE),
+                refuse("DELETE /storage/v1/cdn/{B}/ok.txt", Who.NOBODY),
+                // a signed render's transform of the wrong JSON types
+                refuse("POST /storage/v1/object/sign/{B}/ok.txt", Who.ALICE, "{\"expiresIn\":60,\"transform\":{\"width\":\"wide\"}}"),
+                refuse("POST /storage/v1/object/sign/{B}/ok.txt", Who.ALICE, "{\"expiresIn\":60,\"transform\":{\"gravity\":5}}"),
+                refuse("GET /storage/v1/render/image/authenticated/{B}/ok.txt?width=10&gravity=fp&x_offset=9", Who.ALICE),
                 // bad headers
                 refuse("PUT /v1/objects/{B}/typed.txt", Who.ALICE, "bytes", "Content-Type: text/plain; charset=\""),
                 refuse("GET /img/unsafe/0x0:99999999999x99999999999/100x100/{B}/ok.txt", Who.ALICE),

@@ -135,6 +135,24 @@ class ReadAndHeadRoutesSystemTest {
         String url = signed.get("signedURL").asText();
         assertTrue(url.startsWith("/render/image/sign/"), url);
         assertRendered(send("GET", "/storage/v1" + url, null, null, null), 16, 12);
+
+        // the rendition, gravity and offsets included, is signed into the token: the URL carries only the
+        // token, and a query added to it does not change what is rendered
+        JsonNode focal = json(send("POST", "/storage/v1/object/sign/" + privateBucket + "/pic.png", alice,
+                "{\"expiresIn\":60,\"transform\":{\"width\":16,\"height\":12,\"resize\":\"cover\",\"gravity\":\"fp\",\"x_offset\":0.9,\"y_offset\":0.25,\"format\":\"origin\"}}"
+                        .getBytes(StandardCharsets.UTF_8), "application/json"), 200);
+        String bound = focal.get("signedURL").asText();
+        assertTrue(bound.matches("/render/image/sign/" + privateBucket + "/pic\\.png\\?token=[^&]+"), bound);
+        HttpResponse<byte[]> rendered = send("GET", "/storage/v1" + bound + "&width=64&height=64&gravity=we", null, null, null);
+        assertRendered(rendered, 16, 12);
+        assertEquals("resize:cover:16:12/gravity:fp:0.9:0.25/format:png",
+                rendered.headers().firstValue("X-Transformations").orElse(""));
+
+        // a transform option of the wrong JSON type is refused, in Supabase's shape
+        HttpResponse<byte[]> wrongType = send("POST", "/storage/v1/object/sign/" + privateBucket + "/pic.png", alice,
+                "{\"expiresIn\":60,\"transform\":{\"width\":\"wide\"}}".getBytes(StandardCharsets.UTF_8), "application/json");
+        assertEquals(400, wrongType.statusCode());
+        assertEquals("400", JSON.readTree(wrongType.body()).get("statusCode").asText());
     }
 
     /** A PNG of the asked size came back (format=origin keeps the source's format). */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.stowage.infra.SharedInfra;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -276,6 +277,52 @@ class SupabaseRawHttpSystemTest {
             request.header("Authorization", "Bearer " + token);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void purgesTheCdnCacheOfAnObjectABucketOrEverythingAsTheServiceRole() throws Exception {
+        String service = SharedInfra.issuer().mintSupabaseStyle(null, "service_role");
+        String name = "cdn/pic ü.png";
+        byte[] png = SystemTestSupport.png(40, 30, java.awt.Color.GREEN);
+        ok(send("POST", "/object/" + publicBucket + "/" + encodePath(name), admin, png, "image/png"), 200);
+        String render = "/render/image/public/" + publicBucket + "/" + encodePath(name) + "?width=20&height=15";
+        HttpResponse<byte[]> first = bytes("GET", render, null);
+        assertEquals(200, first.statusCode());
+        assertEquals("hit", bytes("GET", render, null).headers().firstValue("X-Stowage-Variant").orElse(""), "cached");
+
+        // not the service role or an admin: Supabase's 400 with the real status inside; nothing published
+        error(send("DELETE", "/cdn/" + publicBucket + "/" + encodePath(name), alice, null, null), 400, "403");
+        error(send("DELETE", "/cdn/" + publicBucket + "/cdn/nothing.png", service, null, null), 400, "404");
+        error(send("DELETE", "/cdn/no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8), service, null, null), 400, "404");
+        error(send("DELETE", "/cdn/" + publicBucket + "/" + encodePath(name), null, null, null), 400, "400");
+
+        JsonNode purged = ok(send("DELETE", "/cdn/" + publicBucket + "/" + encodePath(name) + "?transformations=true", service, null, null), 200);
+        assertEquals("success", purged.get("message").asText());
+        assertEquals(1, purged.size(), purged.toString());
+
+        // the purge is an event of its own, after the object's created event, for a CDN's consumer to act on
+        String key = publicBucket + "/" + name;
+        var events = SystemTestSupport.eventsFor(suite, key, 2);
+        assertEquals("io.stowage.object.created.v1", SystemTestSupport.header(events.get(0), "ce_type"));
+        assertEquals("io.stowage.cache.purged.v1", SystemTestSupport.header(events.get(1), "ce_type"));
+        JsonNode notice = JSON.readTree(events.get(1).value());
+        assertEquals("object", notice.get("scope").asText());
+        assertEquals(name, notice.get("name").asText());
+        assertTrue(notice.get("transformations").asBoolean());
+
+        // image-service dropped the cached rendition: the next render is made again
+        String variant = "hit";
+        for (int i = 0; i < 100 && variant.equals("hit"); i++) {
+            Thread.sleep(100);
+            variant = bytes("GET", render, null).headers().firstValue("X-Stowage-Variant").orElse("");
+        }
+        assertEquals("miss", variant, "the purged rendition is rendered again");
+
+        // a bucket, and everything (with and without the trailing slash)
+        assertEquals("success", ok(send("DELETE", "/cdn/" + publicBucket, service, null, null), 200).get("message").asText());
+        assertEquals(1, SystemTestSupport.eventsFor(suite, publicBucket + "/", 1).size());
+        assertEquals("success", ok(send("DELETE", "/cdn/", admin, null, null), 200).get("message").asText());
+        assertEquals("success", ok(send("DELETE", "/cdn?transformations=true", admin, null, null), 200).get("message").asText());
     }
 
     private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {

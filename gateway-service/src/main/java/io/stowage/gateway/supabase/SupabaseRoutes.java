@@ -138,6 +138,8 @@ public class SupabaseRoutes {
             bucketRoutes(ctx, method, seg);
         } else if (seg.get(0).equals("object")) {
             objectRoutes(ctx, method, seg);
+        } else if (seg.get(0).equals("cdn") && method == HttpMethod.DELETE) {
+            purge(ctx, seg);
         } else if (seg.get(0).equals("render")) {
             // image-service serves Supabase's render routes at /render/image/...
             // its errors in Supabase's shape, as the other Supabase routes answer them
@@ -146,6 +148,27 @@ public class SupabaseRoutes {
         } else {
             notFound(ctx);
         }
+    }
+
+    // ---------------------------------------------------------------- CDN purge
+
+    /**
+     * {@code DELETE /cdn/{bucket}/{path}}, {@code /cdn/{bucket}} and {@code /cdn/}, with
+     * {@code ?transformations=true} to include renditions: metadata-service records the purge as an
+     * event (image-service drops the cached renditions, a CDN in front can be purged by a consumer).
+     * Only the service role or an admin may purge; Supabase answers {@code {message: "success"}}.
+     */
+    private void purge(RoutingContext ctx, List<String> seg) {
+        JsonObject request = new JsonObject()
+                .put("transformations", "true".equalsIgnoreCase(ctx.request().getParam("transformations")));
+        if (seg.size() >= 2) {
+            request.put("bucket", decode(bucket(seg.get(1))));
+        }
+        if (seg.size() >= 3) {
+            request.put("name", decode(tail(seg, 2)));
+        }
+        user(ctx, auth -> calls.call(METADATA, HttpMethod.POST, config.metadataUrl() + "/internal/purges", auth, rid(ctx),
+                request.toBuffer()).onComplete(r -> answer(ctx, r, reply -> message(ctx, "success"))));
     }
 
     // ---------------------------------------------------------------- buckets
@@ -667,41 +690,73 @@ public class SupabaseRoutes {
     private record Signed(String signedUrl, int status, Buffer error) {
     }
 
-    /** Checks that the caller may read the object, then has signing-service sign a download token for it. */
+    /**
+     * Checks that the caller may read the object, then has signing-service sign a download token for
+     * it; with a transform, an image token with that rendition signed in (Supabase embeds the
+     * transformations in the token, so whoever holds the link cannot ask for another rendition).
+     */
     private Future<Signed> sign(RoutingContext ctx, String auth, String bucket, String path, int expiresIn, JsonObject transform) {
+        String rendition;
+        try {
+            rendition = renderQuery(transform);
+        } catch (IllegalArgumentException e) {
+            return Future.succeededFuture(new Signed(null, 400, new JsonObject().put("statusCode", 400)
+                    .put("error", "InvalidRequest").put("message", e.getMessage()).toBuffer()));
+        }
         return calls.call(METADATA, HttpMethod.GET, config.metadataUrl() + "/internal/objects/by-path/" + bucket + "/" + path,
                 auth, rid(ctx), null).compose(meta -> {
                     if (!meta.ok()) {
                         return Future.succeededFuture(new Signed(null, meta.status(), meta.body()));
                     }
                     JsonObject object = meta.json();
-                    // with a transform, the link is to a rendition: an image token for image-service's signed render route
-                    JsonObject request = new JsonObject().put("operation", transform == null ? "stowage:download" : "stowage:image")
+                    JsonObject request = new JsonObject().put("operation", rendition == null ? "stowage:download" : "stowage:image")
                             .put("bucket", object.getString("bucket")).put("name", object.getString("name"))
                             .put("expiresIn", expiresIn);
-                    String route = transform == null ? "/object/sign/" : "/render/image/sign/";
+                    if (rendition != null) {
+                        request.put("transform", rendition);
+                    }
+                    String route = rendition == null ? "/object/sign/" : "/render/image/sign/";
                     return gatewayToken().compose(gateway -> calls.call(SIGNING, HttpMethod.POST, config.signingUrl() + "/v1/sign",
                             gateway, rid(ctx), request.toBuffer())).map(signed -> signed.ok()
                                     // the plain name, as Supabase answers: storage-js runs encodeURI over it
                                     ? new Signed(route + object.getString("bucket") + "/" + object.getString("name")
-                                            + "?token=" + signed.json().getString("token") + transformQuery(transform), 200, null)
+                                            + "?token=" + signed.json().getString("token"), 200, null)
                                     : new Signed(null, signed.status(), signed.body()));
                 });
     }
 
-    /** Supabase's transform options as image-service's render query ({@code &width=..&height=..}). */
-    private static String transformQuery(JsonObject transform) {
+    /** Supabase's transform options, by the type each takes. */
+    private static final List<String> WHOLE_OPTIONS = List.of("width", "height", "quality");
+    private static final List<String> WORD_OPTIONS = List.of("resize", "format", "gravity");
+    private static final List<String> NUMBER_OPTIONS = List.of("x_offset", "y_offset");
+
+    /**
+     * Supabase's transform options as image-service's render query ({@code width=..&height=..}), or
+     * null for none. What the values mean is image-service's to check; a value of the wrong JSON type
+     * is refused here.
+     */
+    static String renderQuery(JsonObject transform) {
         if (transform == null) {
-            return "";
+            return null;
         }
         StringBuilder query = new StringBuilder();
-        for (String option : List.of("width", "height", "resize", "quality", "format")) {
+        for (String option : transform.fieldNames().stream().sorted().toList()) {
             Object value = transform.getValue(option);
-            if (value != null) {
-                query.append('&').append(option).append('=').append(encode(String.valueOf(value)));
+            if (value == null) {
+                continue;
+            }
+            boolean fits = WHOLE_OPTIONS.contains(option) ? value instanceof Integer || value instanceof Long
+                    : WORD_OPTIONS.contains(option) ? value instanceof String
+                    : NUMBER_OPTIONS.contains(option) ? value instanceof Number
+                    : true;
+            if (!fits) {
+                throw new IllegalArgumentException("transform." + option + " has the wrong type");
+            }
+            if (WHOLE_OPTIONS.contains(option) || WORD_OPTIONS.contains(option) || NUMBER_OPTIONS.contains(option)) {
+                query.append(query.isEmpty() ? "" : "&").append(option).append('=').append(encode(String.valueOf(value)));
             }
         }
-        return query.toString();
+        return query.isEmpty() ? null : query.toString();
     }
 
     /**
