@@ -49,6 +49,8 @@ public class UploadMetrics {
         this.registry = registry;
         Gauge.builder("stowage.uploads.pending", pending, AtomicLong::get)
                 .description("unregistered uploads not yet expired, as counted by this replica's last sweep")
+                // held strongly: a weakly held value lets the series vanish once its first holder is collected
+                .strongReference(true)
                 .register(registry);
         for (String path : PATHS) {
             started(path, 0);
