@@ -87,16 +87,11 @@ public class DirectUploads {
                     })
                     .onFailure().invoke(failure -> metrics.ended(UploadMetrics.DIRECT, refusal(failure)
                             ? UploadMetrics.REFUSED : UploadMetrics.FAILED))
-                    .onFailure().call(failure -> {
-                        Uni<Void> forgotten = pending.delete(uploadId).onFailure().recoverWithNull();
-                        if (Outages.isStorageOutage(failure)) {
-                            // S3 is down: the answer must not wait for a second S3 deadline; the sweeper
-                            // removes a record this leaves behind
-                            forgotten.subscribe().with(ignored -> { }, ignored -> { });
-                            return Uni.createFrom().voidItem();
-                        }
-                        return forgotten;
-                    })
+                    // S3 failing: the record (if it landed) stays, so that the sweeper removes whatever parts or
+                    // blob the outage kept the cleanup from removing; and the answer does not wait for a
+                    // second S3 deadline
+                    .onFailure(failure -> !Outages.isStorageOutage(failure))
+                    .call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
                     .chain(stored -> register(caller, target, record, stored));
         });
     }
