@@ -55,6 +55,54 @@ public final class PostgresServer implements AutoCloseable {
         return "postgresql://127.0.0.1:" + port() + "/" + DATABASE;
     }
 
+    /**
+     * Freezes the server and every backend it runs (SIGSTOP), as a hung database looks to its clients:
+     * connections stay open and nothing answers. For fault tests; {@link #resume()} undoes it.
+     */
+    public void pause() {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} server run again (SIGCONT). */
+    public void resume() {
+        signal("CONT");
+    }
+
+    private void signal(String signal) {
+        ProcessHandle postmaster = postmaster();
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("kill", "-" + signal));
+        command.add(String.valueOf(postmaster.pid()));
+        postmaster.descendants().forEach(p -> command.add(String.valueOf(p.pid())));
+        try {
+            Process kill = new ProcessBuilder(command).redirectErrorStream(true).start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: "
+                        + new String(kill.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The server's main process: the one started for it, or (when that was pg_ctl) the one serving its port. */
+    private ProcessHandle postmaster() {
+        ProcessHandle started = postgres.getProcess().toHandle();
+        if (started.isAlive() && started.info().command().map(c -> c.endsWith("/postgres")).orElse(false)) {
+            return started;
+        }
+        String port = "-p " + port();
+        return ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("postgres") && !c.contains("pg_ctl")
+                        && (c.contains(port + " ") || c.endsWith(port))).orElse(false))
+                .filter(p -> p.parent().map(parent -> !parent.info().command().map(c -> c.endsWith("/postgres")).orElse(false))
+                        .orElse(true))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no postgres process serves port " + port()));
+    }
+
     @Override
     public void close() {
         try {

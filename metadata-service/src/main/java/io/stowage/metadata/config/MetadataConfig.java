@@ -66,5 +66,33 @@ public interface MetadataConfig {
         /** Largest listing page. */
         @WithDefault("1000")
         int maxPageSize();
+
+        /**
+         * How long a request may wait for PostgreSQL before it is answered 503 CatalogUnavailable
+         * (0 = no deadline). Callers' own deadlines are longer (the gateway's and upload-service's).
+         */
+        @WithDefault("5s")
+        Duration deadline();
+
+        /** How long readiness waits for {@code SELECT 1} before it says DOWN. */
+        @WithDefault("800ms")
+        Duration readinessTimeout();
+
+        /** The reactive pool's limits (see {@link CatalogPool}). */
+        Db db();
+
+        interface Db {
+            /** TCP connect to PostgreSQL. */
+            @WithDefault("1s")
+            Duration connectTimeout();
+
+            /** Waiting for a pooled connection when all are busy. */
+            @WithDefault("2s")
+            Duration acquireTimeout();
+
+            /** PostgreSQL's {@code statement_timeout} for the catalog's statements. */
+            @WithDefault("5s")
+            Duration statementTimeout();
+        }
     }
 }

@@ -63,6 +63,8 @@ public class OutboxRelay {
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile boolean failing;
     private final AtomicLong backlog = new AtomicLong();
+    /** When the oldest unpublished event happened (epoch ms), 0 when none waits. */
+    private final AtomicLong oldestPending = new AtomicLong();
     private final Counter published;
     private final Timer lag;
 
@@ -76,6 +78,36 @@ public class OutboxRelay {
                 .register(registry);
         Gauge.builder("stowage.outbox.backlog", backlog, AtomicLong::get).description("events waiting in the outbox")
                 .register(registry);
+        Gauge.builder("stowage.outbox.oldest.age", oldestPending, OutboxRelay::ageSeconds).baseUnit("seconds")
+                .description("how long the oldest unpublished event has waited").register(registry);
+    }
+
+    private static double ageSeconds(AtomicLong oldest) {
+        long at = oldest.get();
+        return at == 0 ? 0 : Math.max(0, System.currentTimeMillis() - at) / 1000.0;
+    }
+
+    /**
+     * Counts what waits in the outbox on a timer, whether the relay is failing or not (a relay round
+     * that waits on Kafka's send timeout would otherwise leave the gauges stale for its whole length).
+     * Bounded: a database that does not answer leaves the last figures, logged at debug.
+     */
+    @Scheduled(every = "${stowage.outbox.gauge-interval:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void measureBacklog() {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement st = connection.prepareStatement(
+                        "SELECT count(*), min(occurred_at) FROM outbox WHERE published_at IS NULL")) {
+            st.setQueryTimeout(2);
+            try (ResultSet rs = st.executeQuery()) {
+                if (rs.next()) {
+                    backlog.set(rs.getLong(1));
+                    java.sql.Timestamp oldest = rs.getTimestamp(2);
+                    oldestPending.set(oldest == null ? 0 : oldest.getTime());
+                }
+            }
+        } catch (SQLException e) {
+            LOG.debugf("outbox backlog not measured: %s", e.toString());
+        }
     }
 
     @Scheduled(every = "${stowage.outbox.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -106,8 +138,9 @@ public class OutboxRelay {
                 failing = false;
             }
             backlog.set(0);
+            oldestPending.set(0);
         } catch (Exception e) {
-            countBacklog();
+            measureBacklog();
             if (!failing) {
                 LOG.warnf("outbox relay: events wait in the outbox until Kafka takes them: %s", e.toString());
                 failing = true;
@@ -177,19 +210,6 @@ public class OutboxRelay {
                 connection.rollback();
                 throw e;
             }
-        }
-    }
-
-    /** While Kafka is away the backlog grows; operators see it in stowage_outbox_backlog. */
-    private void countBacklog() {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement st = connection.prepareStatement("SELECT count(*) FROM outbox WHERE published_at IS NULL");
-                ResultSet rs = st.executeQuery()) {
-            if (rs.next()) {
-                backlog.set(rs.getLong(1));
-            }
-        } catch (SQLException e) {
-            LOG.debugf("outbox backlog not counted: %s", e.toString());
         }
     }
 

@@ -26,6 +26,7 @@ import java.util.Optional;
 
 /** Buckets: anyone signed in reads them, admins manage them. */
 @Path("/v1/buckets")
+@Deadline
 @Authenticated
 public class BucketResource {
 

@@ -9,7 +9,9 @@ import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.stowage.edge.DependencyUnavailable;
 import io.stowage.metadata.catalog.CatalogException;
+import io.stowage.metadata.catalog.CatalogOutages;
 import io.stowage.metadata.catalog.ErrorCode;
 import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
@@ -75,8 +77,23 @@ public class ErrorMapper {
         return body(status, code, e.getMessage());
     }
 
+    /** PostgreSQL unreachable, hung or full: 503 with Retry-After, the code naming the catalog; never 500. */
+    @ServerExceptionMapper
+    public Response unavailable(DependencyUnavailable e) {
+        LOG.warnf("answering 503: %s", e.getMessage());
+        return Response.status(e.status())
+                .type(MediaType.APPLICATION_JSON_TYPE)
+                .header(HttpHeaders.RETRY_AFTER, e.retryAfterSeconds())
+                .entity(new ErrorBody(e.status(), e.code(), e.getMessage()))
+                .build();
+    }
+
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        DependencyUnavailable outage = CatalogOutages.of(e);
+        if (outage != null) {
+            return unavailable(outage);
+        }
         LOG.error("unexpected failure", e);
         return body(ErrorCode.InternalError, "internal error");
     }

@@ -32,6 +32,7 @@ import java.util.function.Function;
  * GET route answers whether the object exists for the caller (200 or 404) without a body.
  */
 @Path("/v1/files")
+@Deadline
 @Authenticated
 public class FileResource {
 

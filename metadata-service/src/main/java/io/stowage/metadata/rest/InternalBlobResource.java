@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
  * says which objects exist across every bucket, which no user or admin token needs to learn here.
  */
 @Path("/internal/blobs")
+@Deadline
 @Authenticated
 public class InternalBlobResource {
 

@@ -22,6 +22,7 @@ import org.jboss.resteasy.reactive.RestResponse;
  * upload-service forwards the user's.
  */
 @Path("/internal/objects")
+@Deadline
 @Authenticated
 public class InternalObjectResource {
 

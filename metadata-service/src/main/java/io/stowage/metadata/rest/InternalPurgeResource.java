@@ -18,6 +18,7 @@ import jakarta.ws.rs.Path;
  * event on the object events topic (see docs/events.md). Admins only.
  */
 @Path("/internal/purges")
+@Deadline
 @Authenticated
 public class InternalPurgeResource {
 

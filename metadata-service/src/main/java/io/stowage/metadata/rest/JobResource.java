@@ -15,6 +15,7 @@ import java.util.UUID;
 
 /** Background jobs' progress, for whoever started them (and admins). */
 @Path("/v1/jobs")
+@Deadline
 @Authenticated
 public class JobResource {
 

@@ -264,7 +264,8 @@ class MetadataServiceTest {
         given().get(readiness)
                 .then().statusCode(200)
                 .body("status", equalTo("UP"))
-                .body("checks.name", hasItem(containsString("PostgreSQL")));
+                .body("checks.name", hasItem("catalog"))
+                .body("checks.find { it.name == 'catalog' }.status", equalTo("UP"));
     }
 
     @Test
