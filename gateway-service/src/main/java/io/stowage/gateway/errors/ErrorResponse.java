@@ -1,5 +1,8 @@
 package io.stowage.gateway.errors;
 
+import io.stowage.edge.DependencyUnavailable;
+import io.stowage.edge.DependencyUnavailable.Dependency;
+
 import io.stowage.gateway.supabase.SupabaseErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpVersion;
@@ -26,6 +29,10 @@ public final class ErrorResponse {
             SupabaseErrors.Rendered rendered = SupabaseErrors.render(status, code, message);
             httpStatus = rendered.httpStatus();
             body = rendered.body();
+        }
+        if (httpStatus == 503 && ctx.response().headers().get("Retry-After") == null) {
+            // every 503 says when to come back, also one relayed from a service
+            ctx.response().putHeader("Retry-After", String.valueOf(DependencyUnavailable.DEFAULT_RETRY_AFTER_SECONDS));
         }
         ctx.response().setStatusCode(httpStatus)
                 .putHeader("Content-Type", "application/json")
@@ -66,14 +73,31 @@ public final class ErrorResponse {
     }
 
     public static void upstreamUnavailable(RoutingContext ctx, String service) {
-        if (!ctx.response().headWritten()) {
-            ctx.response().putHeader("Retry-After", "1");
-        }
-        send(ctx, 503, "UpstreamUnavailable", service + " is unavailable");
+        unavailable(ctx, service, "unreachable", DependencyUnavailable.DEFAULT_RETRY_AFTER_SECONDS);
     }
 
-    public static void upstreamTimeout(RoutingContext ctx, String service) {
-        send(ctx, 504, "UpstreamTimeout", service + " did not answer in time");
+    /**
+     * 503 with {@code Retry-After}: {@code service} gave no answer ({@code why}). The code names what is
+     * unavailable as the services name it ({@link #outageCode}).
+     */
+    public static void unavailable(RoutingContext ctx, String service, String why, long retryAfterSeconds) {
+        if (!ctx.response().headWritten()) {
+            ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
+        }
+        send(ctx, 503, outageCode(service), service + " is unavailable (" + why + ")");
+    }
+
+    /** The outage code of a service the gateway calls: the dependency it stands for, or UpstreamUnavailable. */
+    public static String outageCode(String service) {
+        Dependency dependency = switch (service) {
+            case "metadata-service" -> Dependency.CATALOG;
+            case "signing-service" -> Dependency.SIGNING;
+            case "object store" -> Dependency.STORAGE;
+            case "upload-service" -> Dependency.UPLOADS;
+            case "image-service" -> Dependency.IMAGES;
+            default -> null;
+        };
+        return dependency == null ? "UpstreamUnavailable" : dependency.code();
     }
 
     public static void tooManyRequests(RoutingContext ctx, long retryAfterSeconds) {

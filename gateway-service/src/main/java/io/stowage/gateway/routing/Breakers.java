@@ -8,19 +8,26 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A circuit breaker per upstream service: after a run of failed calls the gateway stops calling that
- * service for a while and answers 503 at once, instead of letting every caller wait on it.
+ * service for a while and answers 503 at once, instead of letting every caller wait on it. A service
+ * that gives no answer at all (refused connection, timeout) opens it sooner than one that answers
+ * 5xx. Once the pause is over one call is let through as a probe (half-open); the others are still
+ * refused until it has answered, and its answer closes or re-opens the circuit.
  */
 @ApplicationScoped
 public class Breakers {
 
     @ConfigMapping(prefix = "stowage.gateway.circuit-breaker")
     public interface Config {
-        /** Consecutive failures that open the circuit. */
+        /** Consecutive failed answers (500, 502, 504) that open the circuit. */
         @WithDefault("5")
         int failureThreshold();
 
+        /** Consecutive calls without an answer (connection refused or reset, timed out) that open the circuit. */
+        @WithDefault("2")
+        int noAnswerThreshold();
+
         /** How long an open circuit refuses calls before one is tried again. */
-        @WithDefault("10S")
+        @WithDefault("2S")
         Duration openFor();
     }
 
@@ -33,40 +40,60 @@ public class Breakers {
 
     /** @return 0 when {@code service} may be called, else the seconds until it will be tried again */
     public long refuses(String service) {
-        return states.computeIfAbsent(service, s -> new State()).refuses(System.nanoTime());
+        return state(service).refuses(System.nanoTime());
     }
 
     public void succeeded(String service) {
-        states.computeIfAbsent(service, s -> new State()).succeeded();
+        state(service).succeeded();
     }
 
+    /** The service answered, with a failure of its own (500, 502, 504). */
     public void failed(String service) {
-        states.computeIfAbsent(service, s -> new State()).failed(System.nanoTime(), config.failureThreshold(),
-                config.openFor().toNanos());
+        state(service).failed(System.nanoTime(), config.failureThreshold(), config.openFor().toNanos());
+    }
+
+    /** The service gave no answer: the connection was refused or reset, or the call timed out. */
+    public void unanswered(String service) {
+        state(service).failed(System.nanoTime(), config.noAnswerThreshold(), config.openFor().toNanos());
+    }
+
+    private State state(String service) {
+        return states.computeIfAbsent(service, s -> new State());
     }
 
     private static final class State {
         private int failures;
         private long openUntil;
+        private boolean probing;
 
         synchronized long refuses(long now) {
-            if (openUntil == 0 || now >= openUntil) {
+            if (openUntil == 0) {
                 return 0;
             }
-            return Math.max(1, (openUntil - now + 999_999_999L) / 1_000_000_000L);
+            if (now < openUntil) {
+                return Math.max(1, (openUntil - now + 999_999_999L) / 1_000_000_000L);
+            }
+            if (probing) {
+                // half-open: one call is finding out; the rest wait for its answer
+                return 1;
+            }
+            probing = true;
+            return 0;
         }
 
         synchronized void succeeded() {
             failures = 0;
             openUntil = 0;
+            probing = false;
         }
 
         synchronized void failed(long now, int threshold, long openNanos) {
             failures++;
-            if (failures >= threshold) {
-                // half-open after the pause: the next call is tried, and one more failure re-opens
+            if (probing || failures >= threshold) {
+                // the probe failed, or a run of failures: open (again) for the pause
                 openUntil = now + openNanos;
                 failures = threshold - 1;
+                probing = false;
             }
         }
     }

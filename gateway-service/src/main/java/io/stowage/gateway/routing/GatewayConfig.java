@@ -16,9 +16,20 @@ public interface GatewayConfig {
 
     String imageUrl();
 
-    /** How long an upstream may stay silent before the call is given up (idle timeout). */
-    @WithDefault("30S")
+    /** How long an upstream may stay silent before the call is given up (idle timeout; streams). */
+    @WithDefault("15S")
     Duration upstreamTimeout();
+
+    /**
+     * How long a call to a JSON-only service (metadata-service, signing-service) may take. Longer than
+     * their own deadline (5 s), so that their 503 naming what they wait on arrives first.
+     */
+    @WithDefault("7S")
+    Duration callTimeout();
+
+    /** TCP connect to an upstream. */
+    @WithDefault("1S")
+    Duration connectTimeout();
 
     /** Lifetime in seconds of the presigned S3 URL the gateway streams a download from. */
     @WithDefault("60")

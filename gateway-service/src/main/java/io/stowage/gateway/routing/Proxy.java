@@ -20,6 +20,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
+import io.stowage.edge.DependencyUnavailable;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,10 +39,13 @@ public class Proxy {
     /** Hop-by-hop headers (RFC 9110 §7.6.1) and Host never travel to the next hop. */
     private static final Set<String> HOP_BY_HOP = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host");
+    /** Services that only ever answer small JSON: a call to them is bounded by the call timeout. */
+    private static final Set<String> JSON_SERVICES = Set.of("metadata-service", "signing-service");
     private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS);
 
     private final HttpClient client;
     private final long idleTimeoutMs;
+    private final long callTimeoutMs;
     private final Breakers breakers;
     private final Vertx vertx;
     private final GatewayMetrics metrics;
@@ -52,8 +56,9 @@ public class Proxy {
         this.client = vertx.createHttpClient(new HttpClientOptions()
                 .setKeepAlive(true)
                 .setMaxPoolSize(64)
-                .setConnectTimeout(5_000));
+                .setConnectTimeout((int) config.connectTimeout().toMillis()));
         this.idleTimeoutMs = config.upstreamTimeout().toMillis();
+        this.callTimeoutMs = config.callTimeout().toMillis();
         this.breakers = breakers;
     }
 
@@ -88,7 +93,10 @@ public class Proxy {
         if (refusedFor > 0) {
             return Future.failedFuture(new CircuitOpenException(service, refusedFor));
         }
-        options.setIdleTimeout(idleTimeoutMs);
+        if (options.getIdleTimeout() <= 0) {
+            // JSON-only services answer whole or not at all: their own deadline; streams: the idle timeout
+            options.setIdleTimeout(JSON_SERVICES.contains(service) ? callTimeoutMs : idleTimeoutMs);
+        }
         return client.request(options).recover(first -> {
             if (!IDEMPOTENT.contains(options.getMethod())) {
                 return Future.failedFuture(first);
@@ -112,7 +120,7 @@ public class Proxy {
             }
         }).onFailure(e -> {
             if (!(e instanceof CircuitOpenException)) {
-                breakers.failed(service);
+                breakers.unanswered(service);
             }
         });
     }
@@ -169,22 +177,28 @@ public class Proxy {
         out.send(response);
     }
 
-    /** Answers a call that failed: 503 when the upstream is unreachable or its circuit is open, 504 on a timeout. */
+    /**
+     * Answers a call that got no answer: 503 with {@code Retry-After} and the code naming what is
+     * unavailable ({@code CatalogUnavailable} for metadata-service, {@code SigningUnavailable},
+     * {@code StorageUnavailable} for the object store, ...), whether it refused the connection, timed
+     * out or has its circuit open.
+     */
     public void failed(RoutingContext ctx, String service, Throwable failure) {
         LOG.warnf("[%s] %s failed: %s", requestId(ctx), service, failure.toString());
+        long retryAfter = DependencyUnavailable.DEFAULT_RETRY_AFTER_SECONDS;
+        String why;
         if (failure instanceof CircuitOpenException open) {
             metrics.upstreamFailed(service, "circuit-open");
-            if (!ctx.response().headWritten()) {
-                ctx.response().putHeader("Retry-After", String.valueOf(open.retryAfterSeconds));
-            }
-            ErrorResponse.send(ctx, 503, "UpstreamUnavailable", service + " is unavailable (circuit open)");
+            retryAfter = open.retryAfterSeconds;
+            why = "circuit open";
         } else if (failure instanceof TimeoutException || failure.getClass().getSimpleName().contains("Timeout")) {
             metrics.upstreamFailed(service, "timeout");
-            ErrorResponse.upstreamTimeout(ctx, service);
+            why = "no answer in time";
         } else {
             metrics.upstreamFailed(service, "unavailable");
-            ErrorResponse.upstreamUnavailable(ctx, service);
+            why = "unreachable";
         }
+        ErrorResponse.unavailable(ctx, service, why, retryAfter);
     }
 
     static void copyHeaders(MultiMap from, MultiMap to) {

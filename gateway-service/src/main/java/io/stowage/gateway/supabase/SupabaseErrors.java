@@ -1,5 +1,7 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.edge.DependencyUnavailable;
+
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -29,6 +31,10 @@ public final class SupabaseErrors {
     }
 
     private static Rendered body(int status, String code, String message) {
+        if (DependencyUnavailable.isOutageCode(code)) {
+            // a part is down: a server failure with Retry-After, named as the native API names it
+            return of(503, "503", code, code, message);
+        }
         return switch (code) {
             case "MissingAuthorization" -> of(400, "400", "InvalidRequest", "Error", "headers must have required property 'authorization'");
             case "BucketNotFound" -> of(404, "404", "NoSuchBucket", "Bucket not found", "Bucket not found");

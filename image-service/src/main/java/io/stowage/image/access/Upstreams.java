@@ -1,5 +1,8 @@
 package io.stowage.image.access;
 
+import io.stowage.edge.DependencyUnavailable;
+import io.stowage.edge.DependencyUnavailable.Dependency;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.oidc.client.OidcClient;
@@ -30,7 +33,9 @@ public class Upstreams {
 
     private static final Logger LOG = Logger.getLogger(Upstreams.class);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    /** Longer than metadata-service's own deadline (5 s), so that its 503 naming PostgreSQL arrives first. */
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final ObjectMapper json;
     private final OidcClient oidc;
     private final String metadataUrl;
@@ -54,7 +59,7 @@ public class Upstreams {
         // internal route needs a token.
         String route = authorization == null ? "/v1/files/by-path/" : "/internal/objects/by-path/";
         String url = metadataUrl + route + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET()
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL_TIMEOUT).GET()
                 .header("Accept", "application/json");
         if (authorization != null) {
             request.header("Authorization", authorization);
@@ -129,7 +134,7 @@ public class Upstreams {
             } catch (Exception e) {
                 return Uni.createFrom().failure(e);
             }
-            HttpRequest request = HttpRequest.newBuilder(URI.create(signingUrl + "/v1/verify")).timeout(Duration.ofSeconds(10))
+            HttpRequest request = HttpRequest.newBuilder(URI.create(signingUrl + "/v1/verify")).timeout(CALL_TIMEOUT)
                     .header("Content-Type", "application/json").header("Authorization", authorization)
                     .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
             return send("signing-service", request);
@@ -147,7 +152,8 @@ public class Upstreams {
         return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
                 .onFailure().transform(e -> {
                     LOG.warnf("%s unreachable: %s", service, e.toString());
-                    return new ImageException(ErrorCode.UpstreamUnavailable, 502, service + " is unreachable");
+                    return new DependencyUnavailable(dependencyOf(service), service + " did not answer ("
+                            + e.getClass().getSimpleName() + ")", e);
                 })
                 .map(response -> {
                     JsonNode body;
@@ -160,7 +166,12 @@ public class Upstreams {
                 });
     }
 
-    private static ImageException passOn(String service, Answer answer) {
+    private static RuntimeException passOn(String service, Answer answer) {
+        if (answer.status == 502 || answer.status == 503 || answer.status == 504) {
+            // it is there but waits on something of its own (metadata-service on PostgreSQL): say so
+            return new DependencyUnavailable(dependencyOf(service), service + " answered " + answer.status
+                    + " " + answer.body.path("error").asText(""), null);
+        }
         if (answer.status >= 500) {
             return new ImageException(ErrorCode.UpstreamUnavailable, 502, service + " failed with " + answer.status);
         }
@@ -169,5 +180,9 @@ public class Upstreams {
     }
 
     private record Answer(int status, JsonNode body) {
+    }
+
+    private static Dependency dependencyOf(String service) {
+        return service.startsWith("signing") ? Dependency.SIGNING : Dependency.CATALOG;
     }
 }

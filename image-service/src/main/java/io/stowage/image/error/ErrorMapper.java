@@ -1,5 +1,7 @@
 package io.stowage.image.error;
 
+import io.stowage.edge.DependencyUnavailable;
+
 import io.stowage.edge.Refusals;
 
 import io.stowage.names.InvalidNameException;
@@ -24,6 +26,16 @@ public class ErrorMapper {
             response.header("Retry-After", "1");
         }
         return response.build();
+    }
+
+    /** S3, metadata-service or signing-service unavailable: 503 with Retry-After, the code naming it. */
+    @ServerExceptionMapper
+    public Response unavailable(DependencyUnavailable e) {
+        LOG.warnf("answering 503: %s", e.getMessage());
+        return Response.status(e.status()).type(MediaType.APPLICATION_JSON_TYPE)
+                .header("Cache-Control", "no-store")
+                .header("Retry-After", String.valueOf(e.retryAfterSeconds()))
+                .entity(new ErrorBody(e.status(), e.code(), e.getMessage())).build();
     }
 
     /** A bucket or object name in the URL against the naming rules (io.stowage.names). */

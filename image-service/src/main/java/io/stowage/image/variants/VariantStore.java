@@ -1,6 +1,8 @@
 package io.stowage.image.variants;
 
 import io.smallrye.mutiny.Uni;
+import io.stowage.edge.DependencyUnavailable;
+import io.stowage.edge.DependencyUnavailable.Dependency;
 import io.stowage.image.config.ImageConfig;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
@@ -105,8 +107,8 @@ public class VariantStore {
         return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
     }
 
-    private static ImageException unavailable(Throwable e) {
-        return new ImageException(ErrorCode.UpstreamUnavailable, 502, "storage failed: " + unwrap(e).getClass().getSimpleName());
+    private static RuntimeException unavailable(Throwable e) {
+        return new DependencyUnavailable(Dependency.STORAGE, "S3 failed: " + unwrap(e).getClass().getSimpleName(), unwrap(e));
     }
 
     /** Encoded bytes and their content type. */
