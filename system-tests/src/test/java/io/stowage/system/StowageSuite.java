@@ -34,15 +34,19 @@ public final class StowageSuite {
     private final List<Process> processes = new ArrayList<>();
     private final Identities identities;
     private final KafkaBroker kafka;
-    private final S3Server s3;
+    private S3Server s3;
+    private final Path s3Dir;
+    private final PostgresServer postgres;
     private final String topic = InfraEnvironment.DEFAULT_TOPIC;
     /** Every span the services export: tracing is on in the system tests, as in production. */
     private final OtlpReceiver traces = new OtlpReceiver();
 
-    private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, PostgresServer pg, Path root) {
+    private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, Path s3Dir, PostgresServer pg, Path root) {
         this.identities = identities;
         this.kafka = kafka;
         this.s3 = s3;
+        this.s3Dir = s3Dir;
+        this.postgres = pg;
         kafka.createTopic(topic, 3);
         Path logs = root.resolve("system-tests/target/service-logs-" + identities.getClass().getSimpleName());
         try {
@@ -103,9 +107,10 @@ public final class StowageSuite {
                 default -> throw new IllegalArgumentException("stowage.issuer must be local or keycloak");
             };
             // blobs on disk, as in the local run: large objects must not live in this JVM's heap
-            S3Server s3 = S3Server.start(0, root.resolve("system-tests/target/s3-" + System.nanoTime()), S3Server.DEFAULT_BUCKET);
-            Runtime.getRuntime().addShutdownHook(new Thread(s3::close));
-            running = new StowageSuite(identities, SharedInfra.kafka(), s3, SharedInfra.postgres(), root);
+            Path s3Dir = root.resolve("system-tests/target/s3-" + System.nanoTime());
+            S3Server s3 = S3Server.start(0, s3Dir, S3Server.DEFAULT_BUCKET);
+            running = new StowageSuite(identities, SharedInfra.kafka(), s3, s3Dir, SharedInfra.postgres(), root);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.s3.close()));
         }
         return running;
     }
@@ -148,6 +153,46 @@ public final class StowageSuite {
 
     public String topic() {
         return topic;
+    }
+
+    /** The catalog's PostgreSQL, for fault tests ({@link PostgresServer#pause()}). */
+    public PostgresServer postgres() {
+        return postgres;
+    }
+
+    /** Stops the S3 server: its port refuses connections until {@link #startS3()}. For fault tests. */
+    public synchronized void stopS3() {
+        s3.close();
+    }
+
+    /** Starts the S3 server again on the same port over the same blobs. */
+    public synchronized void startS3() {
+        s3 = S3Server.start(s3.port(), s3Dir, S3Server.DEFAULT_BUCKET);
+    }
+
+    /** Freezes a service's process (SIGSTOP): it accepts connections and answers nothing. For fault tests. */
+    public void pause(String service) {
+        signal(service, "STOP");
+    }
+
+    /** Lets a {@link #pause(String) paused} service run again (SIGCONT). */
+    public void resume(String service) {
+        signal(service, "CONT");
+    }
+
+    private void signal(String service, String signal) {
+        Process process = processes.get(SERVICES.indexOf(service));
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, String.valueOf(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + service + " failed");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** The spans the services have exported so far. */
