@@ -26,11 +26,19 @@ public final class PostgresServer implements AutoCloseable {
      * @param dataDir where the cluster lives and survives restarts, or null for a throwaway cluster
      */
     public static PostgresServer start(int port, Path dataDir) {
+        return start(port, dataDir, dataDir != null);
+    }
+
+    /**
+     * Starts PostgreSQL; with {@code durable} false a kept cluster still survives a clean stop and
+     * start (as fault tests do), only not a crash of the machine.
+     */
+    public static PostgresServer start(int port, Path dataDir, boolean durable) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setPort(Ports.orFree(port))
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", dataDir == null ? "off" : "on")
+                    .setServerConfig("fsync", durable ? "on" : "off")
                     .setRegisterShutdownHook(true);
             if (dataDir != null) {
                 Files.createDirectories(dataDir);

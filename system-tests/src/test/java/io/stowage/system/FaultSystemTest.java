@@ -18,8 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Faults injected under the real services: PostgreSQL frozen (SIGSTOP of every process of it), a
- * service frozen, the S3 server stopped. Each fault is answered fast and honestly (503, the code
+ * Faults injected under the real services: PostgreSQL stopped, or frozen (SIGSTOP of every process
+ * of it), a service frozen, the S3 server stopped. Each fault is answered fast and honestly (503, the code
  * naming what failed, {@code Retry-After}, within a bound far below the fault's length), everything
  * answers again within seconds of the part coming back (no minutes of open circuits), and nothing is
  * left half-written. Runs in its own surefire execution (its own JVM and servers): it freezes shared
@@ -75,6 +75,24 @@ class FaultSystemTest {
         }
         awaitRecovery("GET", "/v1/files/by-path/" + bucket + "/a.txt");
         assertNothingHalfWritten("during-pg.txt");
+    }
+
+    @Test
+    void postgresDownIsCatalogUnavailableAtOnceAndTheCatalogIsBackAsSoonAsItIs() throws Exception {
+        suite.stopPostgres();
+        try {
+            Answer read = call("GET", "/v1/files/by-path/" + bucket + "/a.txt", null, null);
+            assertOutage(read, "CatalogUnavailable");
+            assertTrue(read.elapsed().compareTo(Duration.ofSeconds(5)) < 0, "refused connections answer fast: " + read.elapsed());
+            assertOutage(call("PUT", "/v1/objects/" + bucket + "/during-pg-down.txt", TEXT, "text/plain"), "CatalogUnavailable");
+            Answer ready = get(suite.managementUrl("metadata-service") + "/q/health/ready");
+            assertEquals(503, ready.status(), ready.text());
+            assertTrue(ready.elapsed().compareTo(Duration.ofSeconds(2)) < 0, "readiness answered after " + ready.elapsed());
+        } finally {
+            suite.startPostgres();
+        }
+        awaitRecovery("GET", "/v1/files/by-path/" + bucket + "/a.txt");
+        assertNothingHalfWritten("during-pg-down.txt");
     }
 
     @Test

@@ -36,17 +36,20 @@ public final class StowageSuite {
     private final KafkaBroker kafka;
     private S3Server s3;
     private final Path s3Dir;
-    private final PostgresServer postgres;
+    private PostgresServer postgres;
+    private final Path pgDir;
     private final String topic = InfraEnvironment.DEFAULT_TOPIC;
     /** Every span the services export: tracing is on in the system tests, as in production. */
     private final OtlpReceiver traces = new OtlpReceiver();
 
-    private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, Path s3Dir, PostgresServer pg, Path root) {
+    private StowageSuite(Identities identities, KafkaBroker kafka, S3Server s3, Path s3Dir, PostgresServer pg, Path pgDir,
+                         Path root) {
         this.identities = identities;
         this.kafka = kafka;
         this.s3 = s3;
         this.s3Dir = s3Dir;
         this.postgres = pg;
+        this.pgDir = pgDir;
         kafka.createTopic(topic, 3);
         Path logs = root.resolve("system-tests/target/service-logs-" + identities.getClass().getSimpleName());
         try {
@@ -109,8 +112,14 @@ public final class StowageSuite {
             // blobs on disk, as in the local run: large objects must not live in this JVM's heap
             Path s3Dir = root.resolve("system-tests/target/s3-" + System.nanoTime());
             S3Server s3 = S3Server.start(0, s3Dir, S3Server.DEFAULT_BUCKET);
-            running = new StowageSuite(identities, SharedInfra.kafka(), s3, s3Dir, SharedInfra.postgres(), root);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> running.s3.close()));
+            // the catalog's cluster in a directory of its own, so that a fault test can stop and start it
+            Path pgDir = root.resolve("system-tests/target/pg-" + System.nanoTime());
+            PostgresServer pg = PostgresServer.start(0, pgDir, false);
+            running = new StowageSuite(identities, SharedInfra.kafka(), s3, s3Dir, pg, pgDir, root);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                running.s3.close();
+                running.postgres.close();
+            }));
         }
         return running;
     }
@@ -158,6 +167,16 @@ public final class StowageSuite {
     /** The catalog's PostgreSQL, for fault tests ({@link PostgresServer#pause()}). */
     public PostgresServer postgres() {
         return postgres;
+    }
+
+    /** Stops PostgreSQL: its port refuses connections until {@link #startPostgres()}. For fault tests. */
+    public synchronized void stopPostgres() {
+        postgres.close();
+    }
+
+    /** Starts PostgreSQL again on the same port over the same cluster. */
+    public synchronized void startPostgres() {
+        postgres = PostgresServer.start(postgres.port(), pgDir, false);
     }
 
     /** Stops the S3 server: its port refuses connections until {@link #startS3()}. For fault tests. */

@@ -40,6 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @WithTestResource(OidcResource.class)
 class KafkaOutageTest {
 
+    @io.quarkus.test.common.http.TestHTTPResource(value = "/metrics", management = true)
+    java.net.URL metrics;
+
     public static class OwnBroker implements QuarkusTestProfile {
         @Override
         public List<TestResourceEntry> testResources() {
@@ -75,6 +78,19 @@ class KafkaOutageTest {
         assertEquals(200L, query("SELECT count(*) AS n FROM outbox WHERE subject LIKE ? AND published_at IS NULL",
                 bucket + "/down/%").getFirst().get("n"));
 
+        // the gauges tell the truth during the outage: measured on a timer, not only when a relay round fails
+        long deadlineForGauges = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        double backlog = 0;
+        double oldestAge = 0;
+        while (System.nanoTime() < deadlineForGauges && (backlog < 200 || oldestAge <= 0)) {
+            String scraped = io.restassured.RestAssured.given().get(metrics).asString();
+            backlog = gauge(scraped, "stowage_outbox_backlog");
+            oldestAge = gauge(scraped, "stowage_outbox_oldest_age_seconds");
+            Thread.sleep(250);
+        }
+        assertTrue(backlog >= 200, "stowage_outbox_backlog during the outage: " + backlog);
+        assertTrue(oldestAge > 0, "stowage_outbox_oldest_age_seconds during the outage: " + oldestAge);
+
         OwnKafkaBroker.restart();
         Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
         int received = 0;
@@ -105,5 +121,15 @@ class KafkaOutageTest {
         assertEquals(200, ids.size());
         assertEquals(0L, query("SELECT count(*) AS n FROM outbox WHERE subject LIKE ? AND published_at IS NULL",
                 bucket + "/down/%").getFirst().get("n"));
+    }
+
+    /** The value of a gauge without labels in a Prometheus scrape, 0 when absent. */
+    private static double gauge(String scrape, String name) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(name + " ") || line.startsWith(name + "{")) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
     }
 }
