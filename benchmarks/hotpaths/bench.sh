@@ -48,6 +48,18 @@ id=$(echo "$file" | jq -r .id)
 s3_get=$(curl -fsS -o /dev/null -w '%{redirect_url}' "$STOWAGE_URL/v1/files/$id/download" -H "$AUTH")
 [ -n "$s3_get" ] || { echo "no presigned GET URL from /v1/files/$id/download" >&2; exit 1; }
 
+# the JIT compiles the hot paths first: a freshly started platform measures at a fraction of its speed
+warm() { wrk -t2 -c"$CONNS" -d"${WARM_SECS:-8}s" "$@" >/dev/null 2>&1 || true; }
+echo "warming up (${WARM_SECS:-8} s per path; WARM_SECS=0 to skip)"
+if [ "${WARM_SECS:-8}" != 0 ]; then
+  warm "$s3_get"
+  warm "$STOWAGE_URL/v1/public/$bucket/small.bin"
+  warm -H "$AUTH" "$STOWAGE_URL/v1/objects/$bucket/small.bin"
+  warm "$STOWAGE_URL/storage/v1/object/public/$bucket/small.bin"
+  warm -H "$AUTH" "$METADATA/v1/files/$id"
+  warm -H "$AUTH" "$STOWAGE_URL/v1/files/$id"
+fi
+
 echo "hot paths: ${SECS}s per measure, $CONNS connections, wrk -t2; floor on the left"
 
 # 1. small GETs
@@ -79,6 +91,7 @@ function request()
     { ["Authorization"] = "Bearer $STOWAGE_ALICE_TOKEN", ["Content-Type"] = "application/octet-stream" }, body)
 end
 LUA
+[ "${WARM_SECS:-8}" = 0 ] || { warm -s "$W/put-s3.lua" "$(echo "$pre" | jq -r .url)"; warm -s "$W/put-gw.lua" "$STOWAGE_URL"; }
 put_floor=$(measure -s "$W/put-s3.lua" "$(echo "$pre" | jq -r .url)")
 pair "PUT 1 KiB, new names" "S3 presigned PUT" "$put_floor" "gateway PUT /v1/objects" "$(measure -s "$W/put-gw.lua" "$STOWAGE_URL")"
 
@@ -94,6 +107,7 @@ pair "GET /v1/files/{id}" "metadata-service directly" "$(measure -H "$AUTH" "$ME
 curl -fsS -o /dev/null -X PUT "$STOWAGE_URL/v1/objects/$bucket/pic.png" -H "$AUTH" -H 'Content-Type: image/png' --data-binary @"$W/pic.png"
 variant="$STOWAGE_URL/storage/v1/render/image/public/$bucket/pic.png?width=64&height=48"
 curl -fsS -o /dev/null "$variant"
+[ "${WARM_SECS:-8}" = 0 ] || warm -H 'Accept: image/webp' "$variant"
 pair "cached image variant (3000/s goal)" "S3 presigned GET 1 KiB" "$get_floor" "gateway render/image" "$(measure -H 'Accept: image/webp' "$variant")"
 
 # 6. large objects both ways

@@ -143,6 +143,11 @@ class FaultSystemTest {
         assertArrayEquals(TEXT, call("GET", "/v1/objects/" + bucket + "/a.txt", null, null).body());
         assertNothingHalfWritten("during-s3.txt");
         assertNothingHalfWritten("during-s3-supabase.txt");
+        // nothing lost: the write after the outage has its created event, as the first write had
+        assertEquals("io.stowage.object.created.v1",
+                SystemTestSupport.header(SystemTestSupport.eventsFor(suite, bucket + "/after-s3.txt", 1).get(0), "ce_type"));
+        assertEquals("io.stowage.object.created.v1",
+                SystemTestSupport.header(SystemTestSupport.eventsFor(suite, bucket + "/a.txt", 1).get(0), "ce_type"));
     }
 
     /** 503, the code naming the part, Retry-After, within the bound. */

@@ -56,9 +56,12 @@ public class Downloads {
     private final ServiceToken serviceToken;
     private final GatewayMetrics metrics;
     private final ServiceCalls calls;
+    private final PresignedReads presignedReads;
 
-    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, ServiceCalls calls) {
+    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, ServiceCalls calls,
+                     PresignedReads presignedReads) {
         this.calls = calls;
+        this.presignedReads = presignedReads;
         this.proxy = proxy;
         this.config = config;
         this.serviceToken = serviceToken;
@@ -119,6 +122,12 @@ public class Downloads {
             // the caller fetches from S3 itself, so S3 has to add the header
             sign.put("responseContentDisposition", disposition);
         }
+        String blobKey = object.getString("blobKey");
+        String kept = redirect ? null : presignedReads.of(blobKey);
+        if (kept != null) {
+            stream(ctx, object, kept, mode, disposition);
+            return;
+        }
         // the gateway asks as itself: signing-service serves only Stowage's services
         serviceToken.authorization().subscribe().with(
                 gatewayAuthorization -> calls.call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
@@ -130,6 +139,9 @@ public class Downloads {
                                 return;
                             }
                             String url = signed.body().toJsonObject().getString("url");
+                            if (!redirect) {
+                                presignedReads.keep(blobKey, url);
+                            }
                             if (redirect) {
                                 ctx.response().setStatusCode(302).putHeader("Location", url)
                                         .putHeader("Cache-Control", "no-store").end();

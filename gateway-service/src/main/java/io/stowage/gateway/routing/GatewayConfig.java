@@ -35,6 +35,13 @@ public interface GatewayConfig {
     @WithDefault("60")
     int downloadUrlTtl();
 
+    /**
+     * How many presigned S3 GETs of blobs the gateway keeps for the next downloads of the same blob
+     * (each for the URL's lifetime less 20 s); 0 signs every download anew.
+     */
+    @WithDefault("10000")
+    int presignedCacheSize();
+
     /** {@code max-age} in seconds of public downloads, for CDNs and browsers. */
     @WithDefault("3600")
     int publicMaxAge();
