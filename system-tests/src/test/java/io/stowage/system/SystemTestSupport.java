@@ -81,13 +81,22 @@ final class SystemTestSupport {
 
     /** A PNG of one colour, {@code width} by {@code height}: a source image for the render routes. */
     static byte[] png(int width, int height, Color color) throws IOException {
+        return image(width, height, color, "png");
+    }
+
+    /** A JPEG of one colour. */
+    static byte[] jpeg(int width, int height, Color color) throws IOException {
+        return image(width, height, color, "jpg");
+    }
+
+    private static byte[] image(int width, int height, Color color, String format) throws IOException {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         var graphics = image.createGraphics();
         graphics.setColor(color);
         graphics.fillRect(0, 0, width, height);
         graphics.dispose();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
+        ImageIO.write(image, format, out);
         return out.toByteArray();
     }
 }

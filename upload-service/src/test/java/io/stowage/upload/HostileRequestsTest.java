@@ -1,5 +1,7 @@
 package io.stowage.upload;
 
+import io.stowage.contract.MediaTypes;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;

@@ -1,5 +1,8 @@
 package io.stowage.gateway.routing;
 
+import io.stowage.contract.MediaTypes;
+import java.util.List;
+
 import io.stowage.gateway.errors.ErrorResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
@@ -68,14 +71,11 @@ public class UploadChecks {
         JsonArray allowed = bucket.getJsonArray("allowedMimeTypes");
         if (allowed != null && !allowed.isEmpty() && contentType != null
                 && !contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            String type = contentType.split(";")[0].trim().toLowerCase(Locale.ROOT);
-            for (Object pattern : allowed) {
-                String p = String.valueOf(pattern).toLowerCase(Locale.ROOT);
-                if (p.equals(type) || p.equals("*/*") || (p.endsWith("/*") && type.startsWith(p.substring(0, p.length() - 1)))) {
-                    return null;
-                }
+            List<String> patterns = allowed.stream().map(String::valueOf).toList();
+            if (MediaTypes.allowed(patterns, contentType)) {
+                return null;
             }
-            return "type:mime type " + type + " is not supported";
+            return "type:mime type " + MediaTypes.essence(contentType) + " is not supported";
         }
         return null;
     }

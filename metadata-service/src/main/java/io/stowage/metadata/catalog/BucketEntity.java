@@ -1,5 +1,7 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.contract.MediaTypes;
+
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
@@ -41,18 +43,9 @@ public class BucketEntity extends PanacheEntityBase {
     public Instant updatedAt;
 
     /** Whether a content type is allowed: exact types, or {@code type/*} wildcards. */
+    /** Whether the bucket takes this content type: the one rule of every service ({@link MediaTypes}). */
     public boolean allows(String contentType) {
-        if (allowedMimeTypes == null) {
-            return true;
-        }
-        String type = contentType.split(";", 2)[0].trim().toLowerCase(java.util.Locale.ROOT);
-        for (String allowed : allowedMimeTypeList()) {
-            String a = allowed.toLowerCase(java.util.Locale.ROOT);
-            if (a.equals(type) || (a.endsWith("/*") && type.startsWith(a.substring(0, a.length() - 1)))) {
-                return true;
-            }
-        }
-        return false;
+        return MediaTypes.allowed(allowedMimeTypeList(), contentType);
     }
 
     public List<String> allowedMimeTypeList() {

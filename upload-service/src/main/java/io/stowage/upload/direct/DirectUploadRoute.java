@@ -13,7 +13,7 @@ import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.ErrorMapper;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
-import io.stowage.upload.presigned.MediaTypes;
+import io.stowage.contract.MediaTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import io.vertx.core.Vertx;

@@ -1,5 +1,7 @@
 package io.stowage.upload.presigned;
 
+import io.stowage.contract.MediaTypes;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Optional;

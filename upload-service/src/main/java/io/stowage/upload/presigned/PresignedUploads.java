@@ -1,5 +1,7 @@
 package io.stowage.upload.presigned;
 
+import io.stowage.contract.MediaTypes;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;

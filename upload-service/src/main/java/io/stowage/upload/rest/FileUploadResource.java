@@ -6,7 +6,7 @@ import io.stowage.names.NameRules;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
-import io.stowage.upload.presigned.MediaTypes;
+import io.stowage.contract.MediaTypes;
 import io.stowage.upload.presigned.PresignedUploads;
 import io.stowage.upload.presigned.UrlRequest;
 import jakarta.ws.rs.Consumes;

@@ -1,10 +1,16 @@
-package io.stowage.upload.presigned;
+package io.stowage.contract;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Content types as buckets restrict them: {@code image/png}, {@code image/*}, {@code * /*}. */
+/**
+ * Content types, and how a bucket's list of allowed types ({@code image/png}, {@code image/*},
+ * {@code * /*} or {@code *}) admits one: one rule for the gateway's early check, upload-service's checks
+ * of what is declared and what arrives, and metadata-service's registration, so that an upload one of
+ * them lets through is never refused by another. Case and parameters do not count, and
+ * {@code image/jpg} (which browsers and tools still send) is {@code image/jpeg}.
+ */
 public final class MediaTypes {
 
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
@@ -39,16 +45,22 @@ public final class MediaTypes {
         if (patterns == null || patterns.isEmpty()) {
             return true;
         }
-        String type = essence(contentType);
         for (String pattern : patterns) {
-            String p = essence(pattern);
-            if (p.equals("*") || p.equals("*/*") || p.equals(type)) {
-                return true;
-            }
-            if (p.endsWith("/*") && type.startsWith(p.substring(0, p.length() - 1))) {
+            if (matches(pattern, contentType)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether one allowed-type pattern admits the content type. */
+    public static boolean matches(String pattern, String contentType) {
+        String p = essence(pattern);
+        String type = essence(contentType);
+        if (p == null || type == null) {
+            return false;
+        }
+        return p.equals("*") || p.equals("*/*") || p.equals(type)
+                || p.endsWith("/*") && type.startsWith(p.substring(0, p.length() - 1));
     }
 }
