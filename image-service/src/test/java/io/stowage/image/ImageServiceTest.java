@@ -665,10 +665,7 @@ class ImageServiceTest {
         publish(ObjectEvents.DELETED, ObjectEvents.key("photos", name), new ObjectEventData("photos", name,
                 UUID.randomUUID().toString(), HALVES.length, "image/jpeg", "\"e\"", "alice", "public", blobKey, true, 2));
         // the consumer joins its group asynchronously: wait (bounded) for the purge to show in S3
-        for (int i = 0; i < 600 && !variantKeys(blobKey).isEmpty(); i++) {
-            Thread.sleep(100);
-        }
-        assertTrue(variantKeys(blobKey).isEmpty(), "variants purged");
+        assertTrue(awaitNoVariants(blobKey), "variants purged");
         assertEquals(1, variantKeys(keptBlob).size(), "another blob's variants stay");
         given().get(metrics).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
                 "stowage_events_consumed_total{type=\"" + ObjectEvents.DELETED + "\"}"));
@@ -690,10 +687,7 @@ class ImageServiceTest {
         // one object: only its variants go
         publish(ObjectEvents.PURGED, ObjectEvents.key("photos", name),
                 new PurgeNotice(PurgeNotice.OBJECT, "photos", name, "v1", blobKey, false, "service_role", 3));
-        for (int i = 0; i < 600 && !variantKeys(blobKey).isEmpty(); i++) {
-            Thread.sleep(100);
-        }
-        assertTrue(variantKeys(blobKey).isEmpty(), "the object's variants are purged");
+        assertTrue(awaitNoVariants(blobKey), "the object's variants are purged");
         assertEquals(1, variantKeys(otherBlob).size(), "another object's stay");
 
         // a purge of another bucket leaves this one's alone; a purge of this bucket drops them all
@@ -701,13 +695,18 @@ class ImageServiceTest {
                 new PurgeNotice(PurgeNotice.BUCKET, "elsewhere", null, null, null, true, "service_role", 0));
         publish(ObjectEvents.PURGED, ObjectEvents.bucketKey("photos"),
                 new PurgeNotice(PurgeNotice.BUCKET, "photos", null, null, null, true, "service_role", 0));
-        for (int i = 0; i < 600 && !variantKeys(otherBlob).isEmpty(); i++) {
-            Thread.sleep(100);
-        }
-        assertTrue(variantKeys(otherBlob).isEmpty(), "the bucket's variants are purged");
+        assertTrue(awaitNoVariants(otherBlob), "the bucket's variants are purged");
         // the originals are not image-service's to delete, and a purged variant renders again
         assertEquals(HALVES.length, s3.headObject(b -> b.bucket(physical).key(otherBlob)).contentLength());
         assertEquals("miss", fetch("/render/image/public/photos/" + other + "?width=12").header("X-Stowage-Variant"));
+    }
+
+    /** Waits (bounded: a minute) until no variant of the blob is left in S3. */
+    private boolean awaitNoVariants(String blobKey) throws InterruptedException {
+        for (int i = 0; i < 600 && !variantKeys(blobKey).isEmpty(); i++) {
+            Thread.sleep(100);
+        }
+        return variantKeys(blobKey).isEmpty();
     }
 
     /** Publishes an event as metadata-service's outbox relay does: binary-mode CloudEvent headers, JSON data. */

@@ -110,10 +110,7 @@ class TokenRoutesTest {
         assertTrue(!ownerless.jsonPath().getMap("$").containsKey("owner"));
 
         // the owner is signed: a token whose owner claim was rewritten is refused
-        String[] parts = signed.getString("token").split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("\"alice\"", "\"mallory\"");
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
-                + "." + parts[2];
+        String tampered = tamper(signed.getString("token"), "\"alice\"", "\"mallory\"");
         refused(Map.of("token", tampered, "scope", "upload", "bucket", "docs", "name", "for-alice.pdf"), 401, "InvalidToken");
     }
 
@@ -162,10 +159,7 @@ class TokenRoutesTest {
         assertTrue(!any.jsonPath().getMap("$").containsKey("transform"));
 
         // rewriting the rendition breaks the signature
-        String[] parts = signed.getString("token").split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("width=200", "width=2000");
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
-                + "." + parts[2];
+        String tampered = tamper(signed.getString("token"), "width=200", "width=2000");
         refused(Map.of("token", tampered, "scope", "image", "bucket", "photos", "name", "a.png"), 401, "InvalidToken");
     }
 
@@ -193,10 +187,7 @@ class TokenRoutesTest {
     void refusesTamperedTokens() {
         String token = SignResourceTest.sign(Map.of("operation", "stowage:download", "bucket", "photos", "name", "a.png"))
                 .getString("token");
-        String[] parts = token.split("\\.");
-        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("a.png", "b.png");
-        String tampered = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
-                + "." + parts[2];
+        String tampered = tamper(token, "a.png", "b.png");
 
         refused(Map.of("token", tampered, "scope", "download", "bucket", "photos", "name", "b.png"), 401, "InvalidToken");
         refused(Map.of("token", "garbage", "scope", "download", "bucket", "photos", "name", "a.png"), 401, "InvalidToken");
@@ -362,5 +353,13 @@ class TokenRoutesTest {
         ECPoint point = new ECPoint(new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("x"))),
                 new BigInteger(1, Base64.getUrlDecoder().decode((String) jwk.get("y"))));
         return KeyFactory.getInstance("EC").generatePublic(new ECPublicKeySpec(point, parameters.getParameterSpec(ECParameterSpec.class)));
+    }
+
+    /** The token with its claims rewritten ({@code from} replaced by {@code to}) and its signature kept. */
+    private static String tamper(String token, String from, String to) {
+        String[] parts = token.split("\\.");
+        String claims = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace(from, to);
+        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8))
+                + "." + parts[2];
     }
 }

@@ -99,14 +99,6 @@ class MediaTypeRuleSystemTest {
     }
 
     private static HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String contentType) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return SystemTestSupport.send(suite, method, path, token, body, contentType);
     }
 }

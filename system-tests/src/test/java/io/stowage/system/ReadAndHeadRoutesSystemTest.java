@@ -176,15 +176,7 @@ class ReadAndHeadRoutesSystemTest {
     }
 
     private static HttpResponse<byte[]> send(String method, String path, String token, byte[] body, String contentType) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(20))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (contentType != null) {
-            request.header("Content-Type", contentType);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+        return SystemTestSupport.send(suite, method, path, token, body, contentType);
     }
 
     private static JsonNode json(HttpResponse<byte[]> response, int status) throws Exception {
