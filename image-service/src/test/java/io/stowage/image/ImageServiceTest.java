@@ -602,6 +602,23 @@ class ImageServiceTest {
     }
 
     @Test
+    void hotVariantsAreServedFromMemoryWithoutAnS3Read() {
+        String name = unique("jpg");
+        String blobKey = object(name, HALVES, "image/jpeg", "public", null);
+        String route = "/img/unsafe/40x30/photos/" + name;
+        Response first = fetch(route);
+        assertEquals("miss", first.header("X-Stowage-Variant"));
+        // the S3 copy gone (as if S3 were slow or away): the memory copy still answers, the same bytes
+        for (String key : variantKeys(blobKey)) {
+            s3.deleteObject(b -> b.bucket(physical).key(key));
+        }
+        Response again = fetch(route);
+        assertEquals("hit", again.header("X-Stowage-Variant"));
+        assertArrayEquals(first.asByteArray(), again.asByteArray());
+        given().get(metrics).then().statusCode(200).body(org.hamcrest.Matchers.containsString("cache=\"image-hot-variants\""));
+    }
+
+    @Test
     void answersTheAppliedTransformationsAlikeForFreshAndCachedVariants() {
         String name = unique("jpg");
         object(name, HALVES, "image/jpeg", "public", null);

@@ -52,4 +52,12 @@ public interface ImageConfig {
     /** Key prefix of the rendered variants in the physical bucket. */
     @WithDefault("variants/")
     String variantPrefix();
+
+    /**
+     * Bytes of rendered variants kept in memory as well as in S3, the most used first (0: none). A
+     * variant's name is a hash of its blob and options, so a kept one is never stale; who may see it
+     * is still asked of metadata-service on every request.
+     */
+    @WithDefault("67108864")
+    long memoryCacheBytes();
 }

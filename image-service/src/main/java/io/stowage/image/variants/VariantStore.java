@@ -1,5 +1,9 @@
 package io.stowage.image.variants;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
 import io.smallrye.mutiny.Uni;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
@@ -17,6 +21,7 @@ import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -24,7 +29,11 @@ import java.util.concurrent.CompletionException;
 /**
  * The physical bucket as image-service sees it: originals are read (never written), rendered
  * variants live under {@code variants/{bucket}/{blobKey}/{hash}} so that the variants of one object's
- * blob, of one bucket, or all of them share a prefix and can be purged together.
+ * blob, of one bucket, or all of them share a prefix and can be purged together. The most used
+ * variants are kept in memory as well ({@code stowage.image.memory-cache-bytes}, 10 minutes after their
+ * last use at most): a name is a hash of the blob and the options, so a kept variant is the same bytes
+ * S3 has; a purge drops them here too (on the replica that consumes the event; on another replica they
+ * are the same bytes a new render would give, and who may see them is still asked every time).
  */
 @ApplicationScoped
 public class VariantStore {
@@ -32,11 +41,21 @@ public class VariantStore {
     private final S3AsyncClient s3;
     private final String bucket;
     private final String prefix;
+    /** The most used variants, also in memory: a hit needs no S3 read. Bounded by bytes; metered. */
+    private final Cache<String, Variant> hot;
 
-    public VariantStore(S3AsyncClient s3, @ConfigProperty(name = "stowage.s3.bucket") String bucket, ImageConfig config) {
+    public VariantStore(S3AsyncClient s3, @ConfigProperty(name = "stowage.s3.bucket") String bucket, ImageConfig config,
+                        MeterRegistry registry) {
         this.s3 = s3;
         this.bucket = bucket;
         this.prefix = config.variantPrefix();
+        this.hot = Caffeine.newBuilder()
+                .maximumWeight(Math.max(0, config.memoryCacheBytes()))
+                .weigher((String key, Variant variant) -> variant.bytes().length + key.length())
+                .expireAfterAccess(Duration.ofMinutes(10))
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(registry, hot, "image-hot-variants");
     }
 
     /** The prefix under which every variant of {@code blobKey} rendered for an object of {@code bucket} is stored. */
@@ -56,8 +75,13 @@ public class VariantStore {
 
     /** A stored variant, or empty when it was never rendered (or was purged). */
     public Uni<Optional<Variant>> find(String key) {
+        Variant kept = hot.getIfPresent(key);
+        if (kept != null) {
+            return Uni.createFrom().item(Optional.of(kept));
+        }
         return Uni.createFrom().completionStage(() -> s3.getObject(b -> b.bucket(bucket).key(key), AsyncResponseTransformer.toBytes()))
                 .map(r -> Optional.of(new Variant(r.asByteArray(), r.response().contentType())))
+                .invoke(found -> hot.put(key, found.get()))
                 .onFailure(e -> unwrap(e) instanceof NoSuchKeyException
                         || unwrap(e) instanceof S3Exception s && s.statusCode() == 404)
                 .recoverWithItem(Optional.empty())
@@ -65,6 +89,7 @@ public class VariantStore {
     }
 
     public Uni<Void> store(String key, Variant variant) {
+        hot.put(key, variant);
         return Uni.createFrom().completionStage(() -> s3.putObject(b -> b.bucket(bucket).key(key).contentType(variant.contentType()),
                         AsyncRequestBody.fromBytes(variant.bytes())))
                 .onFailure().transform(VariantStore::unavailable)
@@ -87,6 +112,7 @@ public class VariantStore {
 
     /** Deletes every variant stored under {@code keyPrefix}; returns how many were deleted. */
     public Uni<Integer> purge(String keyPrefix) {
+        hot.asMap().keySet().removeIf(key -> key.startsWith(keyPrefix));
         return Uni.createFrom().completionStage(() -> s3.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)))
                 .chain(listing -> {
                     List<ObjectIdentifier> keys = listing.contents().stream().map(S3Object::key)

@@ -37,6 +37,7 @@ class RendererTest {
             public int avifEffort() { return 6; }
             public boolean unsafeEnabled() { return true; }
             public String variantPrefix() { return "variants/"; }
+            public long memoryCacheBytes() { return 0; }
         };
     }
 
