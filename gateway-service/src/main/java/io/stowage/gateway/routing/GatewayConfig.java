@@ -17,7 +17,7 @@ public interface GatewayConfig {
     String imageUrl();
 
     /** How long an upstream may stay silent before the call is given up (idle timeout; streams). */
-    @WithDefault("15S")
+    @WithDefault("30S")
     Duration upstreamTimeout();
 
     /**

@@ -31,8 +31,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Proxy {
 
-    public static final String REQUEST_ID = "X-Request-Id";
-    public static final String REQUEST_ID_ATTRIBUTE = "stowage.request_id";
+    public static final String REQUEST_ID = io.stowage.contract.RequestIds.HEADER;
+    public static final String REQUEST_ID_ATTRIBUTE = io.stowage.contract.RequestIds.SPAN_ATTRIBUTE;
 
     private static final Logger LOG = Logger.getLogger(Proxy.class);
 
@@ -75,7 +75,7 @@ public class Proxy {
         String id = ctx.get(REQUEST_ID);
         if (id == null) {
             String given = ctx.request().getHeader(REQUEST_ID);
-            id = given != null && given.length() <= 128 && given.matches("[A-Za-z0-9._:-]+") ? given : UUID.randomUUID().toString();
+            id = io.stowage.contract.RequestIds.acceptable(given) ? given : UUID.randomUUID().toString();
             ctx.put(REQUEST_ID, id);
             ctx.response().putHeader(REQUEST_ID, id);
             // the server span carries the id, so a trace can be found from it (a no-op while tracing is off)
