@@ -143,11 +143,16 @@ class FaultSystemTest {
         assertArrayEquals(TEXT, call("GET", "/v1/objects/" + bucket + "/a.txt", null, null).body());
         assertNothingHalfWritten("during-s3.txt");
         assertNothingHalfWritten("during-s3-supabase.txt");
-        // nothing lost: the write after the outage has its created event, as the first write had
-        assertEquals("io.stowage.object.created.v1",
-                SystemTestSupport.header(SystemTestSupport.eventsFor(suite, bucket + "/after-s3.txt", 1).get(0), "ce_type"));
-        assertEquals("io.stowage.object.created.v1",
-                SystemTestSupport.header(SystemTestSupport.eventsFor(suite, bucket + "/a.txt", 1).get(0), "ce_type"));
+        // nothing lost: the write after the outage has its created event, as the first write had (delivery is
+        // at least once: a relay round cut by a PostgreSQL fault may send an event again, with the same ce_id)
+        assertOneCreatedEvent(bucket + "/after-s3.txt");
+        assertOneCreatedEvent(bucket + "/a.txt");
+    }
+
+    private static void assertOneCreatedEvent(String key) {
+        var events = SystemTestSupport.eventsAtLeast(suite, key, 1);
+        assertEquals(1, events.stream().map(e -> SystemTestSupport.header(e, "ce_id")).distinct().count(), key + ": one event");
+        assertEquals("io.stowage.object.created.v1", SystemTestSupport.header(events.get(0), "ce_type"));
     }
 
     /** 503, the code naming the part, Retry-After, within the bound. */
