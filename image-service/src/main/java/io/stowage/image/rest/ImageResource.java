@@ -93,22 +93,22 @@ public class ImageResource {
                                   @HeaderParam("If-None-Match") String ifNoneMatch) {
         String raw = http.path().substring(("/render/image/" + mode + "/").length());
         String[] target;
-        SupabaseRender.Query query = new SupabaseRender.Query(width, height, resize, quality, format, gravity, xOffset, yOffset);
         try {
             target = ThumborUrl.objectPath(raw);
-            rendition(query);
         } catch (InvalidImageUrl e) {
             throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
         }
+        // checked before any lookup, and read once
+        Rendition asked = rendition(new SupabaseRender.Query(width, height, resize, quality, format, gravity, xOffset, yOffset));
         return switch (mode) {
             case "public" -> upstreams.object(target[0], target[1], null)
-                    .chain(o -> render(o, query, accept, ifNoneMatch));
+                    .chain(o -> render(o, asked, accept, ifNoneMatch));
             case "authenticated" -> {
                 if (authorization == null) {
                     throw new ImageException(ErrorCode.Unauthorized, "this route needs a bearer token");
                 }
                 yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization))
-                        .chain(o -> render(o, query, accept, ifNoneMatch));
+                        .chain(o -> render(o, asked, accept, ifNoneMatch));
             }
             default -> {
                 if (token == null || token.isBlank()) {
@@ -119,30 +119,39 @@ public class ImageResource {
                 yield upstreams.verifyImageToken(token, target[0], target[1])
                         .chain(signed -> upstreams.serviceAuthorization()
                                 .chain(service -> upstreams.object(target[0], target[1], service))
-                                .chain(o -> render(o, signed == null ? query : SupabaseRender.Query.parse(signed), accept, ifNoneMatch)));
+                                .chain(o -> render(o, signed == null ? asked : signedRendition(signed),
+                                        accept, ifNoneMatch)));
             }
         };
     }
 
     /** A Supabase render of an object the caller may see. */
-    private Uni<Response> render(StoredObject object, SupabaseRender.Query query, String accept, String ifNoneMatch) {
-        Rendition rendition;
-        try {
-            rendition = rendition(query);
-        } catch (InvalidImageUrl e) {
-            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
-        }
+    private Uni<Response> render(StoredObject object, Rendition rendition, String accept, String ifNoneMatch) {
         return serve(variants.resolve(object, rendition.options(), rendition.negotiate(), accept), ifNoneMatch);
     }
 
     private record Rendition(ImageOptions options, boolean negotiate) {
     }
 
+    /** The rendition a signed token carries (a render query). */
+    private Rendition signedRendition(String query) {
+        try {
+            return rendition(SupabaseRender.Query.parse(query));
+        } catch (InvalidImageUrl e) {
+            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+        }
+    }
+
+    /** What a Supabase render query asks for; an invalid one is a 400. */
     private Rendition rendition(SupabaseRender.Query query) {
-        ImageOptions options = SupabaseRender.options(query, config.maxDimension());
-        SupabaseRender.Format outputFormat = SupabaseRender.format(query.format());
-        ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
-        return new Rendition(chosen, outputFormat.explicit() == null && !outputFormat.origin());
+        try {
+            ImageOptions options = SupabaseRender.options(query, config.maxDimension());
+            SupabaseRender.Format outputFormat = SupabaseRender.format(query.format());
+            ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
+            return new Rendition(chosen, outputFormat.explicit() == null && !outputFormat.origin());
+        } catch (InvalidImageUrl e) {
+            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+        }
     }
 
     /** A token, when sent, must be valid here too, not only further down. */
