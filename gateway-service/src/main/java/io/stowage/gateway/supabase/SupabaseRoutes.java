@@ -725,15 +725,21 @@ public class SupabaseRoutes {
                 });
     }
 
-    /** Supabase's transform options, by the type each takes. */
-    private static final List<String> WHOLE_OPTIONS = List.of("width", "height", "quality");
-    private static final List<String> WORD_OPTIONS = List.of("resize", "format", "gravity");
-    private static final List<String> NUMBER_OPTIONS = List.of("x_offset", "y_offset");
+    /** Supabase's transform options and the JSON type each takes. */
+    private static final Map<String, java.util.function.Predicate<Object>> TRANSFORM_OPTIONS = Map.of(
+            "width", v -> v instanceof Integer || v instanceof Long,
+            "height", v -> v instanceof Integer || v instanceof Long,
+            "quality", v -> v instanceof Integer || v instanceof Long,
+            "resize", v -> v instanceof String,
+            "format", v -> v instanceof String,
+            "gravity", v -> v instanceof String,
+            "x_offset", v -> v instanceof Number,
+            "y_offset", v -> v instanceof Number);
 
     /**
      * Supabase's transform options as image-service's render query ({@code width=..&height=..}), or
      * null for none. What the values mean is image-service's to check; a value of the wrong JSON type
-     * is refused here.
+     * is refused here, an option Supabase does not have is ignored.
      */
     static String renderQuery(JsonObject transform) {
         if (transform == null) {
@@ -742,19 +748,14 @@ public class SupabaseRoutes {
         StringBuilder query = new StringBuilder();
         for (String option : transform.fieldNames().stream().sorted().toList()) {
             Object value = transform.getValue(option);
-            if (value == null) {
+            var fits = TRANSFORM_OPTIONS.get(option);
+            if (value == null || fits == null) {
                 continue;
             }
-            boolean fits = WHOLE_OPTIONS.contains(option) ? value instanceof Integer || value instanceof Long
-                    : WORD_OPTIONS.contains(option) ? value instanceof String
-                    : NUMBER_OPTIONS.contains(option) ? value instanceof Number
-                    : true;
-            if (!fits) {
+            if (!fits.test(value)) {
                 throw new IllegalArgumentException("transform." + option + " has the wrong type");
             }
-            if (WHOLE_OPTIONS.contains(option) || WORD_OPTIONS.contains(option) || NUMBER_OPTIONS.contains(option)) {
-                query.append(query.isEmpty() ? "" : "&").append(option).append('=').append(encode(String.valueOf(value)));
-            }
+            query.append(query.isEmpty() ? "" : "&").append(option).append('=').append(encode(String.valueOf(value)));
         }
         return query.isEmpty() ? null : query.toString();
     }
