@@ -6,6 +6,8 @@ import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.jobs.JobEntity;
 import io.stowage.metadata.listing.ListingQuery;
 import jakarta.enterprise.context.ApplicationScoped;

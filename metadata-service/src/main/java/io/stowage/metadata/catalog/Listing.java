@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.listing.Cursor;
 import io.stowage.metadata.listing.ListingQuery;
 import io.stowage.metadata.listing.SortKey;

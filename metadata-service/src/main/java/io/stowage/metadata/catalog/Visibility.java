@@ -1,5 +1,7 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.error.ErrorCode;
 import java.util.Locale;
 
 /** Who may read an object besides its owner and admins. */

@@ -1,9 +1,9 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.catalog.NewBucket;
+import io.stowage.metadata.error.ErrorCode;
 import io.stowage.names.NameRules;
 
 import java.util.List;

@@ -1,10 +1,10 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.catalog.ObjectDetails;
 import io.stowage.metadata.catalog.Visibility;
+import io.stowage.metadata.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -5,8 +5,8 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.catalog.BlobReferences;
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.error.ErrorCode;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 

@@ -1,7 +1,7 @@
 package io.stowage.metadata.rest;
 
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.ErrorCode;
+import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.error.ErrorCode;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.stowage.metadata.catalog;
+package io.stowage.metadata.error;
 
 /** The stable machine codes of docs/service-contracts.md, with the HTTP status each one means. */
 public enum ErrorCode {

@@ -1,4 +1,4 @@
-package io.stowage.metadata.catalog;
+package io.stowage.metadata.error;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;

@@ -1,4 +1,4 @@
-package io.stowage.metadata.catalog;
+package io.stowage.metadata.error;
 
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;

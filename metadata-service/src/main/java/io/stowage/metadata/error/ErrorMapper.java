@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.error;
 
 import io.stowage.edge.Refusals;
 
@@ -10,9 +10,6 @@ import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.stowage.edge.DependencyUnavailable;
-import io.stowage.metadata.catalog.CatalogException;
-import io.stowage.metadata.catalog.CatalogOutages;
-import io.stowage.metadata.catalog.ErrorCode;
 import io.stowage.names.InvalidNameException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;

@@ -1,4 +1,4 @@
-package io.stowage.metadata.catalog;
+package io.stowage.metadata.error;
 
 /**
  * Root of metadata-service's failures. Each subtype carries a stable {@link ErrorCode}; the REST
