@@ -1,7 +1,5 @@
 package io.stowage.metadata.access;
 
-import io.stowage.metadata.catalog.Visibility;
-
 import java.util.Arrays;
 
 /**

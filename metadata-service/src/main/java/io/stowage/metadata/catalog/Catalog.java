@@ -11,6 +11,7 @@ import io.stowage.events.ObjectEvents;
 import io.stowage.events.PurgeNotice;
 import io.stowage.metadata.access.AccessPolicy;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.access.Visibility;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.jobs.JobEntity;

@@ -1,5 +1,7 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.metadata.access.Visibility;
+
 import java.util.List;
 
 /**

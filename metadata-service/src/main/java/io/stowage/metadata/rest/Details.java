@@ -1,9 +1,9 @@
 package io.stowage.metadata.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.stowage.metadata.access.Visibility;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.catalog.ObjectDetails;
-import io.stowage.metadata.catalog.Visibility;
 import io.stowage.metadata.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;

@@ -1,7 +1,8 @@
-package io.stowage.metadata.catalog;
+package io.stowage.metadata.access;
 
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.error.ErrorCode;
+
 import java.util.Locale;
 
 /** Who may read an object besides its owner and admins. */
