@@ -2,7 +2,6 @@ package io.stowage.metadata.catalog;
 
 import io.stowage.metadata.access.Visibility;
 
-import java.util.List;
 
 /**
  * An uploaded blob to register as an object, as checked by the edge.

@@ -20,6 +20,11 @@ public abstract sealed class CatalogException extends RuntimeException
         return code;
     }
 
+    /** 400 {@code InvalidRequest}: the request is malformed in a way no more specific code names. */
+    public static InvalidInput invalidRequest(String message) {
+        return new InvalidInput(ErrorCode.InvalidRequest, message);
+    }
+
     /** The request itself is wrong: bad names, missing fields, unknown visibility. */
     public static final class InvalidInput extends CatalogException {
         public InvalidInput(ErrorCode code, String message) {

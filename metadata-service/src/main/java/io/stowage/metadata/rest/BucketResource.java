@@ -5,10 +5,12 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
-import io.stowage.metadata.catalog.BucketChanges;
+import io.stowage.metadata.api.BucketView;
+import io.stowage.metadata.api.CreateBucketRequest;
+import io.stowage.metadata.api.JobView;
+import io.stowage.metadata.api.UpdateBucketRequest;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.names.NameRules;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -20,9 +22,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /** Buckets: anyone signed in reads them, admins manage them. */
 @Path("/v1/buckets")
@@ -42,7 +42,7 @@ public class BucketResource {
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<RestResponse<BucketView>> create(CreateBucketRequest request) {
         if (request == null) {
-            throw Details.invalid("a JSON body with the bucket's name is required");
+            throw CatalogException.invalidRequest("a JSON body with the bucket's name is required");
         }
         return buckets.create(Caller.of(identity), request.validated())
                 .map(b -> RestResponse.status(RestResponse.Status.CREATED, BucketView.of(b)));
@@ -64,7 +64,7 @@ public class BucketResource {
     @Path("{name}")
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<BucketView> update(@PathParam("name") String name, JsonNode body) {
-        return buckets.update(Caller.of(identity), NameRules.requireBucket(name), changes(body)).map(BucketView::of);
+        return buckets.update(Caller.of(identity), NameRules.requireBucket(name), UpdateBucketRequest.changes(body)).map(BucketView::of);
     }
 
     /** Deletes an empty bucket; 409 {@code BucketNotEmpty} otherwise. */
@@ -82,47 +82,5 @@ public class BucketResource {
     public Uni<RestResponse<JobView>> empty(@PathParam("name") String name) {
         return buckets.startEmpty(Caller.of(identity), NameRules.requireBucket(name))
                 .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
-    }
-
-    private static BucketChanges changes(JsonNode body) {
-        if (body == null || !body.isObject()) {
-            throw Details.invalid("a JSON object with the fields to change is required");
-        }
-        Boolean isPublic = bool(body, "public");
-        Boolean versioned = bool(body, "versioned");
-        Optional<Long> limit = null;
-        if (body.has("fileSizeLimit")) {
-            JsonNode v = body.get("fileSizeLimit");
-            if (!v.isNull() && !v.canConvertToExactIntegral()) {
-                throw Details.invalid("fileSizeLimit must be a number of bytes or null");
-            }
-            limit = v.isNull() ? Optional.empty() : Optional.of(v.asLong());
-            CreateBucketRequest.checkFileSizeLimit(limit.orElse(null));
-        }
-        Optional<List<String>> types = null;
-        if (body.has("allowedMimeTypes")) {
-            JsonNode v = body.get("allowedMimeTypes");
-            if (v.isNull()) {
-                types = Optional.empty();
-            } else if (v.isArray()) {
-                List<String> list = new ArrayList<>();
-                v.forEach(t -> list.add(t.isTextual() ? t.asText() : null));
-                CreateBucketRequest.checkMimeTypes(list);
-                types = Optional.of(List.copyOf(list));
-            } else {
-                throw Details.invalid("allowedMimeTypes must be a list or null");
-            }
-        }
-        return new BucketChanges(isPublic, limit, types, versioned);
-    }
-
-    private static Boolean bool(JsonNode body, String field) {
-        if (!body.has(field)) {
-            return null;
-        }
-        if (!body.get(field).isBoolean()) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, field + " must be true or false");
-        }
-        return body.get(field).asBoolean();
     }
 }

@@ -3,13 +3,20 @@ package io.stowage.metadata.rest;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.api.DeleteFilesRequest;
+import io.stowage.metadata.api.DeleteResultView;
+import io.stowage.metadata.api.FileView;
+import io.stowage.metadata.api.JobView;
+import io.stowage.metadata.api.ListFilesQuery;
+import io.stowage.metadata.api.PageView;
+import io.stowage.metadata.api.TransferRequest;
+import io.stowage.metadata.api.UpdateFileRequest;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.catalog.Listing;
+import io.stowage.metadata.catalog.Transfer;
 import io.stowage.metadata.config.MetadataConfig;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.listing.Cursor;
-import io.stowage.metadata.listing.SortKey;
 import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import jakarta.annotation.security.PermitAll;
@@ -36,8 +43,6 @@ import java.util.function.Function;
 @Authenticated
 public class FileResource {
 
-    private static final int MAX_NAMES = 1000;
-
     private final Catalog catalog;
     private final Listing listing;
     private final Buckets buckets;
@@ -63,43 +68,9 @@ public class FileResource {
                               @QueryParam("sort") String sort, @QueryParam("order") String order,
                               @QueryParam("search") String search, @QueryParam("category") String category,
                               @QueryParam("tag") String tag) {
-        Listing.Request request = listRequest(bucket, prefix, delimiter, cursor, limit, offset, sort, order, search, category, tag);
+        Listing.Request request = new ListFilesQuery(bucket, prefix, delimiter, cursor, limit, offset, sort, order, search,
+                category, tag).validated(limits.maxPageSize());
         return callers.current().chain(caller -> listing.list(caller, request)).map(PageView::of);
-    }
-
-    private Listing.Request listRequest(String bucket, String prefix, String delimiter, String cursor, Integer limit,
-                                        Integer offset, String sort, String order, String search, String category, String tag) {
-        NameRules.requireBucket(bucket);
-        NameRules.requirePrefix(prefix);
-        int size = limit == null ? 100 : limit;
-        if (size < 1 || size > limits.maxPageSize()) {
-            throw Details.invalid("limit must be 1-" + limits.maxPageSize());
-        }
-        SortKey key;
-        try {
-            key = SortKey.parse(sort);
-        } catch (IllegalArgumentException e) {
-            throw Details.invalid(e.getMessage());
-        }
-        if (order != null && !order.equals("asc") && !order.equals("desc")) {
-            throw Details.invalid("order must be asc or desc");
-        }
-        boolean descending = "desc".equals(order);
-        if (delimiter != null && (delimiter.isEmpty() || key != SortKey.NAME || descending || offset != null)) {
-            throw Details.invalid("delimiter needs a non-empty value, sort=name, order=asc and no offset");
-        }
-        if (offset != null && (offset < 0 || cursor != null)) {
-            throw Details.invalid("offset must be 0 or more, and cannot go with cursor");
-        }
-        Cursor after = null;
-        if (cursor != null) {
-            try {
-                after = Cursor.decode(cursor, key);
-            } catch (IllegalArgumentException e) {
-                throw Details.invalid(e.getMessage());
-            }
-        }
-        return new Listing.Request(bucket, prefix, delimiter, search, category, tag, key, descending, size, after, offset);
     }
 
     @GET
@@ -136,7 +107,7 @@ public class FileResource {
     public Uni<FileView> update(@PathParam("id") String id, UpdateFileRequest request) {
         UUID uuid = fileId(id);
         if (request == null) {
-            throw Details.invalid("a JSON object with the fields to change is required");
+            throw CatalogException.invalidRequest("a JSON object with the fields to change is required");
         }
         var changes = request.validated(limits.maxMetadataBytes());
         return callers.current().chain(caller -> catalog.update(caller, uuid, changes)).map(FileView::of);
@@ -166,25 +137,15 @@ public class FileResource {
     @Path("delete")
     public Uni<RestResponse<Object>> deleteMany(DeleteFilesRequest request) {
         if (request == null) {
-            throw Details.invalid("a JSON body with bucket and names or prefix is required");
+            throw CatalogException.invalidRequest("a JSON body with bucket and names or prefix is required");
         }
-        NameRules.requireBucket(request.bucket());
-        if ((request.names() == null) == (request.prefix() == null)) {
-            throw Details.invalid("give either names or prefix");
-        }
-        if (request.prefix() != null) {
-            if (request.prefix().isEmpty()) {
-                throw Details.invalid("prefix must not be empty; empty the bucket instead");
-            }
-            NameRules.requirePrefix(request.prefix());
-            return callers.current().chain(caller -> buckets.startDeletePrefix(caller, request.bucket(), request.prefix()))
+        request.validated();
+        if (request.byPrefix()) {
+            String prefix = request.checkedPrefix();
+            return callers.current().chain(caller -> buckets.startDeletePrefix(caller, request.bucket(), prefix))
                     .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
         }
-        if (request.names().isEmpty() || request.names().size() > MAX_NAMES) {
-            throw Details.invalid("names must hold 1-" + MAX_NAMES + " names");
-        }
-        request.names().forEach(NameRules::requireObject);
-        List<String> names = request.names().stream().distinct().toList();
+        List<String> names = request.checkedNames();
         return changed(caller -> catalog.deleteMany(caller, request.bucket(), names))
                 .map(outcome -> RestResponse.ok(DeleteResultView.of(outcome)));
     }
@@ -206,9 +167,9 @@ public class FileResource {
                 .map(o -> RestResponse.status(RestResponse.Status.CREATED, FileView.of(o)));
     }
 
-    private io.stowage.metadata.catalog.Transfer transfer(TransferRequest request, boolean move) {
+    private Transfer transfer(TransferRequest request, boolean move) {
         if (request == null) {
-            throw Details.invalid("a JSON body with bucket, name and destinationName is required");
+            throw CatalogException.invalidRequest("a JSON body with bucket, name and destinationName is required");
         }
         return request.validated(move, limits.maxMetadataBytes());
     }

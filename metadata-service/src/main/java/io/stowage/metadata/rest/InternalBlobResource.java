@@ -4,9 +4,10 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.api.ReferencedBlobsRequest;
+import io.stowage.metadata.api.ReferencedBlobsView;
 import io.stowage.metadata.catalog.BlobReferences;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 
@@ -36,7 +37,7 @@ public class InternalBlobResource {
             throw new CatalogException.Denied("only a Stowage service (role " + Caller.SERVICE_ROLE + ") may ask which blobs are referenced");
         }
         if (request == null) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body {\"blobKeys\": [...]} is required");
+            throw CatalogException.invalidRequest("a JSON body {\"blobKeys\": [...]} is required");
         }
         return references.referenced(request.validated()).map(ReferencedBlobsView::new);
     }

@@ -4,9 +4,10 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.api.FileView;
+import io.stowage.metadata.api.RegisterObjectRequest;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import jakarta.ws.rs.GET;
@@ -42,7 +43,7 @@ public class InternalObjectResource {
     @POST
     public Uni<RestResponse<FileView>> register(RegisterObjectRequest request) {
         if (request == null) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body describing the upload is required");
+            throw CatalogException.invalidRequest("a JSON body describing the upload is required");
         }
         Caller caller = Caller.of(identity);
         request.requireWellFormedOwner();

@@ -5,9 +5,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.PurgeNotice;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.api.PurgeRequest;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import jakarta.ws.rs.POST;
@@ -36,10 +36,10 @@ public class InternalPurgeResource {
     @POST
     public Uni<PurgeNotice> purge(PurgeRequest request) {
         if (request == null) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "a JSON body naming what to purge is required");
+            throw CatalogException.invalidRequest("a JSON body naming what to purge is required");
         }
         if (request.name() != null && request.bucket() == null) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "an object name needs its bucket");
+            throw CatalogException.invalidRequest("an object name needs its bucket");
         }
         String bucket = request.bucket() == null ? null : NameRules.requireBucket(request.bucket());
         String name = request.name() == null ? null : NameRules.requireObject(request.name());

@@ -4,6 +4,7 @@ import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
+import io.stowage.metadata.api.JobView;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.error.ErrorCode;

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import io.stowage.metadata.catalog.DeleteOutcome;
 
@@ -10,7 +10,7 @@ public record DeleteResultView(List<FileView> deleted, List<Failure> failed) {
     public record Failure(String name, int statusCode, String error, String message) {
     }
 
-    static DeleteResultView of(DeleteOutcome outcome) {
+    public static DeleteResultView of(DeleteOutcome outcome) {
         return new DeleteResultView(outcome.deleted().stream().map(FileView::of).toList(),
                 outcome.failed().stream()
                         .map(f -> new Failure(f.name(), f.error().status(), f.error().name(), f.message())).toList());

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import io.stowage.metadata.jobs.JobEntity;
 
@@ -6,7 +6,7 @@ import io.stowage.metadata.jobs.JobEntity;
 public record JobView(String id, String kind, String bucket, String prefix, String state, long total, long done,
                       String error, String createdAt, String finishedAt) {
 
-    static JobView of(JobEntity j) {
+    public static JobView of(JobEntity j) {
         return new JobView(j.id.toString(), j.kind, j.bucket, j.prefix, j.state, j.total, j.done, j.error,
                 j.createdAt.toString(), j.finishedAt == null ? null : j.finishedAt.toString());
     }

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.catalog.NewObject;
@@ -11,7 +11,7 @@ import java.util.List;
  * {@code notExists} (the default) refuses an existing name with 409; {@code overwrite} replaces it;
  * {@code ifMatch} (an etag or version id) replaces it only if it still is that version (412 otherwise).
  * {@code owner} names whom the object is registered for; only a Stowage service may name someone
- * other than itself (see {@link InternalObjectResource}).
+ * other than itself (see {@code InternalObjectResource}).
  */
 public record RegisterObjectRequest(
         String uploadId,
@@ -34,7 +34,7 @@ public record RegisterObjectRequest(
         String owner) {
 
     /** The checked request, for {@code owner} (the caller's own id, or whom a service registers for). */
-    NewObject validated(int maxMetadataBytes, String owner) {
+    public NewObject validated(int maxMetadataBytes, String owner) {
         require("uploadId", uploadId);
         NameRules.requireBucket(bucket);
         NameRules.requireObject(name);
@@ -57,7 +57,7 @@ public record RegisterObjectRequest(
     }
 
     /** An owner is a user id (an OIDC {@code sub}), as signing-service accepts it in upload tokens. */
-    void requireWellFormedOwner() {
+    public void requireWellFormedOwner() {
         if (owner != null && (owner.isEmpty() || owner.codePointCount(0, owner.length()) > 255
                 || owner.codePoints().anyMatch(Character::isISOControl))) {
             throw Details.invalid("owner must be 1-255 characters without control characters");

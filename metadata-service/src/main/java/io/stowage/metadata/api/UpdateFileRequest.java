@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.catalog.ObjectDetails;
@@ -9,7 +9,7 @@ import java.util.List;
 public record UpdateFileRequest(String visibility, List<String> sharedWith, String category, List<String> tags,
                                 JsonNode metadata, String cacheControl) {
 
-    ObjectDetails validated(int maxMetadataBytes) {
+    public ObjectDetails validated(int maxMetadataBytes) {
         return Details.of(visibility, sharedWith, category, tags, metadata, cacheControl, maxMetadataBytes);
     }
 }

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 /**
  * Body of {@code POST /internal/purges}: {@code bucket} and {@code name} for one object, {@code bucket}

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.access.Visibility;
@@ -63,6 +63,6 @@ final class Details {
     }
 
     static CatalogException invalid(String message) {
-        return new CatalogException.InvalidInput(ErrorCode.InvalidRequest, message);
+        return CatalogException.invalidRequest(message);
     }
 }

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import java.util.List;
 

@@ -1,7 +1,6 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 
 import java.util.List;
 
@@ -26,6 +25,6 @@ public record ReferencedBlobsRequest(List<String> blobKeys) {
     }
 
     private static CatalogException invalid(String message) {
-        return new CatalogException.InvalidInput(ErrorCode.InvalidRequest, message);
+        return CatalogException.invalidRequest(message);
     }
 }

@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stowage.metadata.error.CatalogException;
@@ -20,7 +20,7 @@ public record CreateBucketRequest(
     /** type/subtype, or type/* as a wildcard (no parameters, so no commas). */
     private static final Pattern MIME_TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/(\\*|[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*)");
 
-    NewBucket validated() {
+    public NewBucket validated() {
         NameRules.requireBucket(name);
         checkFileSizeLimit(fileSizeLimit);
         checkMimeTypes(allowedMimeTypes);

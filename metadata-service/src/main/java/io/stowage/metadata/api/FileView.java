@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.stowage.metadata.catalog.ObjectEntity;
@@ -29,7 +29,7 @@ public record FileView(
         boolean latest,
         boolean deleteMarker) {
 
-    static FileView of(ObjectEntity o) {
+    public static FileView of(ObjectEntity o) {
         return new FileView(o.id.toString(), o.bucket, o.name, o.versionId, o.blobKey, o.size, o.contentType, o.etag,
                 o.checksumSha256, o.owner, o.visibility, List.of(o.sharedWith), o.category, List.of(o.tags),
                 o.userMetadata == null ? "{}" : o.userMetadata, o.cacheControl,

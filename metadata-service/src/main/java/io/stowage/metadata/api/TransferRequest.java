@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.catalog.Transfer;
@@ -16,7 +16,7 @@ public record TransferRequest(String bucket, String name, String destinationBuck
                               String sourceVersionId, Boolean copyMetadata, String cacheControl, String contentType,
                               String contentEncoding, JsonNode metadata) {
 
-    Transfer validated(boolean move, int maxMetadataBytes) {
+    public Transfer validated(boolean move, int maxMetadataBytes) {
         NameRules.requireBucket(bucket);
         NameRules.requireObject(name);
         String toBucket = destinationBucket == null ? bucket : NameRules.requireBucket(destinationBucket);

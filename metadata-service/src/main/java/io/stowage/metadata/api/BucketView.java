@@ -1,4 +1,4 @@
-package io.stowage.metadata.rest;
+package io.stowage.metadata.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stowage.metadata.catalog.BucketEntity;
@@ -17,7 +17,7 @@ public record BucketView(
         String createdAt,
         String updatedAt) {
 
-    static BucketView of(BucketEntity b) {
+    public static BucketView of(BucketEntity b) {
         return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.owner,
                 b.createdAt.toString(), b.updatedAt.toString());
     }
