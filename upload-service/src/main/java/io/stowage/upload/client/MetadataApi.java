@@ -29,4 +29,8 @@ public interface MetadataApi {
     @POST
     @Path("internal/objects")
     Uni<Response> registerObject(ObjectRegistration registration, @HeaderParam("Authorization") String authorization);
+
+    @POST
+    @Path("internal/objects/write-checks")
+    Uni<Response> checkWrite(WriteCheck check, @HeaderParam("Authorization") String authorization);
 }

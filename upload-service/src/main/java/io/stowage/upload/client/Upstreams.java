@@ -98,6 +98,14 @@ public class Upstreams {
     }
 
     /**
+     * Asks metadata-service, before any byte is sent, whether the caller may write the name: the answer a
+     * registration would give now (403 no right, 409 name taken without overwrite, 404 no such bucket).
+     */
+    public Uni<Void> checkWrite(WriteCheck check, String authorization) {
+        return call("metadata-service", metadata.checkWrite(check, authorization)).replaceWithVoid();
+    }
+
+    /**
      * The subset of {@code blobKeys} that some catalog row references, asked with upload-service's own
      * token, {@value BlobReferences#MAX_KEYS} keys per call. Fails (never answers "none") unless every
      * call got a readable 200: metadata-service unreachable, a 5xx, a refusal of our identity or a

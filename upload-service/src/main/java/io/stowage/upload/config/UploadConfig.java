@@ -40,6 +40,23 @@ public interface UploadConfig {
     @WithDefault("stowage-service")
     String serviceRole();
 
+    /** Resumable (tus) uploads. */
+    Resumable resumable();
+
+    interface Resumable {
+        /** How long an upload may rest between PATCHes before it expires and is swept ({@code Upload-Expires}). */
+        @WithDefault("P1D")
+        Duration expiresIn();
+
+        /** The largest upload accepted ({@code Tus-Max-Size}); a bucket's own limit may be lower. */
+        @WithDefault("53687091200")
+        long maxSize();
+
+        /** The lease of a PATCH's lock; the holder renews it every third of it, a dead replica's lapses. */
+        @WithDefault("PT30S")
+        Duration lockLease();
+    }
+
     /** Sweeper settings. */
     Sweep sweep();
 

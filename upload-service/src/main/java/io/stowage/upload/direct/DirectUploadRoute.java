@@ -12,6 +12,8 @@ import io.stowage.names.RequestPaths;
 import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.ErrorMapper;
 import io.stowage.upload.error.UploadException;
+import io.stowage.upload.error.RouteReplies;
+import io.stowage.upload.auth.StreamedCallers;
 import io.stowage.upload.presigned.Caller;
 import io.stowage.contract.MediaTypes;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -39,8 +41,6 @@ public class DirectUploadRoute {
     static final String PREFIX = "/v1/objects/";
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "protected", "shared");
 
-    /** The user a Stowage service uploads for; honoured only from a token with the service role. */
-    static final String OWNER_HEADER = "X-Stowage-Owner";
     static final String METADATA_HEADER = "X-Stowage-Metadata";
     private static final int MAX_CACHE_CONTROL = 256;
     /** Base64 of metadata-service's largest metadata (8 KiB by default) with room to spare. */
@@ -49,12 +49,12 @@ public class DirectUploadRoute {
 
     private final DirectUploads uploads;
     private final long maxApiBody;
-    private final String serviceRole;
+    private final StreamedCallers callers;
 
-    public DirectUploadRoute(DirectUploads uploads, io.stowage.upload.config.UploadConfig config) {
+    public DirectUploadRoute(DirectUploads uploads, io.stowage.upload.config.UploadConfig config, StreamedCallers callers) {
         this.uploads = uploads;
         this.maxApiBody = config.maxApiBody();
-        this.serviceRole = config.serviceRole();
+        this.callers = callers;
     }
 
     void install(@Observes Router router) {
@@ -64,7 +64,9 @@ public class DirectUploadRoute {
     }
 
     private void limitApiBody(RoutingContext ctx) {
-        boolean streamed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().startsWith(PREFIX);
+        boolean streamed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().startsWith(PREFIX)
+                // resumable uploads carry file bytes too: each PATCH is bounded by the upload's own length
+                || ctx.request().path().startsWith(io.stowage.upload.tus.TusRoutes.PREFIX);
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (!streamed && length != null) {
             try {
@@ -93,18 +95,7 @@ public class DirectUploadRoute {
             reply(ctx, e);
             return;
         }
-        Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
-        if (identity == null) {
-            reply(ctx, new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required"));
-            return;
-        }
-        identity.onFailure().transform(t -> new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required", t))
-                .map(who -> {
-                    if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || Caller.subjectOf(jwt) == null) {
-                        throw new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required");
-                    }
-                    return caller(who, jwt, request);
-                })
+        callers.resolve(ctx)
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                 .chain(caller -> uploads.upload(caller, target, request, context, ctx.response()))
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
@@ -117,26 +108,6 @@ public class DirectUploadRoute {
                             }
                         },
                         failure -> reply(ctx, failure));
-    }
-
-    /**
-     * The caller, or the user a Stowage service uploads for. {@code X-Stowage-Owner} from anyone without
-     * the service role is refused (403) before a byte is read: a user must not plant objects on another's name.
-     */
-    private Caller caller(SecurityIdentity who, JsonWebToken jwt, HttpServerRequest request) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        String owner = request.getHeader(OWNER_HEADER);
-        if (owner == null) {
-            return new Caller(Caller.subjectOf(jwt), authorization);
-        }
-        if (!who.hasRole(serviceRole)) {
-            throw new UploadException(ErrorCode.Forbidden, OWNER_HEADER + " is only accepted from Stowage services");
-        }
-        owner = owner.trim();
-        if (owner.isEmpty() || owner.length() > 255 || owner.chars().anyMatch(Character::isISOControl)) {
-            throw new UploadException(ErrorCode.InvalidRequest, OWNER_HEADER + " must name a user (a token's sub)");
-        }
-        return new Caller(owner, authorization, true);
     }
 
     /** Bucket, name, type and preconditions from the request line and headers, checked before any call out. */
@@ -221,56 +192,7 @@ public class DirectUploadRoute {
         throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " must be base64 of a JSON object");
     }
 
-    /** How much of an unread body is read and dropped after an early refusal, so the client sees the answer. */
-    private static final long LINGER_BYTES = 8L * 1024 * 1024;
-    private static final long LINGER_MILLIS = 2_000;
-
     private static void reply(RoutingContext ctx, Throwable failure) {
-        var response = ctx.response();
-        if (response.ended() || response.closed()) {
-            return;
-        }
-        ErrorMapper.Reply reply = ErrorMapper.reply(failure);
-        boolean unread = !ctx.request().isEnded() && ctx.request().version() != io.vertx.core.http.HttpVersion.HTTP_2;
-        response.setStatusCode(reply.status()).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
-        if (reply.retryAfterSeconds() != null) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(reply.retryAfterSeconds()));
-        }
-        if (unread) {
-            response.putHeader(HttpHeaders.CONNECTION, "close");
-        }
-        response.end(reply.body()).onComplete(done -> {
-            if (unread) {
-                lingerThenClose(ctx);
-            }
-        });
-    }
-
-    /**
-     * The body was not (all) read. Closing at once can reset the connection before the client has read
-     * the answer, so read and drop what follows for a little while (bounded in bytes and time), then close.
-     */
-    private static void lingerThenClose(RoutingContext ctx) {
-        HttpServerRequest request = ctx.request();
-        if (request.isEnded()) {
-            // the whole body has arrived already: nothing to drop, and the connection can go on
-            return;
-        }
-        var vertx = ctx.vertx();
-        long[] dropped = {0};
-        long timer = vertx.setTimer(LINGER_MILLIS, id -> request.connection().close());
-        request.exceptionHandler(ignored -> vertx.cancelTimer(timer));
-        request.endHandler(ignored -> {
-            vertx.cancelTimer(timer);
-            request.connection().close();
-        });
-        request.handler(chunk -> {
-            dropped[0] += chunk.length();
-            if (dropped[0] > LINGER_BYTES) {
-                vertx.cancelTimer(timer);
-                request.connection().close();
-            }
-        });
-        request.resume();
+        RouteReplies.reply(ctx, failure);
     }
 }

@@ -8,7 +8,7 @@ import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Part buffers of direct uploads, off the Java heap: the bytes go from the socket to S3's socket
+ * Part buffers of direct and resumable uploads, off the Java heap: the bytes go from the socket to S3's socket
  * without filling the heap, and a few idle buffers are kept for the next upload instead of
  * allocating (and later freeing) 8 MiB of native memory each time.
  */
@@ -25,11 +25,11 @@ public class PartBuffers {
         this.partSize = config.directPartSize();
     }
 
-    int partSize() {
+    public int partSize() {
         return partSize;
     }
 
-    ByteBuffer take() {
+    public ByteBuffer take() {
         ByteBuffer buffer = idle.poll();
         if (buffer != null) {
             idleCount.decrementAndGet();
@@ -38,7 +38,7 @@ public class PartBuffers {
         return ByteBuffer.allocateDirect(partSize);
     }
 
-    void give(ByteBuffer buffer) {
+    public void give(ByteBuffer buffer) {
         if (buffer.isDirect() && buffer.capacity() == partSize && idleCount.incrementAndGet() <= MAX_IDLE) {
             idle.push(buffer.clear());
         } else if (buffer.isDirect() && buffer.capacity() == partSize) {

@@ -30,6 +30,7 @@ public class UploadMetrics {
     public static final String PRESIGNED = "presigned";
     public static final String MULTIPART = "multipart";
     public static final String DIRECT = "direct";
+    public static final String RESUMABLE = "resumable";
 
     public static final String REGISTERED = "registered";
     /** What landed, or the catalog, said no (limits, type, sniffing, preconditions, name taken). */
@@ -39,7 +40,7 @@ public class UploadMetrics {
     public static final String EXPIRED = "expired";
     public static final String ABORTED = "aborted";
 
-    private static final List<String> PATHS = List.of(PRESIGNED, MULTIPART, DIRECT);
+    private static final List<String> PATHS = List.of(PRESIGNED, MULTIPART, DIRECT, RESUMABLE);
     private static final List<String> OUTCOMES = List.of(REGISTERED, REFUSED, FAILED, EXPIRED, ABORTED);
 
     private final MeterRegistry registry;
