@@ -11,7 +11,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Which blobs the catalog still points at. upload-service's sweeper asks before it deletes the blob
+ * The blob reference counts ({@code blobs}), and which blobs the catalog still points at.
+ * upload-service's sweeper asks before it deletes the blob
  * of an upload whose registration it never saw confirmed: the registration may have committed and
  * only its answer been lost.
  *
@@ -30,6 +31,42 @@ public class BlobReferences {
             SELECT o.blob_key FROM objects o
              WHERE o.blob_key IN (:keys) AND (o.deleted_at IS NULL OR o.retained) AND NOT o.delete_marker
             """;
+
+    /* The count statements return a row on purpose: a native executeUpdate leaves bulk-operation
+       clean-up actions that Hibernate Reactive's shared session warns about on close. */
+    private static final String RETAIN = """
+            INSERT INTO blobs (blob_key, ref_count) VALUES (:key, 1)
+            ON CONFLICT (blob_key) DO UPDATE SET ref_count = blobs.ref_count + 1
+            RETURNING ref_count
+            """;
+    private static final String RELEASE = """
+            UPDATE blobs SET ref_count = ref_count - 1 WHERE blob_key = :key RETURNING ref_count
+            """;
+    private static final String DROP = "DELETE FROM blobs WHERE blob_key = :key AND ref_count <= 0 RETURNING blob_key";
+
+    /** Takes one more reference on a blob (a new current object or a copy). */
+    static Uni<Long> retain(String blobKey) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(RETAIN, Long.class)
+                .setParameter("key", blobKey)
+                .getSingleResult());
+    }
+
+    /** Drops one reference; true when it was the last, so the blob may be deleted from storage. */
+    static Uni<Boolean> release(String blobKey) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(RELEASE, Long.class)
+                        .setParameter("key", blobKey)
+                        .getResultList()
+                        .chain(left -> {
+                            boolean released = left.isEmpty() || left.getFirst() <= 0;
+                            if (!released) {
+                                return Uni.createFrom().item(false);
+                            }
+                            return s.createNativeQuery(DROP, String.class)
+                                    .setParameter("key", blobKey)
+                                    .getResultList()
+                                    .replaceWith(true);
+                        }));
+    }
 
     /** The given keys the catalog references, in the order given, each once. */
     @WithSession

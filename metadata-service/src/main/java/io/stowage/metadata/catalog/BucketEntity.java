@@ -1,8 +1,9 @@
 package io.stowage.metadata.catalog;
 
-import io.stowage.contract.MediaTypes;
-
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import io.smallrye.mutiny.Uni;
+import io.stowage.contract.MediaTypes;
+import io.stowage.metadata.error.CatalogException;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -42,7 +43,11 @@ public class BucketEntity extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
-    /** Whether a content type is allowed: exact types, or {@code type/*} wildcards. */
+    /** The bucket of that name, or 404 {@code BucketNotFound}. */
+    public static Uni<BucketEntity> findExisting(String name) {
+        return BucketEntity.<BucketEntity>findById(name).onItem().ifNull().failWith(() -> CatalogException.NotFound.bucket(name));
+    }
+
     /** Whether the bucket takes this content type: the one rule of every service ({@link MediaTypes}). */
     public boolean allows(String contentType) {
         return MediaTypes.allowed(allowedMimeTypeList(), contentType);

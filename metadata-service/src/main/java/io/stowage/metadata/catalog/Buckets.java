@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.error.ErrorCode;
-import io.stowage.metadata.jobs.JobEntity;
 import io.stowage.metadata.listing.ListingQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -16,9 +15,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-/** The buckets of the catalog, and the background jobs that empty them or delete by prefix. */
+/** The buckets of the catalog. */
 @ApplicationScoped
 public class Buckets {
 
@@ -31,7 +29,7 @@ public class Buckets {
                     if (existing != null) {
                         return Uni.createFrom().failure(bucketExists(request.name()));
                     }
-                    Instant now = Catalog.now();
+                    Instant now = CatalogTime.now();
                     BucketEntity bucket = new BucketEntity();
                     bucket.name = request.name();
                     bucket.isPublic = request.isPublic();
@@ -43,7 +41,7 @@ public class Buckets {
                     bucket.updatedAt = now;
                     return bucket.<BucketEntity>persistAndFlush();
                 })
-                .onFailure(Catalog::isUniqueViolation).transform(e -> bucketExists(request.name()))
+                .onFailure(Constraints::isUniqueViolation).transform(e -> bucketExists(request.name()))
                 .invoke(b -> LOG.infof("bucket %s created by %s", b.name, caller.subject()));
     }
 
@@ -79,7 +77,7 @@ public class Buckets {
                     if (changes.versioned() != null) {
                         b.versioned = changes.versioned();
                     }
-                    b.updatedAt = Catalog.now();
+                    b.updatedAt = CatalogTime.now();
                     return b.persistAndFlush();
                 })
                 .invoke(b -> LOG.infof("bucket %s updated by %s", name, caller.subject()));
@@ -104,44 +102,6 @@ public class Buckets {
                                 .getResultList())))
                 .call(b -> b.delete())
                 .invoke(b -> LOG.infof("bucket %s deleted by %s", name, caller.subject()));
-    }
-
-    /** Starts a background job that empties the bucket, every version included. */
-    @WithTransaction
-    public Uni<JobEntity> startEmpty(Caller caller, String name) {
-        return get(name).chain(b -> newJob(caller, JobEntity.EMPTY_BUCKET, name, null));
-    }
-
-    /** Starts a background job that deletes the current objects under a prefix that the caller may delete. */
-    @WithTransaction
-    public Uni<JobEntity> startDeletePrefix(Caller caller, String bucket, String prefix) {
-        return get(bucket).chain(b -> newJob(caller, JobEntity.DELETE_PREFIX, bucket, prefix));
-    }
-
-    /** A job, to its starter or an admin; 404 for anyone else. */
-    @WithSession
-    public Uni<JobEntity> job(Caller caller, UUID id) {
-        return JobEntity.<JobEntity>findById(id).map(j -> {
-            if (j == null || !(caller.admin() || caller.is(j.caller))) {
-                throw new CatalogException.NotFound(ErrorCode.JobNotFound, "job '" + id + "' not found");
-            }
-            return j;
-        });
-    }
-
-    private static Uni<JobEntity> newJob(Caller caller, String kind, String bucket, String prefix) {
-        JobEntity job = new JobEntity();
-        job.id = UUID.randomUUID();
-        job.kind = kind;
-        job.bucket = bucket;
-        job.prefix = prefix;
-        job.caller = caller.subject();
-        job.callerAdmin = caller.admin();
-        job.state = "pending";
-        job.createdAt = Catalog.now();
-        return job.<JobEntity>persistAndFlush()
-                .invoke(j -> LOG.infof("job %s (%s of %s%s) started by %s", j.id, kind, bucket,
-                        prefix == null ? "" : " prefix " + prefix, caller.subject()));
     }
 
     private static CatalogException bucketExists(String name) {

@@ -105,6 +105,19 @@ public class ObjectEntity extends PanacheEntityBase {
         return Visibility.parse(visibility);
     }
 
+    /** A new private row of a name, with fresh id and version id; the caller fills in the rest. */
+    static ObjectEntity newRow(String bucket, String name, Instant now) {
+        ObjectEntity o = new ObjectEntity();
+        o.id = UUID.randomUUID();
+        o.bucket = bucket;
+        o.name = name;
+        o.versionId = UUID.randomUUID().toString();
+        o.visibility = Visibility.PRIVATE.wire();
+        o.createdAt = now;
+        o.updatedAt = now;
+        return o;
+    }
+
     public static Uni<ObjectEntity> findLive(UUID id) {
         return find("id = ?1 and deletedAt is null and deleteMarker = false", id).firstResult();
     }

@@ -56,6 +56,10 @@ public abstract sealed class CatalogException extends RuntimeException
         public Conflict(ErrorCode code, String message) {
             super(code, message);
         }
+
+        public static Conflict object(String bucket, String name) {
+            return new Conflict(ErrorCode.ObjectAlreadyExists, "object '" + name + "' already exists in bucket '" + bucket + "'");
+        }
     }
 
     /** The caller may see the thing but not do this to it. */

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.config.MetadataConfig;
 import io.stowage.metadata.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -35,12 +34,12 @@ public class JobRunner {
             RETURNING *
             """;
 
-    private final Catalog catalog;
+    private final Jobs jobs;
     private final OutboxRelay relay;
     private final MetadataConfig.Jobs config;
 
-    public JobRunner(Catalog catalog, OutboxRelay relay, MetadataConfig config) {
-        this.catalog = catalog;
+    public JobRunner(Jobs jobs, OutboxRelay relay, MetadataConfig config) {
+        this.jobs = jobs;
         this.relay = relay;
         this.config = config.jobs();
     }
@@ -62,7 +61,7 @@ public class JobRunner {
         LOG.infof("job %s (%s of %s) running", job.id, job.kind, job.bucket);
         Uni<Void> sized = job.total > 0 || job.done > 0
                 ? Uni.createFrom().voidItem()
-                : catalog.jobSize(job).chain(total -> setTotal(job.id, total));
+                : jobs.size(job).chain(total -> setTotal(job.id, total));
         return sized.chain(() -> batches(job))
                 .chain(() -> finish(job.id, "done", null))
                 .onFailure().recoverWithUni(e -> {
@@ -72,7 +71,7 @@ public class JobRunner {
     }
 
     private Uni<Void> batches(JobEntity job) {
-        return catalog.jobBatch(job, config.batchSize())
+        return jobs.batch(job, config.batchSize())
                 .invoke(n -> relay.nudge())
                 .chain(n -> n == 0 ? Uni.createFrom().voidItem() : batches(job));
     }

@@ -11,6 +11,7 @@ import io.stowage.metadata.api.JobView;
 import io.stowage.metadata.api.UpdateBucketRequest;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.jobs.Jobs;
 import io.stowage.names.NameRules;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
@@ -31,10 +32,12 @@ import java.util.List;
 public class BucketResource {
 
     private final Buckets buckets;
+    private final Jobs jobs;
     private final SecurityIdentity identity;
 
-    public BucketResource(Buckets buckets, SecurityIdentity identity) {
+    public BucketResource(Buckets buckets, Jobs jobs, SecurityIdentity identity) {
         this.buckets = buckets;
+        this.jobs = jobs;
         this.identity = identity;
     }
 
@@ -80,7 +83,7 @@ public class BucketResource {
     @Path("{name}/empty")
     @RolesAllowed({"storage-admin", "service_role"})
     public Uni<RestResponse<JobView>> empty(@PathParam("name") String name) {
-        return buckets.startEmpty(Caller.of(identity), NameRules.requireBucket(name))
+        return jobs.startEmpty(Caller.of(identity), NameRules.requireBucket(name))
                 .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
     }
 }

@@ -11,12 +11,13 @@ import io.stowage.metadata.api.ListFilesQuery;
 import io.stowage.metadata.api.PageView;
 import io.stowage.metadata.api.TransferRequest;
 import io.stowage.metadata.api.UpdateFileRequest;
-import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.catalog.Listing;
 import io.stowage.metadata.catalog.Transfer;
+import io.stowage.metadata.catalog.Transfers;
 import io.stowage.metadata.config.MetadataConfig;
 import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.jobs.Jobs;
 import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import jakarta.annotation.security.PermitAll;
@@ -44,17 +45,19 @@ import java.util.function.Function;
 public class FileResource {
 
     private final Catalog catalog;
+    private final Transfers transfers;
     private final Listing listing;
-    private final Buckets buckets;
+    private final Jobs jobs;
     private final OutboxRelay relay;
     private final Callers callers;
     private final MetadataConfig.Catalog limits;
 
-    public FileResource(Catalog catalog, Listing listing, Buckets buckets, OutboxRelay relay, Callers callers,
+    public FileResource(Catalog catalog, Transfers transfers, Listing listing, Jobs jobs, OutboxRelay relay, Callers callers,
                         MetadataConfig config) {
         this.catalog = catalog;
+        this.transfers = transfers;
         this.listing = listing;
-        this.buckets = buckets;
+        this.jobs = jobs;
         this.relay = relay;
         this.callers = callers;
         this.limits = config.catalog();
@@ -142,7 +145,7 @@ public class FileResource {
         request.validated();
         if (request.byPrefix()) {
             String prefix = request.checkedPrefix();
-            return callers.current().chain(caller -> buckets.startDeletePrefix(caller, request.bucket(), prefix))
+            return callers.current().chain(caller -> jobs.startDeletePrefix(caller, request.bucket(), prefix))
                     .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));
         }
         List<String> names = request.checkedNames();
@@ -155,7 +158,7 @@ public class FileResource {
     @Path("move")
     public Uni<FileView> move(TransferRequest request) {
         var transfer = transfer(request, true);
-        return changed(caller -> catalog.move(caller, transfer)).map(FileView::of);
+        return changed(caller -> transfers.move(caller, transfer)).map(FileView::of);
     }
 
     /** Copies by reference to the same blob: 201 with the new File, owned by the caller. */
@@ -163,7 +166,7 @@ public class FileResource {
     @Path("copy")
     public Uni<RestResponse<FileView>> copy(TransferRequest request) {
         var transfer = transfer(request, false);
-        return changed(caller -> catalog.copy(caller, transfer))
+        return changed(caller -> transfers.copy(caller, transfer))
                 .map(o -> RestResponse.status(RestResponse.Status.CREATED, FileView.of(o)));
     }
 

@@ -6,7 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.events.PurgeNotice;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.api.PurgeRequest;
-import io.stowage.metadata.catalog.Catalog;
+import io.stowage.metadata.catalog.Purges;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
@@ -22,12 +22,12 @@ import jakarta.ws.rs.Path;
 @Authenticated
 public class InternalPurgeResource {
 
-    private final Catalog catalog;
+    private final Purges purges;
     private final OutboxRelay relay;
     private final SecurityIdentity identity;
 
-    public InternalPurgeResource(Catalog catalog, OutboxRelay relay, SecurityIdentity identity) {
-        this.catalog = catalog;
+    public InternalPurgeResource(Purges purges, OutboxRelay relay, SecurityIdentity identity) {
+        this.purges = purges;
         this.relay = relay;
         this.identity = identity;
     }
@@ -43,7 +43,7 @@ public class InternalPurgeResource {
         }
         String bucket = request.bucket() == null ? null : NameRules.requireBucket(request.bucket());
         String name = request.name() == null ? null : NameRules.requireObject(request.name());
-        return catalog.purge(Caller.of(identity), bucket, name, Boolean.TRUE.equals(request.transformations()))
+        return purges.purge(Caller.of(identity), bucket, name, Boolean.TRUE.equals(request.transformations()))
                 .invoke(relay::nudge);
     }
 }

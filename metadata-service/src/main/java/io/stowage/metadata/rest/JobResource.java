@@ -5,9 +5,9 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.api.JobView;
-import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.error.ErrorCode;
+import io.stowage.metadata.jobs.Jobs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -20,11 +20,11 @@ import java.util.UUID;
 @Authenticated
 public class JobResource {
 
-    private final Buckets buckets;
+    private final Jobs jobs;
     private final SecurityIdentity identity;
 
-    public JobResource(Buckets buckets, SecurityIdentity identity) {
-        this.buckets = buckets;
+    public JobResource(Jobs jobs, SecurityIdentity identity) {
+        this.jobs = jobs;
         this.identity = identity;
     }
 
@@ -37,6 +37,6 @@ public class JobResource {
         } catch (IllegalArgumentException e) {
             throw new CatalogException.NotFound(ErrorCode.JobNotFound, "job '" + id + "' not found");
         }
-        return buckets.job(Caller.of(identity), uuid).map(JobView::of);
+        return jobs.job(Caller.of(identity), uuid).map(JobView::of);
     }
 }
