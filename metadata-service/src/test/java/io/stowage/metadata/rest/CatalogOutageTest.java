@@ -1,6 +1,8 @@
 package io.stowage.metadata.rest;
 
 import static io.restassured.RestAssured.given;
+import static io.stowage.metadata.rest.MetadataTestSupport.admin;
+import static io.stowage.metadata.rest.MetadataTestSupport.newBucket;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -19,8 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
@@ -46,10 +46,8 @@ class CatalogOutageTest {
 
     @Test
     void aHungDatabaseIsA503WithinTheDeadlineAndRecoveryIsImmediate() throws Exception {
-        String admin = SharedInfra.issuer().mint("root", Set.of("storage-admin"));
-        String bucket = "outage-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(admin).contentType(ContentType.JSON).body(Map.of("name", bucket))
-                .post("/v1/buckets").then().statusCode(201);
+        String admin = admin();
+        String bucket = newBucket();
         given().get(readiness).then().statusCode(200).body("checks.find { it.name == 'catalog' }.status", equalTo("UP"));
 
         SharedInfra.postgres().pause();

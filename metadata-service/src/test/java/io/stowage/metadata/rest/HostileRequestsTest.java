@@ -24,6 +24,11 @@ import java.util.Set;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static io.stowage.metadata.rest.MetadataTestSupport.admin;
+import static io.stowage.metadata.rest.MetadataTestSupport.as;
+import static io.stowage.metadata.rest.MetadataTestSupport.newBucket;
+import static io.stowage.metadata.rest.MetadataTestSupport.uploadService;
+import static io.stowage.metadata.rest.MetadataTestSupport.user;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -48,21 +53,6 @@ class HostileRequestsTest {
     @TestHTTPResource(value = "/health/ready", management = true)
     URL managementReadiness;
 
-    private static String admin() {
-        return SharedInfra.issuer().mint("root", Set.of("storage-admin"));
-    }
-
-    private static String alice() {
-        return SharedInfra.issuer().mint("alice", Set.of());
-    }
-
-    private static String newBucket() {
-        String name = "h-" + UUID.randomUUID().toString().substring(0, 8);
-        given().auth().oauth2(admin()).contentType(ContentType.JSON).body(Map.of("name", name))
-                .post("/v1/buckets").then().statusCode(201);
-        return name;
-    }
-
     /** A request sent as written: no client re-encodes or normalises its target. */
     private record Raw(String method, String target, String token, int status, String error) {
     }
@@ -70,7 +60,7 @@ class HostileRequestsTest {
     @Test
     void refusesBadNamesInRequestTargetsOnReadsAndWritesAlike() throws Exception {
         String b = newBucket();
-        String token = alice();
+        String token = user("alice");
         List<Raw> cases = List.of(
                 new Raw("GET", "/v1/files/by-path/" + b + "/a%00b", null, 400, "InvalidObjectName"),
                 new Raw("GET", "/v1/files/by-path/" + b + "/a%00b", token, 400, "InvalidObjectName"),
@@ -125,7 +115,7 @@ class HostileRequestsTest {
                 new Case("/v1/files/copy", "{\"bucket\":\"" + b + "\",\"name\":\"x\",\"destinationName\":\"y\\u009f\"}", "InvalidObjectName"),
                 new Case("/internal/objects", "{\"uploadId\":\"u\",\"bucket\":\"" + b + "\",\"name\":\"\\ud800\"}", "InvalidObjectName"));
         for (Case c : cases) {
-            given().auth().oauth2(alice()).contentType(ContentType.JSON).body(c.body()).post(c.route())
+            given().auth().oauth2(user("alice")).contentType(ContentType.JSON).body(c.body()).post(c.route())
                     .then().statusCode(400).contentType(ContentType.JSON)
                     .body("statusCode", equalTo(400)).body("error", equalTo(c.error()));
         }
@@ -169,7 +159,7 @@ class HostileRequestsTest {
                 new Case("POST", "/v1/files/copy", "\"x\"", null),
                 new Case("PATCH", file, "{\"tags\":\"x\"}", "tags"),
                 new Case("PATCH", file, "{\"sharedWith\":[[]]}", "sharedWith"));
-        String service = SharedInfra.issuer().mint("service-account-stowage-upload", Set.of("stowage-service"));
+        String service = uploadService();
         for (Case c : cases) {
             Response response = given().auth().oauth2(c.route().startsWith("/internal/blobs") ? service : admin())
                     .contentType(ContentType.JSON).body(c.body()).request(c.method(), c.route());
@@ -179,6 +169,18 @@ class HostileRequestsTest {
                 response.then().body("message", containsString(c.field()));
             }
         }
+    }
+
+    @Test
+    void malformedJsonIsABadRequest() {
+        as(admin()).body("{\"name\": ").post("/v1/buckets")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(400)).body("error", equalTo("InvalidRequest"));
+        as(user("alice")).body("{\"uploadId\": \"u\", \"size\": \"five\"}").post("/internal/objects")
+                .then().statusCode(400).contentType(ContentType.JSON)
+                .body("statusCode", equalTo(400)).body("error", equalTo("InvalidRequest"));
+        as(user("alice")).body("{\"uploadId\": \"u\"}").post("/internal/objects")
+                .then().statusCode(400).body("error", equalTo("InvalidBucketName"));
     }
 
     @Test

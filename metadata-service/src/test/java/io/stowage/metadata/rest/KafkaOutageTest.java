@@ -20,13 +20,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.stowage.metadata.rest.CatalogOperationsTest.as;
-import static io.stowage.metadata.rest.CatalogOperationsTest.header;
-import static io.stowage.metadata.rest.CatalogOperationsTest.newBucket;
-import static io.stowage.metadata.rest.CatalogOperationsTest.query;
-import static io.stowage.metadata.rest.CatalogOperationsTest.readTree;
-import static io.stowage.metadata.rest.CatalogOperationsTest.register;
-import static io.stowage.metadata.rest.CatalogOperationsTest.user;
+import static io.stowage.metadata.rest.MetadataTestSupport.as;
+import static io.stowage.metadata.rest.MetadataTestSupport.awaitRecords;
+import static io.stowage.metadata.rest.MetadataTestSupport.consumer;
+import static io.stowage.metadata.rest.MetadataTestSupport.header;
+import static io.stowage.metadata.rest.MetadataTestSupport.newBucket;
+import static io.stowage.metadata.rest.MetadataTestSupport.query;
+import static io.stowage.metadata.rest.MetadataTestSupport.readTree;
+import static io.stowage.metadata.rest.MetadataTestSupport.register;
+import static io.stowage.metadata.rest.MetadataTestSupport.user;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -62,9 +64,9 @@ class KafkaOutageTest {
         String alice = user("alice");
         // one event through first: the topic exists and the relay's producer is connected before the outage
         register(alice, bucket, "warm-up.txt", Map.of()).then().statusCode(201);
-        try (KafkaConsumer<String, String> consumer = CatalogOperationsTest.consumer(OwnKafkaBroker.bootstrapServers())) {
+        try (KafkaConsumer<String, String> consumer = consumer(OwnKafkaBroker.bootstrapServers())) {
             consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
-            CatalogOperationsTest.awaitRecords(consumer, bucket + "/warm-up.txt", 1);
+            awaitRecords(consumer, bucket + "/warm-up.txt", 1);
         }
 
         OwnKafkaBroker.stopBroker();
@@ -94,7 +96,7 @@ class KafkaOutageTest {
         OwnKafkaBroker.restart();
         Map<String, List<ConsumerRecord<String, String>>> byKey = new LinkedHashMap<>();
         int received = 0;
-        try (KafkaConsumer<String, String> consumer = CatalogOperationsTest.consumer(OwnKafkaBroker.bootstrapServers())) {
+        try (KafkaConsumer<String, String> consumer = consumer(OwnKafkaBroker.bootstrapServers())) {
             consumer.subscribe(List.of(ObjectEvents.DEFAULT_TOPIC));
             long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
             while (received < 200 && System.nanoTime() < deadline) {
