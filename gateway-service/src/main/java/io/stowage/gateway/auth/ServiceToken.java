@@ -3,6 +3,8 @@ package io.stowage.gateway.auth;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -26,5 +28,12 @@ public class ServiceToken {
             return Uni.createFrom().item("Bearer " + current.getAccessToken());
         }
         return client.getTokens().invoke(fresh -> tokens = fresh).map(fresh -> "Bearer " + fresh.getAccessToken());
+    }
+
+    /** {@link #authorization()} as a Vert.x future, for calls composed with Vert.x's. */
+    public Future<String> future() {
+        Promise<String> promise = Promise.promise();
+        authorization().subscribe().with(promise::complete, promise::fail);
+        return promise.future();
     }
 }

@@ -3,12 +3,12 @@ package io.stowage.gateway.download;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.metrics.GatewayMetrics;
-import io.stowage.gateway.routing.GatewayConfig;
-import io.stowage.gateway.routing.Proxy;
-import io.stowage.gateway.routing.ServiceCalls;
-import io.stowage.gateway.routing.ServiceCalls.Reply;
+import io.stowage.gateway.config.GatewayConfig;
+import io.stowage.gateway.upstream.Proxy;
+import io.stowage.gateway.client.MetadataClient;
+import io.stowage.gateway.client.SigningClient;
+import io.stowage.gateway.upstream.ServiceCalls.Reply;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -55,12 +55,14 @@ public class Downloads {
     private final GatewayConfig config;
     private final ServiceToken serviceToken;
     private final GatewayMetrics metrics;
-    private final ServiceCalls calls;
+    private final MetadataClient metadata;
+    private final SigningClient signing;
     private final PresignedReads presignedReads;
 
-    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, ServiceCalls calls,
-                     PresignedReads presignedReads) {
-        this.calls = calls;
+    public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, MetadataClient metadata,
+                     SigningClient signing, PresignedReads presignedReads) {
+        this.metadata = metadata;
+        this.signing = signing;
         this.presignedReads = presignedReads;
         this.proxy = proxy;
         this.config = config;
@@ -84,14 +86,13 @@ public class Downloads {
 
     private void serve(RoutingContext ctx, Mode mode, String locator, String authorization) {
         String requestId = Proxy.requestId(ctx);
-        String lookup = switch (mode) {
-            case BY_ID -> config.metadataUrl() + "/v1/files/" + locator;
+        Future<Reply> lookup = switch (mode) {
+            case BY_ID -> metadata.file(authorization, requestId, locator);
             // the catalog's public read route answers anonymous callers for public things only
-            case PUBLIC -> config.metadataUrl() + "/v1/files/by-path/" + locator;
-            default -> config.metadataUrl() + "/internal/objects/by-path/" + locator;
+            case PUBLIC -> metadata.publicObject(authorization, requestId, locator);
+            default -> metadata.object(authorization, requestId, locator);
         };
-        calls.call("metadata-service", HttpMethod.GET, lookup, authorization, requestId, null)
-                .onFailure(e -> proxy.failed(ctx, "metadata-service", e))
+        lookup.onFailure(e -> proxy.failed(ctx, MetadataClient.SERVICE, e))
                 .onSuccess(meta -> {
                     if (mode == Mode.PUBLIC && (meta.status() == 401 || meta.status() == 403)) {
                         // what anonymous callers may not read does not exist for them
@@ -130,9 +131,8 @@ public class Downloads {
         }
         // the gateway asks as itself: signing-service serves only Stowage's services
         serviceToken.authorization().subscribe().with(
-                gatewayAuthorization -> calls.call("signing-service", HttpMethod.POST, config.signingUrl() + "/v1/sign",
-                        gatewayAuthorization, requestId, sign.toBuffer())
-                        .onFailure(e -> proxy.failed(ctx, "signing-service", e))
+                gatewayAuthorization -> signing.sign(gatewayAuthorization, requestId, sign)
+                        .onFailure(e -> proxy.failed(ctx, SigningClient.SERVICE, e))
                         .onSuccess(signed -> {
                             if (signed.status() != 200) {
                                 answerAsIs(ctx, signed);

@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
-import io.stowage.gateway.routing.GatewayConfig;
+import io.stowage.gateway.config.GatewayConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;

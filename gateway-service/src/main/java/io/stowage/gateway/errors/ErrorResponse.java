@@ -3,7 +3,6 @@ package io.stowage.gateway.errors;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
 
-import io.stowage.gateway.supabase.SupabaseErrors;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;

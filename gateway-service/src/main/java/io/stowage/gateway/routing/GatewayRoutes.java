@@ -1,5 +1,7 @@
 package io.stowage.gateway.routing;
 
+import io.stowage.gateway.config.GatewayConfig;
+import io.stowage.gateway.upstream.Proxy;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;

@@ -4,7 +4,10 @@ import io.stowage.contract.MediaTypes;
 import java.util.List;
 
 import io.stowage.gateway.errors.ErrorResponse;
-import io.vertx.core.http.HttpMethod;
+import io.stowage.gateway.client.MetadataClient;
+import io.stowage.gateway.upstream.Proxy;
+import io.stowage.gateway.upstream.ServiceCalls.Reply;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,12 +23,10 @@ import java.util.Locale;
 @ApplicationScoped
 public class UploadChecks {
 
-    private final ServiceCalls calls;
-    private final GatewayConfig config;
+    private final MetadataClient metadata;
 
-    public UploadChecks(ServiceCalls calls, GatewayConfig config) {
-        this.calls = calls;
-        this.config = config;
+    public UploadChecks(MetadataClient metadata) {
+        this.metadata = metadata;
     }
 
     /** Runs {@code then} when the upload may go; otherwise answers the caller. The request stays paused. */
@@ -35,25 +36,33 @@ public class UploadChecks {
 
     /** As {@link #check(RoutingContext, String, Runnable)}, looking the bucket up with {@code authorization}. */
     public void check(RoutingContext ctx, String rawBucket, String authorization, Runnable then) {
-        calls.call("metadata-service", HttpMethod.GET, config.metadataUrl() + "/v1/buckets/" + rawBucket,
-                authorization, Proxy.requestId(ctx), null).onComplete(result -> {
-                    if (result.failed()) {
-                        ErrorResponse.upstreamUnavailable(ctx, "metadata-service");
-                        return;
-                    }
-                    if (!result.result().ok()) {
-                        ErrorResponse.relay(ctx, result.result().status(), result.result().body());
-                        return;
-                    }
-                    String refusal = refusal(result.result().json(), ctx.request().getHeader("Content-Length"),
-                            ctx.request().getHeader("Content-Type"));
-                    if (refusal == null) {
-                        then.run();
-                    } else {
-                        ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
-                                refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
-                    }
-                });
+        decide(ctx, metadata.bucket(authorization, Proxy.requestId(ctx), rawBucket), then);
+    }
+
+    /** As {@link #check(RoutingContext, String, Runnable)}, looking the bucket up as the gateway (a signed upload). */
+    public void checkAsGateway(RoutingContext ctx, String rawBucket, Runnable then) {
+        decide(ctx, metadata.bucketAsGateway(Proxy.requestId(ctx), rawBucket), then);
+    }
+
+    private void decide(RoutingContext ctx, Future<Reply> bucket, Runnable then) {
+        bucket.onComplete(result -> {
+            if (result.failed()) {
+                ErrorResponse.upstreamUnavailable(ctx, MetadataClient.SERVICE);
+                return;
+            }
+            if (!result.result().ok()) {
+                ErrorResponse.relay(ctx, result.result().status(), result.result().body());
+                return;
+            }
+            String refusal = refusal(result.result().json(), ctx.request().getHeader("Content-Length"),
+                    ctx.request().getHeader("Content-Type"));
+            if (refusal == null) {
+                then.run();
+            } else {
+                ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
+                        refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
+            }
+        });
     }
 
     /** @return null when allowed, else "size:" or "type:" and the reason */

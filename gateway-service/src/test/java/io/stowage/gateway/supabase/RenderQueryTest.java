@@ -14,22 +14,22 @@ class RenderQueryTest {
         JsonObject transform = new JsonObject().put("width", 200).put("height", 100).put("resize", "cover")
                 .put("gravity", "fp").put("x_offset", 0.25).put("y_offset", -3).put("format", "origin").put("quality", 80);
         assertEquals("format=origin&gravity=fp&height=100&quality=80&resize=cover&width=200&x_offset=0.25&y_offset=-3",
-                SupabaseRoutes.renderQuery(transform));
+                SignedUrlRoutes.renderQuery(transform));
     }
 
     @Test
     void noOptionsIsNoRendition() {
-        assertNull(SupabaseRoutes.renderQuery(null));
-        assertNull(SupabaseRoutes.renderQuery(new JsonObject()));
-        assertNull(SupabaseRoutes.renderQuery(new JsonObject().put("unknown", "x").putNull("width")));
+        assertNull(SignedUrlRoutes.renderQuery(null));
+        assertNull(SignedUrlRoutes.renderQuery(new JsonObject()));
+        assertNull(SignedUrlRoutes.renderQuery(new JsonObject().put("unknown", "x").putNull("width")));
     }
 
     @Test
     void valuesAreEncodedAndWrongTypesRefused() {
-        assertEquals("resize=a%26b%3Dc", SupabaseRoutes.renderQuery(new JsonObject().put("resize", "a&b=c")));
-        assertThrows(IllegalArgumentException.class, () -> SupabaseRoutes.renderQuery(new JsonObject().put("width", "200")));
-        assertThrows(IllegalArgumentException.class, () -> SupabaseRoutes.renderQuery(new JsonObject().put("width", 2.5)));
-        assertThrows(IllegalArgumentException.class, () -> SupabaseRoutes.renderQuery(new JsonObject().put("gravity", 1)));
-        assertThrows(IllegalArgumentException.class, () -> SupabaseRoutes.renderQuery(new JsonObject().put("x_offset", "0.5")));
+        assertEquals("resize=a%26b%3Dc", SignedUrlRoutes.renderQuery(new JsonObject().put("resize", "a&b=c")));
+        assertThrows(IllegalArgumentException.class, () -> SignedUrlRoutes.renderQuery(new JsonObject().put("width", "200")));
+        assertThrows(IllegalArgumentException.class, () -> SignedUrlRoutes.renderQuery(new JsonObject().put("width", 2.5)));
+        assertThrows(IllegalArgumentException.class, () -> SignedUrlRoutes.renderQuery(new JsonObject().put("gravity", 1)));
+        assertThrows(IllegalArgumentException.class, () -> SignedUrlRoutes.renderQuery(new JsonObject().put("x_offset", "0.5")));
     }
 }

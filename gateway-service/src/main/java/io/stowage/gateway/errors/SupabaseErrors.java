@@ -1,4 +1,4 @@
-package io.stowage.gateway.supabase;
+package io.stowage.gateway.errors;
 
 import io.stowage.edge.DependencyUnavailable;
 

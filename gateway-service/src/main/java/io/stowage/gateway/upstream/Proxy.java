@@ -1,5 +1,6 @@
-package io.stowage.gateway.routing;
+package io.stowage.gateway.upstream;
 
+import io.stowage.gateway.config.GatewayConfig;
 import io.opentelemetry.api.trace.Span;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.metrics.GatewayMetrics;

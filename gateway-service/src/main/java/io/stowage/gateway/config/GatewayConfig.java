@@ -1,4 +1,4 @@
-package io.stowage.gateway.routing;
+package io.stowage.gateway.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

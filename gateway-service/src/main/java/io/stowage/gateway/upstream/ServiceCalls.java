@@ -1,4 +1,4 @@
-package io.stowage.gateway.routing;
+package io.stowage.gateway.upstream;
 
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;

@@ -1,4 +1,4 @@
-package io.stowage.gateway.routing;
+package io.stowage.gateway.upstream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
