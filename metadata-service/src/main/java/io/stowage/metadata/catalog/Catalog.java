@@ -101,6 +101,17 @@ public class Catalog {
                         caller.is(request.owner()) ? "" : " for " + request.owner(), request.uploadId()));
     }
 
+    /**
+     * Whether a registration of {@code name} by {@code caller} would be refused for the name's sake (no
+     * bucket, the name taken without overwrite, someone else's object): the same rules, nothing written.
+     */
+    @WithSession
+    public Uni<Void> checkWrite(Caller caller, String bucket, String name, boolean overwrite) {
+        return BucketEntity.findExisting(bucket).chain(found -> ObjectEntity.findCurrent(bucket, name)
+                .invoke(current -> ObjectGuards.checkReplaceable(caller, found, current, overwrite, null, bucket, name))
+                .replaceWithVoid());
+    }
+
     // --- reads ----------------------------------------------------------------------------------
 
     /** An object or kept version by id, if the caller may read it; 404 otherwise. */

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.api.FileView;
 import io.stowage.metadata.api.RegisterObjectRequest;
+import io.stowage.metadata.api.WriteCheckRequest;
 import io.stowage.metadata.catalog.Catalog;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.outbox.OutboxRelay;
@@ -55,6 +56,22 @@ public class InternalObjectResource {
                 })
                 .map(r -> RestResponse.status(r.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK,
                         FileView.of(r.object())));
+    }
+
+    /**
+     * Answers what a registration of {@code name} would answer now about the name itself (204 when it
+     * may be written; 404 no such bucket, 409 taken without overwrite, 403 someone else's), without
+     * writing anything: the check before the first byte of a resumable upload.
+     */
+    @POST
+    @Path("write-checks")
+    public Uni<RestResponse<Void>> checkWrite(WriteCheckRequest request) {
+        if (request == null) {
+            throw CatalogException.invalidRequest("a JSON body {bucket, name, overwrite} is required");
+        }
+        WriteCheckRequest checked = request.validated();
+        return catalog.checkWrite(Caller.of(identity), checked.bucket(), checked.name(), checked.replaces())
+                .replaceWith(RestResponse.noContent());
     }
 
     /**

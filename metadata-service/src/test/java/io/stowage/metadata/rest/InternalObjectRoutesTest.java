@@ -204,4 +204,32 @@ class InternalObjectRoutesTest {
         assertEquals(1, query("SELECT 1 FROM objects WHERE bucket = ? AND name = 'race.txt'", bucket).size());
         assertEquals(1, query("SELECT 1 FROM outbox WHERE subject = ?", bucket + "/race.txt").size());
     }
+
+    @Test
+    void theWriteCheckAnswersWhatARegistrationWouldWithoutWritingAnything() throws SQLException {
+        String bucket = newBucket();
+        String alice = user("alice");
+        String bob = user("bob");
+        registerUpload(alice, UUID.randomUUID().toString(), bucket, "taken.txt", "protected").then().statusCode(201);
+        long rows = (long) query("select count(*) as n from objects where bucket = ?", bucket).get(0).get("n");
+        // a free name: yes
+        writeCheck(bob, bucket, "free.txt", false).then().statusCode(204);
+        // a taken name: 409 without overwrite, 403 for someone else's object with it, 204 for its owner
+        writeCheck(bob, bucket, "taken.txt", false).then().statusCode(409);
+        writeCheck(bob, bucket, "taken.txt", true).then().statusCode(403);
+        writeCheck(alice, bucket, "taken.txt", true).then().statusCode(204);
+        writeCheck(admin(), bucket, "taken.txt", true).then().statusCode(204);
+        // no bucket, bad names, no body, no token
+        writeCheck(alice, "no-such-bucket-" + UUID.randomUUID().toString().substring(0, 8), "x", false).then().statusCode(404);
+        writeCheck(alice, bucket, "a/../x", false).then().statusCode(400);
+        as(alice).contentType("application/json").body("{\"bucket\":5}").post("/internal/objects/write-checks").then().statusCode(400);
+        io.restassured.RestAssured.given().contentType("application/json").body(Map.of("bucket", bucket, "name", "x"))
+                .post("/internal/objects/write-checks").then().statusCode(401);
+        assertEquals(rows, (long) query("select count(*) as n from objects where bucket = ?", bucket).get(0).get("n"));
+    }
+
+    private static io.restassured.response.Response writeCheck(String token, String bucket, String name, boolean overwrite) {
+        return as(token).contentType("application/json").body(Map.of("bucket", bucket, "name", name, "overwrite", overwrite))
+                .post("/internal/objects/write-checks");
+    }
 }
