@@ -5,6 +5,7 @@ import io.stowage.gateway.upstream.Proxy;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.resumable.ResumableRoutes;
 import io.stowage.names.InvalidNameException;
 import io.stowage.names.RequestGuard;
 import io.stowage.names.RequestPaths;
@@ -32,7 +33,11 @@ public class GatewayRoutes {
     private final Callers callers;
     private final UploadChecks uploadChecks;
 
-    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, UploadChecks uploadChecks) {
+    private final ResumableRoutes resumable;
+
+    public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, UploadChecks uploadChecks,
+                         ResumableRoutes resumable) {
+        this.resumable = resumable;
         this.uploadChecks = uploadChecks;
         this.proxy = proxy;
         this.downloads = downloads;
@@ -66,6 +71,9 @@ public class GatewayRoutes {
         router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/versions").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.routeWithRegex("/v1/files/[^/]+").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
 
+        // resumable uploads (tus) through upload-service
+        resumable.registerNative(router);
+
         // direct streamed upload through upload-service
         router.route(HttpMethod.PUT, "/v1/objects/*").handler(this::directUpload);
         router.route(HttpMethod.GET, "/v1/objects/*").handler(ctx -> downloadByPath(ctx, OBJECTS_PREFIX, Downloads.Mode.PRIVATE));
@@ -88,7 +96,8 @@ public class GatewayRoutes {
         if (!callers.admitIp(ctx)) {
             return;
         }
-        if (ctx.request().method() == HttpMethod.PUT && ctx.request().path().startsWith(OBJECTS_PREFIX)) {
+        if (ctx.request().method() == HttpMethod.PUT && ctx.request().path().startsWith(OBJECTS_PREFIX)
+                || ResumableRoutes.carriesFileBytes(ctx.request().path())) {
             // a direct upload streams file bytes of any size; upload-service applies the bucket's own limit
             ctx.next();
             return;

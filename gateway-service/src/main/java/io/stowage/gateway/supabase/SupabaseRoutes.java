@@ -4,6 +4,7 @@ import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.errors.ErrorResponse;
+import io.stowage.gateway.resumable.ResumableRoutes;
 import io.stowage.gateway.upstream.Proxy;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -43,10 +44,12 @@ public class SupabaseRoutes {
     private final SignedUploadRoutes signedUploads;
     private final PurgeRoutes purge;
     private final RenderRoutes render;
+    private final ResumableRoutes resumable;
 
     public SupabaseRoutes(Callers callers, BucketRoutes buckets, ObjectRoutes objects, ListingRoutes listing,
             TransferRoutes transfers, SignedUrlRoutes signedUrls, SignedUploadRoutes signedUploads, PurgeRoutes purge,
-            RenderRoutes render) {
+            RenderRoutes render, ResumableRoutes resumable) {
+        this.resumable = resumable;
         this.callers = callers;
         this.buckets = buckets;
         this.objects = objects;
@@ -65,6 +68,7 @@ public class SupabaseRoutes {
                 .handler(handler((ctx, path) -> plain(ctx, path, "status", "")));
         router.route(PREFIX + "/version").method(HttpMethod.GET).method(HttpMethod.HEAD)
                 .handler(handler((ctx, path) -> plain(ctx, path, "version", VERSION)));
+        resumable.registerSupabase(router);
         buckets.register(router);
         purge.register(router);
         render.register(router);
