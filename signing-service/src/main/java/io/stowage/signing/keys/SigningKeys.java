@@ -2,11 +2,7 @@ package io.stowage.signing.keys;
 
 import io.quarkus.runtime.Startup;
 import io.stowage.signing.config.SigningConfig;
-import io.stowage.signing.images.ImageUrlSigner;
-import io.stowage.signing.tokens.StowageTokens;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.io.IOException;
@@ -97,15 +93,8 @@ public class SigningKeys {
         return ring;
     }
 
-    @Produces
-    @Singleton
-    StowageTokens tokens(SigningConfig config) {
-        return new StowageTokens(this::ring, config.tokenIssuer(), Clock.systemUTC());
-    }
-
-    @Produces
-    @Singleton
-    ImageUrlSigner imageUrls() {
-        return new ImageUrlSigner(imageSecret);
+    /** The secret of image URL signatures; a copy, so that nobody can change the service's own. */
+    public byte[] imageSecret() {
+        return imageSecret.clone();
     }
 }

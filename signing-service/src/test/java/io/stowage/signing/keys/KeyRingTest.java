@@ -2,6 +2,7 @@ package io.stowage.signing.keys;
 
 import io.stowage.signing.config.SigningConfig;
 import io.stowage.signing.error.SigningException;
+import io.stowage.signing.images.ImageUrlSigner;
 import io.stowage.signing.tokens.StowageTokens;
 import io.stowage.signing.tokens.TokenClaims;
 import io.stowage.signing.tokens.TokenScope;
@@ -119,14 +120,14 @@ class KeyRingTest {
         assertTrue(Files.exists(devDir.resolve(SigningKeys.IMAGE_SECRET_FILE)));
         assertEquals(Set.of(java.nio.file.attribute.PosixFilePermission.OWNER_READ, java.nio.file.attribute.PosixFilePermission.OWNER_WRITE),
                 Files.getPosixFilePermissions(devDir.resolve(kid + ".pem")));
-        String token = first.tokens(config(Optional.empty(), devDir)).issue(TokenScope.IMAGE, "b", "n.png", null, false, Duration.ofMinutes(5)).token();
-        String imageSignature = first.imageUrls().sign("300x200/b/n.png");
+        String token = new StowageTokens(first::ring, "stowage", Clock.systemUTC()).issue(TokenScope.IMAGE, "b", "n.png", null, false, Duration.ofMinutes(5)).token();
+        String imageSignature = new ImageUrlSigner(first.imageSecret()).sign("300x200/b/n.png");
 
         SigningKeys second = new SigningKeys(config(Optional.empty(), devDir));
         assertEquals(kid, second.ring().current().kid());
-        TokenClaims claims = second.tokens(config(Optional.empty(), devDir)).verify(token);
+        TokenClaims claims = new StowageTokens(second::ring, "stowage", Clock.systemUTC()).verify(token);
         assertEquals("n.png", claims.name());
-        assertEquals(imageSignature, second.imageUrls().sign("300x200/b/n.png"));
+        assertEquals(imageSignature, new ImageUrlSigner(second.imageSecret()).sign("300x200/b/n.png"));
     }
 
     @Test
