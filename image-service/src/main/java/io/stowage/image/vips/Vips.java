@@ -409,7 +409,7 @@ public final class Vips {
     public enum Align { START, CENTRE, END }
 
     /**
-     * One rendering, in libvips' terms; {@link io.stowage.image.render} builds it from the URL options.
+     * One rendering, in libvips' terms; the render package builds it from the URL options.
      *
      * @param width        thumbnail width ({@link #MAX_COORD} when free)
      * @param height       thumbnail height ({@link #MAX_COORD} when free)
