@@ -1,4 +1,4 @@
-package io.stowage.image.access;
+package io.stowage.image.client;
 
 /** What image-service needs of a catalog File: where the blob is and what it claims to be. */
 public record StoredObject(String bucket, String name, String blobKey, String contentType, long size, String visibility) {

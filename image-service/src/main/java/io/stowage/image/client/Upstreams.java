@@ -1,52 +1,48 @@
-package io.stowage.image.access;
-
-import io.stowage.edge.DependencyUnavailable;
-import io.stowage.edge.DependencyUnavailable.Dependency;
+package io.stowage.image.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.oidc.client.OidcClient;
-import io.quarkus.oidc.client.Tokens;
 import io.smallrye.mutiny.Uni;
+import io.stowage.edge.DependencyUnavailable;
+import io.stowage.edge.DependencyUnavailable.Dependency;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import io.stowage.names.RequestPaths;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.stowage.image.config.ImageConfig;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
-
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
-import java.util.Map;
 
 /**
  * The two services image-service asks before it renders anything: metadata-service (where the blob
  * is, and whether this caller may read it, with the caller's own token) and signing-service (whether
  * a URL signature or a Stowage token is valid, asked with image-service's own client-credentials
- * token). Only these fixed base URLs are ever called: no URL from a request is fetched.
+ * token, which the REST clients' OIDC filter attaches). Only the configured base URLs are ever called:
+ * no URL from a request is fetched.
+ *
+ * <p>A service that gives no answer (unreachable, reset, past the client's connect or read timeout)
+ * or answers 502/503/504 is unavailable: 503 {@code CatalogUnavailable} or {@code SigningUnavailable}
+ * with {@code Retry-After}. Another 5xx, or no service token for image-service, is 502
+ * {@code UpstreamUnavailable}. Refusals are passed on with their status and code.
  */
 @ApplicationScoped
 public class Upstreams {
 
     private static final Logger LOG = Logger.getLogger(Upstreams.class);
+    private static final String METADATA = "metadata-service";
+    private static final String SIGNING = "signing-service";
 
-    /** Longer than metadata-service's own deadline (5 s), so that its 503 naming PostgreSQL arrives first. */
-    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(6);
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final MetadataApi metadata;
+    private final SignedObjectApi signedObjects;
+    private final SigningApi signing;
     private final ObjectMapper json;
-    private final OidcClient oidc;
-    private final String metadataUrl;
-    private final String signingUrl;
-    private volatile Tokens tokens;
 
-    public Upstreams(ObjectMapper json, OidcClient oidc, ImageConfig config) {
+    public Upstreams(@RestClient MetadataApi metadata, @RestClient SignedObjectApi signedObjects,
+                     @RestClient SigningApi signing, ObjectMapper json) {
+        this.metadata = metadata;
+        this.signedObjects = signedObjects;
+        this.signing = signing;
         this.json = json;
-        this.oidc = oidc;
-        this.metadataUrl = config.metadataUrl().replaceAll("/+$", "");
-        this.signingUrl = config.signingUrl().replaceAll("/+$", "");
     }
 
     /**
@@ -54,40 +50,46 @@ public class Upstreams {
      * metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
      */
     public Uni<StoredObject> object(String bucket, String name, String authorization) {
-        // from the decoded, checked names, each segment encoded again: never the caller's raw path.
-        // Anonymous callers go through the catalog's public read route (public things only); the
-        // internal route needs a token.
-        String route = authorization == null ? "/v1/files/by-path/" : "/internal/objects/by-path/";
-        String url = metadataUrl + route + RequestPaths.encodeSegment(bucket) + "/" + RequestPaths.encodePath(name);
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(CALL_TIMEOUT).GET()
-                .header("Accept", "application/json");
-        if (authorization != null) {
-            request.header("Authorization", authorization);
+        // from the decoded, checked names, each segment encoded again: never the caller's raw path
+        String encodedBucket = RequestPaths.encodeSegment(bucket);
+        String encodedName = RequestPaths.encodePath(name);
+        if (authorization == null) {
+            return lookup(bucket, name, true, metadata.publicObject(encodedBucket, encodedName));
         }
-        return send("metadata-service", request.build()).map(answer -> {
+        return lookup(bucket, name, false, metadata.object(encodedBucket, encodedName, authorization));
+    }
+
+    /** The object a verified image token names, looked up as image-service itself; refusals passed on. */
+    public Uni<StoredObject> signedObject(String bucket, String name) {
+        return lookup(bucket, name, false,
+                signedObjects.object(RequestPaths.encodeSegment(bucket), RequestPaths.encodePath(name)));
+    }
+
+    private Uni<StoredObject> lookup(String bucket, String name, boolean anonymous, Uni<Response> call) {
+        return send(METADATA, call).map(answer -> {
             if (answer.status == 200) {
                 JsonNode f = answer.body;
                 return new StoredObject(bucket, name, f.path("blobKey").asText(), f.path("contentType").asText(null),
                         f.path("size").asLong(), f.path("visibility").asText());
             }
-            if (authorization == null && (answer.status == 401 || answer.status == 403 || answer.status == 404)) {
+            if (anonymous && (answer.status == 401 || answer.status == 403 || answer.status == 404)) {
                 // what anonymous callers may not read does not exist for them
                 throw new ImageException(ErrorCode.ObjectNotFound, "no public object " + name + " in bucket " + bucket);
             }
-            throw passOn("metadata-service", answer);
+            throw passOn(METADATA, answer);
         });
     }
 
     /** Checks a Thumbor URL signature of {@code path} (everything after the signature segment). */
     public Uni<Void> verifyUrlSignature(String signature, String path) {
-        return verify(Map.of("scope", "image:url", "signature", signature, "path", path)).map(answer -> {
+        return verify(VerifyRequest.urlSignature(signature, path)).map(answer -> {
             if (answer.status == 200) {
                 return null;
             }
             if (answer.status == 400 || answer.status == 403) {
                 throw new ImageException(ErrorCode.InvalidSignature, "the URL signature does not match");
             }
-            throw passOn("signing-service", answer);
+            throw passOn(SIGNING, answer);
         });
     }
 
@@ -96,7 +98,7 @@ public class Upstreams {
      * the rendition signed into it (a render query), or null when it names none.
      */
     public Uni<String> verifyImageToken(String token, String bucket, String name) {
-        return verify(Map.of("scope", "image", "token", token, "bucket", bucket, "name", name)).map(answer -> {
+        return verify(VerifyRequest.imageToken(token, bucket, name)).map(answer -> {
             if (answer.status == 200) {
                 JsonNode transform = answer.body.get("transform");
                 return transform != null && transform.isTextual() ? transform.asText() : null;
@@ -105,65 +107,63 @@ public class Upstreams {
                 throw new ImageException(answer.body.path("error").asText("InvalidToken"), answer.status,
                         answer.body.path("message").asText("the token is not valid for this object"));
             }
-            throw passOn("signing-service", answer);
+            throw passOn(SIGNING, answer);
         });
     }
 
-    /** image-service's own bearer token, e.g. to look up the object a signed token names. */
-    public Uni<String> serviceAuthorization() {
-        Tokens current = tokens;
-        if (current != null && !current.isAccessTokenWithinRefreshInterval() && !current.isAccessTokenExpired()) {
-            return Uni.createFrom().item("Bearer " + current.getAccessToken());
-        }
-        return oidc.getTokens()
-                .onFailure().transform(e -> {
-                    LOG.warnf("cannot get image-service's client-credentials token: %s", e.getMessage());
-                    return new ImageException(ErrorCode.UpstreamUnavailable, "image-service cannot authenticate to signing-service");
-                })
-                .map(fresh -> {
-                    tokens = fresh;
-                    return "Bearer " + fresh.getAccessToken();
-                });
-    }
-
-    private Uni<Answer> verify(Map<String, String> body) {
-        return serviceAuthorization().chain(authorization -> {
-            byte[] bytes;
-            try {
-                bytes = json.writeValueAsBytes(body);
-            } catch (Exception e) {
-                return Uni.createFrom().failure(e);
-            }
-            HttpRequest request = HttpRequest.newBuilder(URI.create(signingUrl + "/v1/verify")).timeout(CALL_TIMEOUT)
-                    .header("Content-Type", "application/json").header("Authorization", authorization)
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build();
-            return send("signing-service", request);
-        }).map(answer -> {
+    private Uni<Answer> verify(VerifyRequest request) {
+        return send(SIGNING, signing.verify(request)).map(answer -> {
             if (answer.status == 401 && answer.body.path("error").asText().equals("Unauthorized")) {
-                // signing-service refused image-service itself, not the caller
-                tokens = null;
+                // signing-service refused image-service itself, not the caller; the OIDC filter fetches a
+                // new token for the next call (quarkus.rest-client-oidc-filter.refresh-on-unauthorized)
                 throw new ImageException(ErrorCode.UpstreamUnavailable, 502, "signing-service refused image-service's identity");
             }
             return answer;
         });
     }
 
-    private Uni<Answer> send(String service, HttpRequest request) {
-        return Uni.createFrom().completionStage(() -> http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray()))
+    private Uni<Answer> send(String service, Uni<Response> call) {
+        return call
                 .onFailure().transform(e -> {
-                    LOG.warnf("%s unreachable: %s", service, e.toString());
+                    if (isTokenFailure(e)) {
+                        LOG.warnf("cannot get image-service's client-credentials token: %s", e.getMessage());
+                        return new ImageException(ErrorCode.UpstreamUnavailable, "image-service cannot authenticate to " + service);
+                    }
+                    Throwable cause = rootCause(e);
+                    LOG.warnf("%s unreachable: %s", service, cause.toString());
                     return new DependencyUnavailable(dependencyOf(service), service + " did not answer ("
-                            + e.getClass().getSimpleName() + ")", e);
+                            + cause.getClass().getSimpleName() + ")", e);
                 })
                 .map(response -> {
-                    JsonNode body;
-                    try {
-                        body = response.body().length == 0 ? json.createObjectNode() : json.readTree(response.body());
-                    } catch (Exception e) {
-                        body = json.createObjectNode();
+                    try (response) {
+                        String text = response.hasEntity() ? response.readEntity(String.class) : "";
+                        JsonNode body;
+                        try {
+                            body = text.isEmpty() ? json.createObjectNode() : json.readTree(text);
+                        } catch (Exception e) {
+                            body = json.createObjectNode();
+                        }
+                        return new Answer(response.getStatus(), body == null ? json.createObjectNode() : body);
                     }
-                    return new Answer(response.statusCode(), body);
                 });
+    }
+
+    /** The OIDC client filter could not get image-service's own token (the issuer refused or did not answer). */
+    private static boolean isTokenFailure(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().startsWith("io.quarkus.oidc.")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Throwable rootCause(Throwable failure) {
+        Throwable t = failure;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t;
     }
 
     private static RuntimeException passOn(String service, Answer answer) {
@@ -183,6 +183,6 @@ public class Upstreams {
     }
 
     private static Dependency dependencyOf(String service) {
-        return service.startsWith("signing") ? Dependency.SIGNING : Dependency.CATALOG;
+        return service.equals(SIGNING) ? Dependency.SIGNING : Dependency.CATALOG;
     }
 }

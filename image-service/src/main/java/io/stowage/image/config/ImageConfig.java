@@ -9,10 +9,10 @@ import java.util.Optional;
 @ConfigMapping(prefix = "stowage.image")
 public interface ImageConfig {
 
-    /** metadata-service's base URL (where objects are looked up). */
+    /** metadata-service's base URL (where objects are looked up); the REST client {@code metadata} calls it. */
     String metadataUrl();
 
-    /** signing-service's base URL (where signatures and tokens are verified). */
+    /** signing-service's base URL (where signatures and tokens are verified); the REST client {@code signing} calls it. */
     String signingUrl();
 
     /** The shared library to bind, e.g. {@code libvips.so.42}. */

@@ -2,8 +2,8 @@ package io.stowage.image.rest;
 
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
-import io.stowage.image.access.StoredObject;
-import io.stowage.image.access.Upstreams;
+import io.stowage.image.client.StoredObject;
+import io.stowage.image.client.Upstreams;
 import io.stowage.image.config.ImageConfig;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
@@ -117,8 +117,7 @@ public class ImageResource {
                 // the token grants this one object, and the rendition signed into it (the query beside it
                 // then does not count, as with Supabase): look the object up as image-service itself
                 yield upstreams.verifyImageToken(token, target[0], target[1])
-                        .chain(signed -> upstreams.serviceAuthorization()
-                                .chain(service -> upstreams.object(target[0], target[1], service))
+                        .chain(signed -> upstreams.signedObject(target[0], target[1])
                                 .chain(o -> render(o, signed == null ? asked : signedRendition(signed),
                                         accept, ifNoneMatch)));
             }

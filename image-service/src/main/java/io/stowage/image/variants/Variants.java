@@ -3,7 +3,7 @@ package io.stowage.image.variants;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
-import io.stowage.image.access.StoredObject;
+import io.stowage.image.client.StoredObject;
 import io.stowage.image.config.ImageConfig;
 import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;

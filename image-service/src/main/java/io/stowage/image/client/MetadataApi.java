@@ -1,0 +1,33 @@
+package io.stowage.image.client;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Encoded;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/**
+ * metadata-service's object lookups, asked for the caller: anonymously through the catalog's public
+ * read route (public things only), or with the caller's own token through the internal route. The
+ * bucket and name are passed already encoded ({@code RequestPaths}), from the checked names, never the
+ * caller's raw path. Answers come back as raw responses, read by {@link Upstreams}.
+ */
+@RegisterRestClient(configKey = "metadata")
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+public interface MetadataApi {
+
+    @GET
+    @Path("v1/files/by-path/{bucket}/{name}")
+    Uni<Response> publicObject(@Encoded @PathParam("bucket") String bucket, @Encoded @PathParam("name") String name);
+
+    @GET
+    @Path("internal/objects/by-path/{bucket}/{name}")
+    Uni<Response> object(@Encoded @PathParam("bucket") String bucket, @Encoded @PathParam("name") String name,
+                         @HeaderParam("Authorization") String authorization);
+}
