@@ -59,6 +59,9 @@ class HostileInputSystemTest {
         return new Case(request, who, body, List.of(headers));
     }
 
+    /** The tus protocol version every resumable request but OPTIONS carries. */
+    private static final String TUS = "Tus-Resumable: 1.0.0";
+
     private static Case refuse(String request, Who who) {
         return refuse(request, who, null);
     }
@@ -153,6 +156,38 @@ class HostileInputSystemTest {
                 refuse("GET /v1/public/{P}/x", Who.BASIC),
                 refuse("GET /storage/v1/object/public/{P}/x", Who.BASIC),
                 refuse("GET /img/unsafe/100x100/{P}/x", Who.EMPTY_BEARER),
+                // resumable uploads (tus): traversal and encodings in the metadata's names, bad headers, wrong
+                // JSON types, foreign tokens, a PATCH to an upload that is not the caller's
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(a/../../{V}/x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(a\\u0000b)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64(..),objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName %%%,objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: -5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 99999999999999999999999",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x),metadata b64([1,2])"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x),contentType b64(not a type)"),
+                refuse("POST /storage/v1/upload/resumable", Who.ALICE, null, "Tus-Resumable: 0.2.2", "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable", Who.FOREIGN_AUDIENCE, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)"),
+                refuse("POST /v1/uploads/resumable", Who.NOBODY, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)"),
+                refuse("POST /storage/v1/upload/resumable/sign", Who.NOBODY, null, TUS, "Upload-Length: 5",
+                        "Upload-Metadata: bucketName b64({B}),objectName b64(x)", "x-signature: forged.token.value"),
+                refuse("PATCH /storage/v1/upload/resumable/00000000-0000-0000-0000-000000000000", Who.ALICE, "bytes", TUS,
+                        "Upload-Offset: 0", "Content-Type: application/offset+octet-stream"),
+                refuse("PATCH /v1/uploads/resumable/..%2F..%2Fx", Who.ALICE, "bytes", TUS,
+                        "Upload-Offset: 0", "Content-Type: application/offset+octet-stream"),
+                refuse("HEAD /storage/v1/upload/resumable/not-an-id", Who.ALICE, null, TUS),
+                refuse("DELETE /storage/v1/upload/resumable/00000000-0000-0000-0000-000000000000", Who.FOREIGN_AUDIENCE, null, TUS),
                 // requests the HTTP layer and the router refuse
                 refuse("GET /v1/buckets HTTP/1.1 NOHOST", Who.ALICE),
                 refuse("GET /nothing-here", Who.NOBODY),
@@ -284,7 +319,7 @@ class HostileInputSystemTest {
         if (length >= 0) {
             head.append("\nContent-Length: ").append(length);
         }
-        headers.forEach(h -> head.append('\n').append(h));
+        headers.forEach(h -> head.append('\n').append(names(h)));
         head.append("\nConnection: close");
         return head.toString();
     }
@@ -301,8 +336,16 @@ class HostileInputSystemTest {
         };
     }
 
+    /** The buckets' names in place of {B}, {V}, {P}; and {@code b64(text)} as the base64 of the text (tus metadata). */
     private static String names(String text) {
-        return text.replace("{B}", b).replace("{V}", v).replace("{P}", p);
+        String named = text.replace("{B}", b).replace("{V}", v).replace("{P}", p);
+        java.util.regex.Matcher encoded = java.util.regex.Pattern.compile("b64\\(([^)]*)\\)").matcher(named);
+        StringBuilder out = new StringBuilder();
+        while (encoded.find()) {
+            String plain = encoded.group(1).replace("\\u0000", "\u0000");
+            encoded.appendReplacement(out, java.util.Base64.getEncoder().encodeToString(plain.getBytes(StandardCharsets.UTF_8)));
+        }
+        return encoded.appendTail(out).toString();
     }
 
     private static JsonNode ok(RawHttp.Answer answer, int status) throws Exception {

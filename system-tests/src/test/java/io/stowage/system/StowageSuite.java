@@ -32,6 +32,9 @@ public final class StowageSuite {
     /** Each service's management interface (health, metrics), apart from its API port. */
     private final Map<String, Integer> managementPorts = new LinkedHashMap<>();
     private final List<Process> processes = new ArrayList<>();
+    /** How each service was started, to start it again ({@link #restart(String)}). */
+    private final Map<String, ProcessBuilder> builders = new LinkedHashMap<>();
+    private final Path logs;
     private final Identities identities;
     private final KafkaBroker kafka;
     private S3Server s3;
@@ -51,7 +54,7 @@ public final class StowageSuite {
         this.postgres = pg;
         this.pgDir = pgDir;
         kafka.createTopic(topic, 3);
-        Path logs = root.resolve("system-tests/target/service-logs-" + identities.getClass().getSimpleName());
+        this.logs = root.resolve("system-tests/target/service-logs-" + identities.getClass().getSimpleName());
         try {
             Files.createDirectories(logs);
         } catch (IOException e) {
@@ -67,6 +70,8 @@ public final class StowageSuite {
         env.put("STOWAGE_UPLOAD_URL", url("upload-service"));
         env.put("STOWAGE_IMAGE_URL", url("image-service"));
         env.put("STOWAGE_TRACING_DISABLED", "false");
+        // the sweepers look every few seconds, so that an expired upload is seen gone within a test
+        env.put("STOWAGE_SWEEP_EVERY", "5s");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         // export within a moment instead of the default 5 s batches
@@ -86,6 +91,7 @@ public final class StowageSuite {
             builder.environment().putAll(env);
             builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(service)));
             builder.environment().put("STOWAGE_MANAGEMENT_PORT", String.valueOf(managementPorts.get(service)));
+            builders.put(service, builder);
             try {
                 processes.add(builder.start());
             } catch (IOException e) {
@@ -197,6 +203,36 @@ public final class StowageSuite {
     /** Lets a {@link #pause(String) paused} service run again (SIGCONT). */
     public void resume(String service) {
         signal(service, "CONT");
+    }
+
+    /**
+     * Stops a service (SIGTERM, as Kubernetes stops a pod) and starts it again on the same ports, waiting
+     * until it is ready. Its log goes on in the same file.
+     */
+    public synchronized void restart(String service) {
+        int index = SERVICES.indexOf(service);
+        Process old = processes.get(index);
+        old.destroy();
+        try {
+            if (!old.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                old.destroyForcibly().waitFor();
+            }
+            ProcessBuilder builder = builders.get(service)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(service + ".log").toFile()));
+            Process started = builder.start();
+            processes.set(index, started);
+            awaitReady(service, started, logs.resolve(service + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot restart " + service, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The operating system's id of a service's process (to read its memory from /proc). */
+    public long pid(String service) {
+        return processes.get(SERVICES.indexOf(service)).pid();
     }
 
     private void signal(String service, String signal) {

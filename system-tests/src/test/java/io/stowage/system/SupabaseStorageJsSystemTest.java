@@ -24,7 +24,7 @@ class SupabaseStorageJsSystemTest {
     @Test
     void storageJsWorksAgainstStowageUnchanged() throws Exception {
         StowageSuite suite = StowageSuite.get();
-        if (!Files.isDirectory(JS.resolve("node_modules/@supabase/storage-js"))) {
+        if (!Files.isDirectory(JS.resolve("node_modules/@supabase/storage-js")) || !Files.isDirectory(JS.resolve("node_modules/tus-js-client"))) {
             run(List.of("npm", "ci", "--no-audit", "--no-fund"), null, 300);
         }
         ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-reporter=tap", "storage-js.test.mjs");

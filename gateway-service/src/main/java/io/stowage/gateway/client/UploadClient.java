@@ -85,6 +85,9 @@ public class UploadClient {
                 out.putHeader("If-None-Match", "*");
             }
             Future<HttpClientResponse> sent = out.send(body);
+            if (body instanceof io.vertx.core.http.HttpServerRequest request) {
+                Proxy.cutWithClient(request, out);
+            }
             body.resume();
             return sent;
         }))).compose(response -> response.body().map(b -> new Reply(response.statusCode(), response.getHeader("Content-Type"), b)));

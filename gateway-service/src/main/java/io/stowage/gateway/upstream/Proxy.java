@@ -154,6 +154,8 @@ public class Proxy {
             Future<HttpClientResponse> sent = hasBody ? out.send(in) : out.send();
             if (!hasBody) {
                 in.resume();
+            } else {
+                cutWithClient(in, out);
             }
             return sent;
         })).onSuccess(response -> {
@@ -164,6 +166,15 @@ public class Proxy {
                 relay(ctx, response);
             }
         }).onFailure(failure -> failed(ctx, service, failure));
+    }
+
+    /**
+     * A client that goes away while its body streams upstream must not leave the upstream waiting for the
+     * rest until its idle timeout: the upstream request is reset at once, so the service sees the body end
+     * where the client's did (a resumable upload then records what arrived, and is free for the next PATCH).
+     */
+    public static void cutWithClient(HttpServerRequest in, HttpClientRequest out) {
+        in.response().closeHandler(v -> out.reset());
     }
 
     /** Sends an upstream's response to the caller as it is: status, headers, streamed body. */
