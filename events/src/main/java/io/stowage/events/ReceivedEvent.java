@@ -73,12 +73,17 @@ public record ReceivedEvent(String type, String id, String key, String value) {
         if (value == null || value.isBlank()) {
             throw new UnreadableEvent("the " + typeOrUnknown() + " event " + id + " has no data", null);
         }
+        T data;
         try {
-            return JSON.readValue(value, shape);
+            data = JSON.readValue(value, shape);
         } catch (JsonProcessingException e) {
             throw new UnreadableEvent("the " + typeOrUnknown() + " event " + id + " is not a "
                     + shape.getSimpleName() + ": " + e.getOriginalMessage(), e);
         }
+        if (data == null) {
+            throw new UnreadableEvent("the " + typeOrUnknown() + " event " + id + " has null data", null);
+        }
+        return data;
     }
 
     private static String text(byte[] header) {

@@ -62,6 +62,7 @@ class ReceivedEventTest {
     void dataThatIsNotJsonOrMissingIsUnreadable() {
         assertThrows(ReceivedEvent.UnreadableEvent.class, () -> received(ObjectEvents.DELETED, "k", "not json").objectData());
         assertThrows(ReceivedEvent.UnreadableEvent.class, () -> received(ObjectEvents.DELETED, "k", null).objectData());
+        assertThrows(ReceivedEvent.UnreadableEvent.class, () -> received(ObjectEvents.DELETED, "k", "null").objectData());
         assertThrows(ReceivedEvent.UnreadableEvent.class, () -> received(ObjectEvents.PURGED, "k", "[1]").purgeNotice());
     }
 }
