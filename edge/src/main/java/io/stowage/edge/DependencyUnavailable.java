@@ -19,7 +19,9 @@ public class DependencyUnavailable extends RuntimeException {
         /** upload-service, as seen by the gateway. */
         UPLOADS("UploadsUnavailable", "the upload service"),
         /** image-service, as seen by the gateway. */
-        IMAGES("ImagesUnavailable", "the image service");
+        IMAGES("ImagesUnavailable", "the image service"),
+        /** The OIDC token issuer, when a service cannot get its own token to call another. */
+        IDENTITY("IdentityUnavailable", "the token issuer");
 
         private final String code;
         private final String description;
