@@ -1,5 +1,6 @@
 package io.stowage.signing.config;
 
+import io.stowage.contract.Roles;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -41,7 +42,7 @@ public interface SigningConfig {
     String imageUrlPrefix();
 
     /** The OIDC role another Stowage service's token must carry to call /v1/sign and /v1/verify. */
-    @WithDefault("stowage-service")
+    @WithDefault(Roles.STOWAGE_SERVICE)
     String callerRole();
 
     /** The longest expiry any signature may have: at most 7 days (SigV4's limit), may be set lower. */

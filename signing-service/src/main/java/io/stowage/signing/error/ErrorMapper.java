@@ -1,9 +1,11 @@
 package io.stowage.signing.error;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.contract.ErrorCode;
+import io.stowage.contract.ErrorBody;
 import io.stowage.edge.Refusals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -15,7 +17,6 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import java.util.stream.Collectors;
 
 /**
  * The one place where failures become the contract's error JSON. Authentication is lazy
@@ -39,18 +40,18 @@ public class ErrorMapper {
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return body(401, "Unauthorized", "a valid bearer token is required");
+        return body(SharedErrorCode.Unauthorized, "a valid bearer token is required");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return body(403, "Forbidden", "not allowed");
+        return body(SharedErrorCode.Forbidden, "not allowed");
     }
 
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(400, "InvalidRequest", Refusals.jsonProblem(e));
+        return body(SharedErrorCode.InvalidRequest, Refusals.jsonProblem(e));
     }
 
     @ServerExceptionMapper
@@ -61,7 +62,7 @@ public class ErrorMapper {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
-            return body(status, "InternalError", "internal error");
+            return body(status, SharedErrorCode.InternalError.name(), "internal error");
         }
         // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
         String code = Refusals.code(status);
@@ -71,9 +72,13 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
         LOG.error("unexpected failure", e);
-        return body(500, "InternalError", "internal error");
+        return body(SharedErrorCode.InternalError, "internal error");
     }
 
+
+    private static Response body(ErrorCode code, String message) {
+        return body(code.status(), code.name(), message);
+    }
 
     private static Response body(int status, String code, String message) {
         return Response.status(status)

@@ -1,6 +1,6 @@
 package io.stowage.signing.rest;
 
-import io.stowage.signing.error.ErrorBody;
+import io.stowage.contract.ErrorBody;
 
 import java.util.List;
 

@@ -1,10 +1,11 @@
 package io.stowage.signing.rest;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.contract.ErrorBody;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.stowage.names.InvalidNameException;
-import io.stowage.signing.error.ErrorBody;
 import io.stowage.signing.error.SigningException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -74,7 +75,7 @@ public class SignResource {
                 results.add(new BatchSignResponse.Failed(new ErrorBody(400, e.code(), e.getMessage())));
             } catch (RuntimeException e) {
                 LOG.error("signing one request of a batch failed", e);
-                results.add(new BatchSignResponse.Failed(new ErrorBody(500, "InternalError", "internal error")));
+                results.add(new BatchSignResponse.Failed(ErrorBody.of(SharedErrorCode.InternalError, "internal error")));
             }
         }
         return new BatchSignResponse(results);
