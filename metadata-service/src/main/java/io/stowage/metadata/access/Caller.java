@@ -1,24 +1,15 @@
 package io.stowage.metadata.access;
 
 import io.quarkus.security.identity.SecurityIdentity;
-
-import java.util.Set;
+import io.stowage.contract.Roles;
 
 /**
  * Who is calling, as far as the catalog cares: the token's {@code sub} (null when anonymous) and
- * whether it carries a full-access role.
+ * whether it carries a full-access role ({@link Roles#FULL_ACCESS}: Supabase's service_role, Stowage's
+ * storage-admin, and Stowage's own services, e.g. the gateway serving a link whose signed token it has
+ * verified).
  */
 public record Caller(String subject, boolean admin) {
-
-    /** The role of Stowage's own services (client-credentials tokens of their OIDC clients). */
-    public static final String SERVICE_ROLE = "stowage-service";
-
-    /**
-     * Roles that may do everything: Supabase's service_role, Stowage's storage-admin, and Stowage's own
-     * services (stowage-service, client-credentials tokens only they can get), e.g. the gateway serving
-     * a link whose signed token it has verified.
-     */
-    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role", SERVICE_ROLE);
 
     public static final Caller ANONYMOUS = new Caller(null, false);
 
@@ -26,11 +17,11 @@ public record Caller(String subject, boolean admin) {
         if (identity == null || identity.isAnonymous()) {
             return ANONYMOUS;
         }
-        boolean admin = ADMIN_ROLES.stream().anyMatch(identity::hasRole);
+        boolean admin = Roles.FULL_ACCESS.stream().anyMatch(identity::hasRole);
         String subject = identity.getPrincipal() == null ? null : identity.getPrincipal().getName();
         if (subject == null && admin) {
             // a Supabase service key has no subject: what it creates is owned by its role
-            subject = ADMIN_ROLES.stream().filter(identity::hasRole).sorted().findFirst().orElseThrow();
+            subject = Roles.FULL_ACCESS.stream().filter(identity::hasRole).sorted().findFirst().orElseThrow();
         }
         return new Caller(subject, admin);
     }
@@ -41,7 +32,7 @@ public record Caller(String subject, boolean admin) {
      * Admin users ({@code storage-admin}, {@code service_role}) may not: they act as themselves.
      */
     public static boolean isService(SecurityIdentity identity) {
-        return identity != null && !identity.isAnonymous() && identity.hasRole(SERVICE_ROLE);
+        return identity != null && !identity.isAnonymous() && identity.hasRole(Roles.STOWAGE_SERVICE);
     }
 
     public boolean signedIn() {

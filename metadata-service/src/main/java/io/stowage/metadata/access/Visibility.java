@@ -1,7 +1,7 @@
 package io.stowage.metadata.access;
 
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 
 import java.util.Locale;
 
@@ -30,7 +30,7 @@ public enum Visibility {
                 return v;
             }
         }
-        throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest,
+        throw new CatalogException.InvalidInput(SharedErrorCode.InvalidRequest,
                 "visibility must be one of public, private, protected, shared");
     }
 }

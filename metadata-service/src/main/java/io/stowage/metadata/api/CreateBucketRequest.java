@@ -1,9 +1,9 @@
 package io.stowage.metadata.api;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.catalog.NewBucket;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.names.NameRules;
 
 import java.util.List;
@@ -30,7 +30,7 @@ public record CreateBucketRequest(
 
     static void checkFileSizeLimit(Long fileSizeLimit) {
         if (fileSizeLimit != null && fileSizeLimit < 0) {
-            throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "fileSizeLimit must be a number of bytes, 0 or more");
+            throw new CatalogException.InvalidInput(SharedErrorCode.InvalidRequest, "fileSizeLimit must be a number of bytes, 0 or more");
         }
     }
 
@@ -38,7 +38,7 @@ public record CreateBucketRequest(
         if (allowedMimeTypes != null) {
             for (String type : allowedMimeTypes) {
                 if (type == null || !MIME_TYPE.matcher(type).matches()) {
-                    throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest,
+                    throw new CatalogException.InvalidInput(SharedErrorCode.InvalidRequest,
                             "allowedMimeTypes entries must look like 'image/png' or 'image/*'");
                 }
             }

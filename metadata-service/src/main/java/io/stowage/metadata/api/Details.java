@@ -1,10 +1,10 @@
 package io.stowage.metadata.api;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.stowage.metadata.access.Visibility;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.catalog.ObjectDetails;
-import io.stowage.metadata.error.ErrorCode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -34,7 +34,7 @@ final class Details {
             json = metadata.toString();
             int bytes = json.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxMetadataBytes) {
-                throw new CatalogException.Refused(ErrorCode.PayloadTooLarge,
+                throw new CatalogException.Refused(SharedErrorCode.PayloadTooLarge,
                         "metadata is " + bytes + " bytes of JSON; at most " + maxMetadataBytes + " are allowed");
             }
         }

@@ -1,5 +1,6 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -7,7 +8,6 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.listing.ListingQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -92,7 +92,7 @@ public class Buckets {
         return BucketEntity.<BucketEntity>findById(name, LockModeType.PESSIMISTIC_WRITE)
                 .onItem().ifNull().failWith(() -> CatalogException.NotFound.bucket(name))
                 .call(b -> ObjectEntity.count("bucket = ?1 and (deletedAt is null or retained = true)", name).chain(n -> n > 0
-                        ? Uni.createFrom().failure(new CatalogException.Conflict(ErrorCode.BucketNotEmpty,
+                        ? Uni.createFrom().failure(new CatalogException.Conflict(SharedErrorCode.BucketNotEmpty,
                                 "bucket '" + name + "' holds " + n + " objects or versions; empty it first"))
                         // what is left are rows of deleted objects, kept only for upload-id history; a native
                         // statement that returns rows, as bulk HQL leaves clean-up actions the reactive session warns about
@@ -105,6 +105,6 @@ public class Buckets {
     }
 
     private static CatalogException bucketExists(String name) {
-        return new CatalogException.Conflict(ErrorCode.BucketAlreadyExists, "bucket '" + name + "' already exists");
+        return new CatalogException.Conflict(SharedErrorCode.BucketAlreadyExists, "bucket '" + name + "' already exists");
     }
 }

@@ -1,5 +1,6 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
@@ -8,7 +9,6 @@ import io.stowage.metadata.access.AccessPolicy;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.access.Visibility;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 import org.jboss.logging.Logger;
@@ -60,10 +60,10 @@ public class Catalog {
     private static Registration repeatedRegistration(NewObject request, ObjectEntity previous) {
         // the owner, not the caller: a service replaying a registration it made for a user names that user
         if (!previous.owner.equals(request.owner())) {
-            throw new CatalogException.NotFound(ErrorCode.UploadNotFound, "upload '" + request.uploadId() + "' not found");
+            throw new CatalogException.NotFound(SharedErrorCode.UploadNotFound, "upload '" + request.uploadId() + "' not found");
         }
         if (previous.deletedAt != null) {
-            throw new CatalogException.Gone(ErrorCode.UploadExpired,
+            throw new CatalogException.Gone(SharedErrorCode.UploadExpired,
                     "upload '" + request.uploadId() + "' was registered and its object has been deleted since");
         }
         return new Registration(previous, false);
@@ -218,12 +218,12 @@ public class Catalog {
                         .chain(() -> ObjectEntity.findLive(bucketName, name))
                         .chain(o -> {
                             if (o == null || !canRead(caller, bucket, o)) {
-                                failed.add(new DeleteOutcome.Failure(name, ErrorCode.ObjectNotFound,
+                                failed.add(new DeleteOutcome.Failure(name, SharedErrorCode.ObjectNotFound,
                                         "object '" + name + "' not found in bucket '" + bucketName + "'"));
                                 return Uni.createFrom().voidItem();
                             }
                             if (!AccessPolicy.canWrite(caller, o.owner)) {
-                                failed.add(new DeleteOutcome.Failure(name, ErrorCode.Forbidden,
+                                failed.add(new DeleteOutcome.Failure(name, SharedErrorCode.Forbidden,
                                         "only the owner or an admin may delete '" + name + "'"));
                                 return Uni.createFrom().voidItem();
                             }

@@ -1,6 +1,6 @@
 package io.stowage.metadata.catalog;
 
-import io.stowage.metadata.error.ErrorCode;
+import io.stowage.contract.ErrorCode;
 import java.util.List;
 
 /** What a delete-by-names did: the objects deleted, and the names it did not delete with why. */

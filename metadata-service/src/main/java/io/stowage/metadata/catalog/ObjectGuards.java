@@ -1,11 +1,11 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.contract.SharedErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.AccessPolicy;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.access.Visibility;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 
 import java.util.function.Supplier;
 
@@ -71,11 +71,11 @@ final class ObjectGuards {
     /** The bucket's limits, checked again against what actually landed. */
     static void checkLimits(BucketEntity bucket, long size, String contentType) {
         if (bucket.fileSizeLimit != null && size > bucket.fileSizeLimit) {
-            throw new CatalogException.Refused(ErrorCode.PayloadTooLarge, "object of " + size + " bytes exceeds bucket '"
+            throw new CatalogException.Refused(SharedErrorCode.PayloadTooLarge, "object of " + size + " bytes exceeds bucket '"
                     + bucket.name + "' limit of " + bucket.fileSizeLimit + " bytes");
         }
         if (!bucket.allows(contentType)) {
-            throw new CatalogException.Refused(ErrorCode.InvalidMimeType, "content type '" + contentType
+            throw new CatalogException.Refused(SharedErrorCode.InvalidMimeType, "content type '" + contentType
                     + "' is not allowed in bucket '" + bucket.name + "'");
         }
     }

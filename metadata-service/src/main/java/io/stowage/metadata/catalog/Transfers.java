@@ -1,12 +1,12 @@
 package io.stowage.metadata.catalog;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -50,7 +50,7 @@ public class Transfers {
     private Uni<ObjectEntity> transfer(Caller caller, Transfer t, boolean move) {
         if (t.sourceBucket().equals(t.destinationBucket()) && t.sourceName().equals(t.destinationName())) {
             if (move || t.sourceVersionId() != null) {
-                throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "source and destination are the same object");
+                throw new CatalogException.InvalidInput(SharedErrorCode.InvalidRequest, "source and destination are the same object");
             }
             return rewrite(caller, t);
         }
@@ -62,7 +62,7 @@ public class Transfers {
                                 : ObjectGuards.requireReadable(caller, o, () -> sourceNotFound(t)))
                         .invoke(o -> {
                             if (move && o.deletedAt != null) {
-                                throw new CatalogException.InvalidInput(ErrorCode.InvalidRequest, "version '" + t.sourceVersionId()
+                                throw new CatalogException.InvalidInput(SharedErrorCode.InvalidRequest, "version '" + t.sourceVersionId()
                                         + "' of '" + t.sourceName() + "' is not the current object; only the current object "
                                         + "can be moved (a kept version stays in its name's history: copy it instead)");
                             }
@@ -120,7 +120,7 @@ public class Transfers {
     private static CatalogException sourceNotFound(Transfer t) {
         return t.sourceVersionId() == null
                 ? CatalogException.NotFound.object(t.sourceBucket(), t.sourceName())
-                : new CatalogException.NotFound(ErrorCode.ObjectNotFound, "version '" + t.sourceVersionId() + "' of object '"
+                : new CatalogException.NotFound(SharedErrorCode.ObjectNotFound, "version '" + t.sourceVersionId() + "' of object '"
                         + t.sourceName() + "' not found in bucket '" + t.sourceBucket() + "'");
     }
 

@@ -1,5 +1,8 @@
 package io.stowage.metadata.error;
 
+import io.stowage.contract.ErrorCode;
+import io.stowage.contract.SharedErrorCode;
+
 /**
  * Root of metadata-service's failures. Each subtype carries a stable {@link ErrorCode}; the REST
  * layer turns them into the contract's error JSON in one place.
@@ -22,7 +25,7 @@ public abstract sealed class CatalogException extends RuntimeException
 
     /** 400 {@code InvalidRequest}: the request is malformed in a way no more specific code names. */
     public static InvalidInput invalidRequest(String message) {
-        return new InvalidInput(ErrorCode.InvalidRequest, message);
+        return new InvalidInput(SharedErrorCode.InvalidRequest, message);
     }
 
     /** The request itself is wrong: bad names, missing fields, unknown visibility. */
@@ -39,15 +42,15 @@ public abstract sealed class CatalogException extends RuntimeException
         }
 
         public static NotFound bucket(String bucket) {
-            return new NotFound(ErrorCode.BucketNotFound, "bucket '" + bucket + "' not found");
+            return new NotFound(SharedErrorCode.BucketNotFound, "bucket '" + bucket + "' not found");
         }
 
         public static NotFound object(String bucket, String name) {
-            return new NotFound(ErrorCode.ObjectNotFound, "object '" + name + "' not found in bucket '" + bucket + "'");
+            return new NotFound(SharedErrorCode.ObjectNotFound, "object '" + name + "' not found in bucket '" + bucket + "'");
         }
 
         public static NotFound file(String id) {
-            return new NotFound(ErrorCode.ObjectNotFound, "file '" + id + "' not found");
+            return new NotFound(SharedErrorCode.ObjectNotFound, "file '" + id + "' not found");
         }
     }
 
@@ -58,14 +61,14 @@ public abstract sealed class CatalogException extends RuntimeException
         }
 
         public static Conflict object(String bucket, String name) {
-            return new Conflict(ErrorCode.ObjectAlreadyExists, "object '" + name + "' already exists in bucket '" + bucket + "'");
+            return new Conflict(SharedErrorCode.ObjectAlreadyExists, "object '" + name + "' already exists in bucket '" + bucket + "'");
         }
     }
 
     /** The caller may see the thing but not do this to it. */
     public static final class Denied extends CatalogException {
         public Denied(String message) {
-            super(ErrorCode.Forbidden, message);
+            super(SharedErrorCode.Forbidden, message);
         }
     }
 
@@ -79,7 +82,7 @@ public abstract sealed class CatalogException extends RuntimeException
     /** An ifMatch precondition did not hold. */
     public static final class Precondition extends CatalogException {
         public Precondition(String message) {
-            super(ErrorCode.PreconditionFailed, message);
+            super(SharedErrorCode.PreconditionFailed, message);
         }
     }
 

@@ -1,5 +1,8 @@
 package io.stowage.metadata.error;
 
+import io.stowage.contract.ErrorCode;
+import io.stowage.contract.ErrorBody;
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.edge.Refusals;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -40,20 +43,20 @@ public class ErrorMapper {
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class,
             AuthenticationCompletionException.class})
     public Response unauthorized(RuntimeException e) {
-        return Response.fromResponse(body(ErrorCode.Unauthorized, "a valid bearer token is required"))
+        return Response.fromResponse(body(SharedErrorCode.Unauthorized, "a valid bearer token is required"))
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer")
                 .build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return body(ErrorCode.Forbidden, "this needs the storage-admin or service_role role");
+        return body(SharedErrorCode.Forbidden, "this needs the storage-admin or service_role role");
     }
 
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(ErrorCode.InvalidRequest, Refusals.jsonProblem(e));
+        return body(SharedErrorCode.InvalidRequest, Refusals.jsonProblem(e));
     }
 
 
@@ -64,7 +67,7 @@ public class ErrorMapper {
             return badJson(json);
         }
         // Quarkus REST's own refusals (no such route, wrong method, unreadable body) in the same shape
-        ErrorCode code = ErrorCode.valueOf(Refusals.code(status));
+        ErrorCode code = SharedErrorCode.valueOf(Refusals.code(status));
         if (status >= 500) {
             LOG.error("request failed", e);
             return body(status, code, "internal error");
@@ -90,7 +93,7 @@ public class ErrorMapper {
             return unavailable(outage);
         }
         LOG.error("unexpected failure", e);
-        return body(ErrorCode.InternalError, "internal error");
+        return body(SharedErrorCode.InternalError, "internal error");
     }
 
     private static Response body(ErrorCode code, String message) {

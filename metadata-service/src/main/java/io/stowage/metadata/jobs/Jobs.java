@@ -1,5 +1,6 @@
 package io.stowage.metadata.jobs;
 
+import io.stowage.metadata.error.CatalogErrorCode;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Parameters;
@@ -12,7 +13,6 @@ import io.stowage.metadata.catalog.NameLocks;
 import io.stowage.metadata.catalog.ObjectEntity;
 import io.stowage.metadata.catalog.Versions;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.listing.ListingQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -52,7 +52,7 @@ public class Jobs {
     public Uni<JobEntity> job(Caller caller, UUID id) {
         return JobEntity.<JobEntity>findById(id).map(j -> {
             if (j == null || !(caller.admin() || caller.is(j.caller))) {
-                throw new CatalogException.NotFound(ErrorCode.JobNotFound, "job '" + id + "' not found");
+                throw new CatalogException.NotFound(CatalogErrorCode.JobNotFound, "job '" + id + "' not found");
             }
             return j;
         });

@@ -13,6 +13,7 @@ import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.jobs.Jobs;
 import io.stowage.names.NameRules;
+import io.stowage.contract.Roles;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -42,7 +43,7 @@ public class BucketResource {
     }
 
     @POST
-    @RolesAllowed({"storage-admin", "service_role"})
+    @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<RestResponse<BucketView>> create(CreateBucketRequest request) {
         if (request == null) {
             throw CatalogException.invalidRequest("a JSON body with the bucket's name is required");
@@ -65,7 +66,7 @@ public class BucketResource {
     /** {@code {public?, fileSizeLimit?, allowedMimeTypes?, versioned?}}; a null limit removes it. */
     @PATCH
     @Path("{name}")
-    @RolesAllowed({"storage-admin", "service_role"})
+    @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<BucketView> update(@PathParam("name") String name, JsonNode body) {
         return buckets.update(Caller.of(identity), NameRules.requireBucket(name), UpdateBucketRequest.changes(body)).map(BucketView::of);
     }
@@ -73,7 +74,7 @@ public class BucketResource {
     /** Deletes an empty bucket; 409 {@code BucketNotEmpty} otherwise. */
     @DELETE
     @Path("{name}")
-    @RolesAllowed({"storage-admin", "service_role"})
+    @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<BucketView> delete(@PathParam("name") String name) {
         return buckets.delete(Caller.of(identity), NameRules.requireBucket(name)).map(BucketView::of);
     }
@@ -81,7 +82,7 @@ public class BucketResource {
     /** Empties the bucket in the background: 202 with the job; follow it at {@code GET /v1/jobs/{id}}. */
     @POST
     @Path("{name}/empty")
-    @RolesAllowed({"storage-admin", "service_role"})
+    @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<RestResponse<JobView>> empty(@PathParam("name") String name) {
         return jobs.startEmpty(Caller.of(identity), NameRules.requireBucket(name))
                 .map(j -> RestResponse.status(RestResponse.Status.ACCEPTED, JobView.of(j)));

@@ -1,5 +1,6 @@
 package io.stowage.metadata.rest;
 
+import io.stowage.contract.Roles;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -34,7 +35,7 @@ public class InternalBlobResource {
     @Path("referenced")
     public Uni<ReferencedBlobsView> referenced(ReferencedBlobsRequest request) {
         if (!Caller.isService(identity)) {
-            throw new CatalogException.Denied("only a Stowage service (role " + Caller.SERVICE_ROLE + ") may ask which blobs are referenced");
+            throw new CatalogException.Denied("only a Stowage service (role " + Roles.STOWAGE_SERVICE + ") may ask which blobs are referenced");
         }
         if (request == null) {
             throw CatalogException.invalidRequest("a JSON body {\"blobKeys\": [...]} is required");

@@ -1,12 +1,12 @@
 package io.stowage.metadata.rest;
 
+import io.stowage.metadata.error.CatalogErrorCode;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.api.JobView;
 import io.stowage.metadata.error.CatalogException;
-import io.stowage.metadata.error.ErrorCode;
 import io.stowage.metadata.jobs.Jobs;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,7 +35,7 @@ public class JobResource {
         try {
             uuid = UUID.fromString(id);
         } catch (IllegalArgumentException e) {
-            throw new CatalogException.NotFound(ErrorCode.JobNotFound, "job '" + id + "' not found");
+            throw new CatalogException.NotFound(CatalogErrorCode.JobNotFound, "job '" + id + "' not found");
         }
         return jobs.job(Caller.of(identity), uuid).map(JobView::of);
     }
