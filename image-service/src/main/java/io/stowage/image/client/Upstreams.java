@@ -1,11 +1,11 @@
 package io.stowage.image.client;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
-import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import io.stowage.names.RequestPaths;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -74,7 +74,7 @@ public class Upstreams {
             }
             if (anonymous && (answer.status == 401 || answer.status == 403 || answer.status == 404)) {
                 // what anonymous callers may not read does not exist for them
-                throw new ImageException(ErrorCode.ObjectNotFound, "no public object " + name + " in bucket " + bucket);
+                throw new ImageException(SharedErrorCode.ObjectNotFound, "no public object " + name + " in bucket " + bucket);
             }
             throw passOn(METADATA, answer);
         });
@@ -87,7 +87,7 @@ public class Upstreams {
                 return null;
             }
             if (answer.status == 400 || answer.status == 403) {
-                throw new ImageException(ErrorCode.InvalidSignature, "the URL signature does not match");
+                throw new ImageException(SharedErrorCode.InvalidSignature, "the URL signature does not match");
             }
             throw passOn(SIGNING, answer);
         });
@@ -116,7 +116,7 @@ public class Upstreams {
             if (answer.status == 401 && answer.body.path("error").asText().equals("Unauthorized")) {
                 // signing-service refused image-service itself, not the caller; the OIDC filter fetches a
                 // new token for the next call (quarkus.rest-client-oidc-filter.refresh-on-unauthorized)
-                throw new ImageException(ErrorCode.UpstreamUnavailable, 502, "signing-service refused image-service's identity");
+                throw new ImageException(SharedErrorCode.UpstreamUnavailable, 502, "signing-service refused image-service's identity");
             }
             return answer;
         });
@@ -127,7 +127,7 @@ public class Upstreams {
                 .onFailure().transform(e -> {
                     if (isTokenFailure(e)) {
                         LOG.warnf("cannot get image-service's client-credentials token: %s", e.getMessage());
-                        return new ImageException(ErrorCode.UpstreamUnavailable, "image-service cannot authenticate to " + service);
+                        return new ImageException(SharedErrorCode.UpstreamUnavailable, "image-service cannot authenticate to " + service);
                     }
                     Throwable cause = rootCause(e);
                     LOG.warnf("%s unreachable: %s", service, cause.toString());
@@ -173,7 +173,7 @@ public class Upstreams {
                     + " " + answer.body.path("error").asText(""), null);
         }
         if (answer.status >= 500) {
-            return new ImageException(ErrorCode.UpstreamUnavailable, 502, service + " failed with " + answer.status);
+            return new ImageException(SharedErrorCode.UpstreamUnavailable, 502, service + " failed with " + answer.status);
         }
         return new ImageException(answer.body.path("error").asText("InvalidRequest"), answer.status,
                 answer.body.path("message").asText(service + " refused the request"));

@@ -1,5 +1,7 @@
 package io.stowage.image.error;
 
+import io.stowage.contract.ErrorBody;
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.edge.DependencyUnavailable;
 
 import io.stowage.edge.Refusals;
@@ -22,7 +24,7 @@ public class ErrorMapper {
                 .type(MediaType.APPLICATION_JSON_TYPE)
                 .header("Cache-Control", "no-store")
                 .entity(new ErrorBody(e.status(), e.error(), e.getMessage()));
-        if (ErrorCode.Overloaded.name().equals(e.error())) {
+        if (ImageErrorCode.Overloaded.name().equals(e.error())) {
             response.header("Retry-After", "1");
         }
         return response.build();
@@ -53,7 +55,7 @@ public class ErrorMapper {
             return body(status, code, e.getMessage());
         }
         LOG.error("unexpected failure", e);
-        return body(500, "InternalError", "unexpected failure");
+        return body(500, SharedErrorCode.InternalError.name(), "unexpected failure");
     }
 
     private static Response body(int status, String code, String message) {

@@ -1,5 +1,7 @@
 package io.stowage.image.error;
 
+import io.stowage.contract.ErrorCode;
+
 /** Every refusal of image-service: a stable code, its HTTP status and a message for people. */
 public class ImageException extends RuntimeException {
 

@@ -1,10 +1,9 @@
 package io.stowage.image.events;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
-import io.stowage.events.ObjectEvents;
+import io.stowage.events.ReceivedEvent;
 import io.stowage.events.PurgeNotice;
 import io.stowage.image.variants.VariantStore;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +11,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
 
 /**
  * Drops rendered variants when the events say they are stale: an object was deleted (an overwrite
@@ -27,28 +24,24 @@ public class VariantPurger {
     private static final Logger LOG = Logger.getLogger(VariantPurger.class);
 
     private final VariantStore store;
-    private final ObjectMapper json;
     private final MeterRegistry registry;
 
-    public VariantPurger(VariantStore store, ObjectMapper json, MeterRegistry registry) {
+    public VariantPurger(VariantStore store, MeterRegistry registry) {
         this.store = store;
-        this.json = json;
         this.registry = registry;
     }
 
     @Incoming("object-events")
     public Uni<Void> onEvent(ConsumerRecord<String, String> record) {
-        Header type = record.headers().lastHeader(ObjectEvents.HEADER_TYPE);
-        String typeName = type == null ? "unknown" : new String(type.value(), StandardCharsets.UTF_8);
+        ReceivedEvent event = ReceivedEvent.of(record.key(), record.value(), name -> lastHeader(record, name));
+        String typeName = event.typeOrUnknown();
         registry.counter("stowage.events.consumed", "type", typeName).increment();
         String prefix;
         try {
-            prefix = switch (typeName) {
-                case ObjectEvents.DELETED -> deleted(json.readValue(record.value(), ObjectEventData.class));
-                case ObjectEvents.PURGED -> purged(json.readValue(record.value(), PurgeNotice.class));
-                default -> null;
-            };
-        } catch (Exception e) {
+            prefix = event.isDeleted() ? deleted(event.objectData())
+                    : event.isPurged() ? purged(event.purgeNotice())
+                    : null;
+        } catch (ReceivedEvent.UnreadableEvent e) {
             LOG.warnf("skipping a %s event that is not valid JSON (key %s)", typeName, record.key());
             return Uni.createFrom().voidItem();
         }
@@ -80,6 +73,11 @@ public class VariantPurger {
             case PurgeNotice.ALL -> store.allPrefix();
             default -> null;
         };
+    }
+
+    private static byte[] lastHeader(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : header.value();
     }
 
     private static boolean blank(String value) {

@@ -1,8 +1,9 @@
 package io.stowage.image.render;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.image.error.ImageErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.image.config.ImageConfig;
-import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import io.stowage.image.url.ImageOptions;
 import io.stowage.image.vips.Vips;
@@ -57,7 +58,7 @@ public class Renderer {
                     }
                 });
             } catch (RejectedExecutionException e) {
-                emitter.fail(new ImageException(ErrorCode.Overloaded, "too many images are being rendered; retry shortly"));
+                emitter.fail(new ImageException(ImageErrorCode.Overloaded, "too many images are being rendered; retry shortly"));
             }
         });
     }
@@ -65,7 +66,7 @@ public class Renderer {
     Vips.Rendered renderNow(byte[] original, ImageOptions options) {
         SourceType type = SourceType.sniff(original);
         if (type == null) {
-            throw new ImageException(ErrorCode.InvalidMimeType, "the object is not an image this service reads (JPEG, PNG, GIF, WebP, AVIF)");
+            throw new ImageException(SharedErrorCode.InvalidMimeType, "the object is not an image this service reads (JPEG, PNG, GIF, WebP, AVIF)");
         }
         // a wrong chunk checksum alone does not make a PNG unreadable (imgproxy renders it too)
         byte[] source = type == SourceType.PNG ? PngChecksums.repaired(original) : original;
@@ -73,11 +74,11 @@ public class Renderer {
         try {
             header = vips.header(source).upright();
         } catch (VipsException e) {
-            throw new ImageException(ErrorCode.InvalidImage, "the image cannot be read: it is corrupt or truncated");
+            throw new ImageException(ImageErrorCode.InvalidImage, "the image cannot be read: it is corrupt or truncated");
         }
         long pixels = (long) header.width() * header.height();
         if (pixels > config.maxSourcePixels()) {
-            throw new ImageException(ErrorCode.PayloadTooLarge, "the image has " + header.width() + "x" + header.height()
+            throw new ImageException(SharedErrorCode.PayloadTooLarge, "the image has " + header.width() + "x" + header.height()
                     + " pixels; at most " + config.maxSourcePixels() + " are rendered");
         }
         try {
@@ -85,7 +86,7 @@ public class Renderer {
             rendered.incrementAndGet();
             return result;
         } catch (VipsException e) {
-            throw new ImageException(ErrorCode.InvalidImage, "the image cannot be rendered: it is corrupt or truncated");
+            throw new ImageException(ImageErrorCode.InvalidImage, "the image cannot be rendered: it is corrupt or truncated");
         }
     }
 

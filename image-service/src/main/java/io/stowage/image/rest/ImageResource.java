@@ -1,11 +1,11 @@
 package io.stowage.image.rest;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import io.stowage.image.client.StoredObject;
 import io.stowage.image.client.Upstreams;
 import io.stowage.image.config.ImageConfig;
-import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import io.stowage.image.render.Transformations;
 import io.stowage.image.url.ImageOptions;
@@ -57,12 +57,12 @@ public class ImageResource {
         try {
             request = ThumborUrl.parse(http.path().substring("/img/".length()), config.maxDimension());
         } catch (InvalidImageUrl e) {
-            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+            throw new ImageException(SharedErrorCode.InvalidRequest, e.getMessage());
         }
         Uni<StoredObject> object;
         if (request.unsafe()) {
             if (!config.unsafeEnabled()) {
-                throw new ImageException(ErrorCode.Forbidden, "unsafe image URLs are disabled: sign the URL");
+                throw new ImageException(SharedErrorCode.Forbidden, "unsafe image URLs are disabled: sign the URL");
             }
             // unsafe URLs render only what anyone may read, whoever asks
             object = upstreams.object(request.bucket(), request.name(), null);
@@ -96,7 +96,7 @@ public class ImageResource {
         try {
             target = ThumborUrl.objectPath(raw);
         } catch (InvalidImageUrl e) {
-            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+            throw new ImageException(SharedErrorCode.InvalidRequest, e.getMessage());
         }
         // checked before any lookup, and read once
         Rendition asked = rendition(new SupabaseRender.Query(width, height, resize, quality, format, gravity, xOffset, yOffset));
@@ -105,14 +105,14 @@ public class ImageResource {
                     .chain(o -> render(o, asked, accept, ifNoneMatch));
             case "authenticated" -> {
                 if (authorization == null) {
-                    throw new ImageException(ErrorCode.Unauthorized, "this route needs a bearer token");
+                    throw new ImageException(SharedErrorCode.Unauthorized, "this route needs a bearer token");
                 }
                 yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization))
                         .chain(o -> render(o, asked, accept, ifNoneMatch));
             }
             default -> {
                 if (token == null || token.isBlank()) {
-                    throw new ImageException(ErrorCode.InvalidRequest, "the token query parameter is missing");
+                    throw new ImageException(SharedErrorCode.InvalidRequest, "the token query parameter is missing");
                 }
                 // the token grants this one object, and the rendition signed into it (the query beside it
                 // then does not count, as with Supabase): look the object up as image-service itself
@@ -137,7 +137,7 @@ public class ImageResource {
         try {
             return rendition(SupabaseRender.Query.parse(query));
         } catch (InvalidImageUrl e) {
-            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+            throw new ImageException(SharedErrorCode.InvalidRequest, e.getMessage());
         }
     }
 
@@ -149,7 +149,7 @@ public class ImageResource {
             ImageOptions chosen = outputFormat.explicit() != null ? options.withFormat(outputFormat.explicit()) : options;
             return new Rendition(chosen, outputFormat.explicit() == null && !outputFormat.origin());
         } catch (InvalidImageUrl e) {
-            throw new ImageException(ErrorCode.InvalidRequest, e.getMessage());
+            throw new ImageException(SharedErrorCode.InvalidRequest, e.getMessage());
         }
     }
 
@@ -159,10 +159,10 @@ public class ImageResource {
             return Uni.createFrom().voidItem();
         }
         return identity.getDeferredIdentity()
-                .onFailure().transform(e -> new ImageException(ErrorCode.Unauthorized, "the bearer token is not valid"))
+                .onFailure().transform(e -> new ImageException(SharedErrorCode.Unauthorized, "the bearer token is not valid"))
                 .invoke(id -> {
                     if (id.isAnonymous()) {
-                        throw new ImageException(ErrorCode.Unauthorized, "the bearer token is not valid");
+                        throw new ImageException(SharedErrorCode.Unauthorized, "the bearer token is not valid");
                     }
                 })
                 .replaceWithVoid();

@@ -1,5 +1,6 @@
 package io.stowage.image.variants;
 
+import io.stowage.contract.SharedErrorCode;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -8,7 +9,6 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
 import io.stowage.image.config.ImageConfig;
-import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -100,11 +100,11 @@ public class VariantStore {
     public Uni<byte[]> original(String blobKey, long maxBytes) {
         return Uni.createFrom().completionStage(() -> s3.getObject(b -> b.bucket(bucket).key(blobKey), AsyncResponseTransformer.toBytes()))
                 .onFailure(e -> unwrap(e) instanceof NoSuchKeyException)
-                .transform(e -> new ImageException(ErrorCode.ObjectNotFound, "the object's bytes are gone"))
+                .transform(e -> new ImageException(SharedErrorCode.ObjectNotFound, "the object's bytes are gone"))
                 .onFailure(e -> !(e instanceof ImageException)).transform(VariantStore::unavailable)
                 .map(r -> {
                     if (r.response().contentLength() != null && r.response().contentLength() > maxBytes) {
-                        throw new ImageException(ErrorCode.PayloadTooLarge, "the image is larger than " + maxBytes + " bytes");
+                        throw new ImageException(SharedErrorCode.PayloadTooLarge, "the image is larger than " + maxBytes + " bytes");
                     }
                     return r.asByteArray();
                 });

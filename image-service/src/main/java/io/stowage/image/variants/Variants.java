@@ -1,11 +1,11 @@
 package io.stowage.image.variants;
 
+import io.stowage.contract.SharedErrorCode;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.stowage.image.client.StoredObject;
 import io.stowage.image.config.ImageConfig;
-import io.stowage.image.error.ErrorCode;
 import io.stowage.image.error.ImageException;
 import io.stowage.image.render.Renderer;
 import io.stowage.image.render.SourceType;
@@ -52,10 +52,10 @@ public class Variants {
     public Resolved resolve(StoredObject object, ImageOptions options, boolean negotiate, String accept) {
         SourceType source = SourceType.ofContentType(object.contentType());
         if (source == null) {
-            throw new ImageException(ErrorCode.InvalidMimeType, "the object is not an image (" + object.contentType() + ")");
+            throw new ImageException(SharedErrorCode.InvalidMimeType, "the object is not an image (" + object.contentType() + ")");
         }
         if (object.size() > config.maxSourceBytes()) {
-            throw new ImageException(ErrorCode.PayloadTooLarge, "the image is larger than " + config.maxSourceBytes() + " bytes");
+            throw new ImageException(SharedErrorCode.PayloadTooLarge, "the image is larger than " + config.maxSourceBytes() + " bytes");
         }
         OutputFormat format = options.format();
         boolean varies = false;
