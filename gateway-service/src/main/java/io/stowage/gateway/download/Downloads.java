@@ -1,5 +1,6 @@
 package io.stowage.gateway.download;
 
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.metrics.GatewayMetrics;
@@ -214,7 +215,7 @@ public class Downloads {
                     ErrorResponse.send(ctx, 416, "RangeNotSatisfiable", "the range is outside the object");
                 }
                 case 404 -> ErrorResponse.send(ctx, 404, "ObjectNotFound", "the object's bytes are gone");
-                default -> ErrorResponse.send(ctx, 502, "UpstreamUnavailable", "the object store answered " + status);
+                default -> ErrorResponse.send(ctx, SharedErrorCode.UpstreamUnavailable, "the object store answered " + status);
             }
         });
     }

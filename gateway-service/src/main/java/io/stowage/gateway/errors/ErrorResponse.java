@@ -1,5 +1,8 @@
 package io.stowage.gateway.errors;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.contract.ErrorCode;
+import io.stowage.contract.ErrorBody;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
 
@@ -8,7 +11,7 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** Stowage's error shape on the gateway's own answers: {@code {"statusCode","error","message"}}. */
+/** Stowage's error shape ({@link ErrorBody}) on the gateway's own answers, or Supabase's on its routes. */
 public final class ErrorResponse {
 
     private ErrorResponse() {
@@ -23,7 +26,7 @@ public final class ErrorResponse {
             return;
         }
         int httpStatus = status;
-        JsonObject body = new JsonObject().put("statusCode", status).put("error", code).put("message", message);
+        JsonObject body = JsonObject.mapFrom(new ErrorBody(status, code, message));
         if (Boolean.TRUE.equals(ctx.get(SUPABASE_STYLE))) {
             SupabaseErrors.Rendered rendered = SupabaseErrors.render(status, code, message);
             httpStatus = rendered.httpStatus();
@@ -49,6 +52,11 @@ public final class ErrorResponse {
         send(ctx, status, code, message);
     }
 
+    /** An error answered with its code's usual status. */
+    public static void send(RoutingContext ctx, ErrorCode code, String message) {
+        send(ctx, code.status(), code.name(), message);
+    }
+
     /** Passes on an error a service answered, in this request's error shape. */
     public static void relay(RoutingContext ctx, int status, Buffer body) {
         JsonObject error;
@@ -57,7 +65,7 @@ public final class ErrorResponse {
         } catch (RuntimeException notJson) {
             error = new JsonObject();
         }
-        send(ctx, status, error.getString("error", status >= 500 ? "UpstreamUnavailable" : "InvalidRequest"),
+        send(ctx, status, error.getString("error", (status >= 500 ? SharedErrorCode.UpstreamUnavailable : SharedErrorCode.InvalidRequest).name()),
                 error.getString("message", "the request failed with status " + status));
     }
 
@@ -94,9 +102,10 @@ public final class ErrorResponse {
             case "object store" -> Dependency.STORAGE;
             case "upload-service" -> Dependency.UPLOADS;
             case "image-service" -> Dependency.IMAGES;
+            case "token issuer" -> Dependency.IDENTITY;
             default -> null;
         };
-        return dependency == null ? "UpstreamUnavailable" : dependency.code();
+        return dependency == null ? SharedErrorCode.UpstreamUnavailable.name() : dependency.code();
     }
 
     public static void tooManyRequests(RoutingContext ctx, long retryAfterSeconds) {

@@ -6,7 +6,7 @@ import static io.stowage.gateway.supabase.SupabaseRequests.rid;
 import static io.stowage.gateway.supabase.SupabaseRoutes.PREFIX;
 
 import io.quarkus.security.identity.SecurityIdentity;
-import io.stowage.gateway.auth.Roles;
+import io.stowage.gateway.auth.CallerRoles;
 import io.stowage.gateway.client.MetadataClient;
 import io.stowage.gateway.client.SigningClient;
 import io.stowage.gateway.client.UploadClient.Uploader;
@@ -79,7 +79,7 @@ public class SignedUploadRoutes {
                                     issueUploadToken(ctx, bucket, name, false, owner);
                                 } else {
                                     requests.answer(ctx, existing, object -> {
-                                        if (upsert && !Roles.mayReplace(identity, object.json().getString("owner"))) {
+                                        if (upsert && !CallerRoles.mayReplace(identity, object.json().getString("owner"))) {
                                             ErrorResponse.send(ctx, 403, "Forbidden",
                                                     "only the owner or an admin may overwrite '" + SupabasePath.decode(name) + "'");
                                         } else {

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.config.GatewayConfig;
@@ -121,7 +122,7 @@ public class SupabaseRequests {
             } catch (RuntimeException e) {
                 // an answer of an unexpected shape: still answered, never left open
                 LOG.errorf(e, "[%s] could not read %s's answer", rid(ctx), "upstream");
-                ErrorResponse.send(ctx, 502, "UpstreamUnavailable", "an upstream service gave an answer of an unexpected shape");
+                ErrorResponse.send(ctx, SharedErrorCode.UpstreamUnavailable, "an upstream service gave an answer of an unexpected shape");
             }
         }
     }
