@@ -1,10 +1,10 @@
 package io.stowage.upload.auth;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.config.UploadConfig;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
 import io.vertx.core.http.HttpHeaders;
@@ -35,12 +35,12 @@ public class StreamedCallers {
     public Uni<Caller> resolve(RoutingContext ctx) {
         Uni<SecurityIdentity> identity = ctx.get(QuarkusHttpUser.DEFERRED_IDENTITY_KEY);
         if (identity == null) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required"));
+            return Uni.createFrom().failure(new UploadException(SharedErrorCode.Unauthorized, "a valid bearer token is required"));
         }
-        return identity.onFailure().transform(t -> new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required", t))
+        return identity.onFailure().transform(t -> new UploadException(SharedErrorCode.Unauthorized, "a valid bearer token is required", t))
                 .map(who -> {
                     if (who.isAnonymous() || !(who.getPrincipal() instanceof JsonWebToken jwt) || Caller.subjectOf(jwt) == null) {
-                        throw new UploadException(ErrorCode.Unauthorized, "a valid bearer token is required");
+                        throw new UploadException(SharedErrorCode.Unauthorized, "a valid bearer token is required");
                     }
                     return caller(who, jwt, ctx.request());
                 });
@@ -53,11 +53,11 @@ public class StreamedCallers {
             return new Caller(Caller.subjectOf(jwt), authorization);
         }
         if (!who.hasRole(serviceRole)) {
-            throw new UploadException(ErrorCode.Forbidden, OWNER_HEADER + " is only accepted from Stowage services");
+            throw new UploadException(SharedErrorCode.Forbidden, OWNER_HEADER + " is only accepted from Stowage services");
         }
         owner = owner.trim();
         if (owner.isEmpty() || owner.length() > 255 || owner.chars().anyMatch(Character::isISOControl)) {
-            throw new UploadException(ErrorCode.InvalidRequest, OWNER_HEADER + " must name a user (a token's sub)");
+            throw new UploadException(SharedErrorCode.InvalidRequest, OWNER_HEADER + " must name a user (a token's sub)");
         }
         return new Caller(owner, authorization, true);
     }

@@ -1,11 +1,11 @@
 package io.stowage.upload.client;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.Outages;
 import io.stowage.upload.error.UpstreamOutage;
 import io.stowage.upload.error.UploadException;
@@ -67,12 +67,12 @@ public class Upstreams {
                 .map(answer -> {
                     SignBatch.Response batch = parse("signing-service", answer.body(), SignBatch.Response.class);
                     if (batch.results() == null || batch.results().size() != requests.size()) {
-                        throw new UploadException(ErrorCode.UpstreamUnavailable, "signing-service answered a batch of another size");
+                        throw new UploadException(SharedErrorCode.UpstreamUnavailable, "signing-service answered a batch of another size");
                     }
                     List<SignedUrl> urls = new ArrayList<>();
                     for (JsonNode result : batch.results()) {
                         if (result.has("error")) {
-                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                            throw new UploadException(SharedErrorCode.UpstreamUnavailable,
                                     "signing-service refused a part: " + result.path("error").path("message").asText());
                         }
                         urls.add(json.convertValue(result, SignedUrl.class));
@@ -86,7 +86,7 @@ public class Upstreams {
                 .onFailure(UpstreamRejection.class).transform(t -> {
                     UpstreamRejection rejection = (UpstreamRejection) t;
                     return rejection.status() == 401 || rejection.status() == 403
-                            ? new UploadException(ErrorCode.UpstreamUnavailable,
+                            ? new UploadException(SharedErrorCode.UpstreamUnavailable,
                                     "signing-service refused upload-service's identity (" + rejection.status() + ")", t)
                             : t;
                 });
@@ -120,12 +120,12 @@ public class Upstreams {
             calls = calls.chain(() -> call("metadata-service", references.referenced(new BlobReferences.Request(chunk)))
                     .invoke(answer -> {
                         if (answer.status() != 200) {
-                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                            throw new UploadException(SharedErrorCode.UpstreamUnavailable,
                                     "metadata-service answered " + answer.status() + " to blobs/referenced");
                         }
                         BlobReferences.Response found = parse("metadata-service", answer.body(), BlobReferences.Response.class);
                         if (found.referenced() == null) {
-                            throw new UploadException(ErrorCode.UpstreamUnavailable,
+                            throw new UploadException(SharedErrorCode.UpstreamUnavailable,
                                     "metadata-service answered blobs/referenced without 'referenced'");
                         }
                         // only what was asked: a key it made up must not protect (or expose) anything else
@@ -142,7 +142,7 @@ public class Upstreams {
             try {
                 return mapper.readTree(body);
             } catch (IOException e) {
-                throw new UploadException(ErrorCode.UpstreamUnavailable, "metadata-service answered unreadable JSON", e);
+                throw new UploadException(SharedErrorCode.UpstreamUnavailable, "metadata-service answered unreadable JSON", e);
             }
         }
     }
@@ -201,7 +201,7 @@ public class Upstreams {
         try {
             return json.readValue(body, type);
         } catch (IOException e) {
-            throw new UploadException(ErrorCode.UpstreamUnavailable, service + " answered unreadable JSON", e);
+            throw new UploadException(SharedErrorCode.UpstreamUnavailable, service + " answered unreadable JSON", e);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.stowage.upload.config;
 
+import io.stowage.contract.Roles;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -37,7 +38,7 @@ public interface UploadConfig {
      * The role a token needs for upload-service to honour {@code X-Stowage-Owner} (a Stowage service
      * uploading on a user's behalf, e.g. the gateway serving a signed upload URL).
      */
-    @WithDefault("stowage-service")
+    @WithDefault(Roles.STOWAGE_SERVICE)
     String serviceRole();
 
     /** Resumable (tus) uploads. */

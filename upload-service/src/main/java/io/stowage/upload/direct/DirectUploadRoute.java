@@ -1,5 +1,6 @@
 package io.stowage.upload.direct;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.names.InvalidNameException;
 import io.stowage.names.NameRules;
 import io.stowage.names.RequestPaths;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.ErrorMapper;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.RouteReplies;
@@ -71,12 +71,12 @@ public class DirectUploadRoute {
         if (!streamed && length != null) {
             try {
                 if (Long.parseLong(length.trim()) > maxApiBody) {
-                    reply(ctx, new UploadException(ErrorCode.PayloadTooLarge,
+                    reply(ctx, new UploadException(SharedErrorCode.PayloadTooLarge,
                             "request bodies of this route are limited to " + maxApiBody + " bytes"));
                     return;
                 }
             } catch (NumberFormatException e) {
-                reply(ctx, new UploadException(ErrorCode.InvalidRequest, "Content-Length is not a number"));
+                reply(ctx, new UploadException(SharedErrorCode.InvalidRequest, "Content-Length is not a number"));
                 return;
             }
         }
@@ -116,7 +116,7 @@ public class DirectUploadRoute {
         String rest = raw.substring(PREFIX.length());
         int slash = rest.indexOf('/');
         if (slash <= 0 || slash == rest.length() - 1) {
-            throw new UploadException(ErrorCode.InvalidObjectName, "the route is PUT /v1/objects/{bucket}/{path}");
+            throw new UploadException(SharedErrorCode.InvalidObjectName, "the route is PUT /v1/objects/{bucket}/{path}");
         }
         // decoded strictly: a malformed escape or bytes that are not UTF-8 are refused, never replaced
         String bucket = NameRules.requireBucket(RequestPaths.decode(rest.substring(0, slash), InvalidNameException.BUCKET));
@@ -126,7 +126,7 @@ public class DirectUploadRoute {
             contentType = "application/octet-stream";
         }
         if (!MediaTypes.isValid(contentType)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "Content-Type must be a media type such as image/png");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "Content-Type must be a media type such as image/png");
         }
         Long length = null;
         String lengthHeader = request.getHeader(HttpHeaders.CONTENT_LENGTH);
@@ -134,12 +134,12 @@ public class DirectUploadRoute {
             try {
                 length = Long.parseLong(lengthHeader.trim());
             } catch (NumberFormatException e) {
-                throw new UploadException(ErrorCode.InvalidRequest, "Content-Length is not a number");
+                throw new UploadException(SharedErrorCode.InvalidRequest, "Content-Length is not a number");
             }
         }
         String ifNoneMatch = request.getHeader(HttpHeaders.IF_NONE_MATCH);
         if (ifNoneMatch != null && !ifNoneMatch.trim().equals("*")) {
-            throw new UploadException(ErrorCode.InvalidRequest, "only If-None-Match: * is supported");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "only If-None-Match: * is supported");
         }
         String ifMatch = request.getHeader(HttpHeaders.IF_MATCH);
         if (ifMatch != null) {
@@ -151,21 +151,21 @@ public class DirectUploadRoute {
                 ifMatch = ifMatch.substring(1, ifMatch.length() - 1);
             }
             if (ifMatch.isEmpty()) {
-                throw new UploadException(ErrorCode.InvalidRequest, "If-Match needs an etag or version id");
+                throw new UploadException(SharedErrorCode.InvalidRequest, "If-Match needs an etag or version id");
             }
         }
         if (ifNoneMatch != null && ifMatch != null) {
-            throw new UploadException(ErrorCode.InvalidRequest, "If-None-Match and If-Match cannot be combined");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "If-None-Match and If-Match cannot be combined");
         }
         String visibility = request.getHeader("x-stowage-visibility");
         if (visibility != null && !VISIBILITIES.contains(visibility)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "visibility must be one of public, private, protected, shared");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "visibility must be one of public, private, protected, shared");
         }
         // Supabase's x-upsert: false refuses to replace an existing object; a plain PUT replaces it.
         boolean upsert = !"false".equalsIgnoreCase(request.getHeader("x-upsert"));
         String cacheControl = request.getHeader(HttpHeaders.CACHE_CONTROL);
         if (cacheControl != null && (cacheControl.length() > MAX_CACHE_CONTROL || cacheControl.chars().anyMatch(Character::isISOControl))) {
-            throw new UploadException(ErrorCode.InvalidRequest, "Cache-Control may be at most " + MAX_CACHE_CONTROL + " characters");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "Cache-Control may be at most " + MAX_CACHE_CONTROL + " characters");
         }
         return new DirectUploads.Target(bucket, name, contentType, length, visibility,
                 ifNoneMatch != null, ifMatch, upsert && ifNoneMatch == null && ifMatch == null,
@@ -179,7 +179,7 @@ public class DirectUploadRoute {
             return null;
         }
         if (encoded.length() > MAX_METADATA_HEADER) {
-            throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " is too large");
+            throw new UploadException(SharedErrorCode.InvalidRequest, METADATA_HEADER + " is too large");
         }
         try {
             JsonNode metadata = JSON.readTree(Base64.getDecoder().decode(encoded.trim()));
@@ -189,7 +189,7 @@ public class DirectUploadRoute {
         } catch (IllegalArgumentException | IOException e) {
             // falls through to the refusal
         }
-        throw new UploadException(ErrorCode.InvalidRequest, METADATA_HEADER + " must be base64 of a JSON object");
+        throw new UploadException(SharedErrorCode.InvalidRequest, METADATA_HEADER + " must be base64 of a JSON object");
     }
 
     private static void reply(RoutingContext ctx, Throwable failure) {

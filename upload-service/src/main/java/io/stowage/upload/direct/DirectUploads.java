@@ -1,13 +1,14 @@
 package io.stowage.upload.direct;
 
+import io.stowage.contract.SharedErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.client.ObjectRegistration;
 import io.stowage.upload.client.Upstreams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.stowage.upload.config.UploadConfig;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.Outages;
+import io.stowage.upload.error.UploadErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
@@ -81,7 +82,7 @@ public class DirectUploads {
                                 target.contentLength(), config.sniffBytes(),
                                 // Recorded so that the sweeper can abort the parts if this replica dies.
                                 s3UploadId -> pending.save(withMultipart(record, s3UploadId)).replaceWithVoid());
-                        response.closeHandler(v -> blob.cancel(new UploadException(ErrorCode.InvalidRequest,
+                        response.closeHandler(v -> blob.cancel(new UploadException(SharedErrorCode.InvalidRequest,
                                 "the client went away")));
                         return Uni.createFrom().completionStage(blob.start());
                     })
@@ -152,10 +153,8 @@ public class DirectUploads {
             return true;
         }
         if (failure instanceof UploadException e) {
-            return switch (e.code()) {
-                case PayloadTooLarge, InvalidMimeType, UploadMismatch -> true;
-                default -> false;
-            };
+            return e.code() == SharedErrorCode.PayloadTooLarge || e.code() == SharedErrorCode.InvalidMimeType
+                    || e.code() == UploadErrorCode.UploadMismatch;
         }
         return false;
     }

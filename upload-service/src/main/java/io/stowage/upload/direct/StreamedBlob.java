@@ -1,8 +1,9 @@
 package io.stowage.upload.direct;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.ContentSniffer;
 import io.vertx.core.Context;
@@ -91,7 +92,7 @@ final class StreamedBlob {
     CompletableFuture<Stored> start() {
         request.handler(this::onData);
         request.endHandler(v -> onEnd());
-        request.exceptionHandler(t -> fail(new UploadException(ErrorCode.InvalidRequest,
+        request.exceptionHandler(t -> fail(new UploadException(SharedErrorCode.InvalidRequest,
                 "the request body was cut short: " + t.getMessage(), t)));
         request.resume();
         return result;
@@ -108,7 +109,7 @@ final class StreamedBlob {
         }
         total += chunk.length();
         if (total > limit) {
-            fail(new UploadException(ErrorCode.PayloadTooLarge, "the body exceeds the bucket's limit of " + limit + " bytes"));
+            fail(new UploadException(SharedErrorCode.PayloadTooLarge, "the body exceeds the bucket's limit of " + limit + " bytes"));
             return;
         }
         if (pendingData == null) {
@@ -193,7 +194,7 @@ final class StreamedBlob {
             filling.get(0, head);
         }
         if (!ContentSniffer.agrees(contentType, head)) {
-            fail(new UploadException(ErrorCode.UploadMismatch, "the uploaded bytes are not " + contentType));
+            fail(new UploadException(UploadErrorCode.UploadMismatch, "the uploaded bytes are not " + contentType));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.stowage.upload.error;
 
+import io.stowage.contract.ErrorBody;
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.Refusals;
 
@@ -79,10 +81,10 @@ public class ErrorMapper {
         if (t instanceof software.amazon.awssdk.core.exception.SdkException) {
             // S3 answered, and refused for a reason that is not the caller's (e.g. credentials, a missing bucket)
             LOG.warnf(t, "S3 refused: %s", t.getMessage());
-            return json(502, ErrorCode.UpstreamUnavailable.name(), "the object store refused the request");
+            return json(502, SharedErrorCode.UpstreamUnavailable.name(), "the object store refused the request");
         }
         LOG.error("unexpected failure", t);
-        return json(500, ErrorCode.InternalError.name(), "internal error");
+        return json(500, SharedErrorCode.InternalError.name(), "internal error");
     }
 
     private static Reply json(int status, String code, String message) {
@@ -102,18 +104,18 @@ public class ErrorMapper {
     /* MismatchedInputException is listed so that this wins over Quarkus's built-in mapper for it. */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response badJson(JsonProcessingException e) {
-        return body(400, ErrorCode.InvalidRequest.name(), Refusals.jsonProblem(e));
+        return body(400, SharedErrorCode.InvalidRequest.name(), Refusals.jsonProblem(e));
     }
 
 
     @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
     public Response unauthorized(RuntimeException e) {
-        return body(401, ErrorCode.Unauthorized.name(), "a valid bearer token is required");
+        return body(401, SharedErrorCode.Unauthorized.name(), "a valid bearer token is required");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return body(403, ErrorCode.Forbidden.name(), "not allowed");
+        return body(403, SharedErrorCode.Forbidden.name(), "not allowed");
     }
 
     @ServerExceptionMapper
@@ -124,7 +126,7 @@ public class ErrorMapper {
         int status = e.getResponse().getStatus();
         if (status >= 500) {
             LOG.error("request failed", e);
-            return body(status, ErrorCode.InternalError.name(), "internal error");
+            return body(status, SharedErrorCode.InternalError.name(), "internal error");
         }
         // Unreadable JSON, unknown routes and wrong methods arrive here: same shape for them too.
         String code = Refusals.code(status);

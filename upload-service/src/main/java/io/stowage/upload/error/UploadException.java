@@ -1,5 +1,7 @@
 package io.stowage.upload.error;
 
+import io.stowage.contract.ErrorCode;
+
 /** Every failure upload-service reports on purpose, with its stable code. */
 public class UploadException extends RuntimeException {
 

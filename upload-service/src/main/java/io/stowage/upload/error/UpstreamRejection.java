@@ -1,5 +1,7 @@
 package io.stowage.upload.error;
 
+import io.stowage.contract.SharedErrorCode;
+
 /**
  * Another service refused the request (for example metadata-service's 404 BucketNotFound or 409
  * ObjectAlreadyExists). The caller gets that answer unchanged: same status, same JSON.
@@ -10,7 +12,7 @@ public final class UpstreamRejection extends UploadException {
     private final String body;
 
     public UpstreamRejection(String service, int upstreamStatus, String body) {
-        super(ErrorCode.UpstreamUnavailable, service + " answered " + upstreamStatus);
+        super(SharedErrorCode.UpstreamUnavailable, service + " answered " + upstreamStatus);
         this.upstreamStatus = upstreamStatus;
         this.body = body;
     }

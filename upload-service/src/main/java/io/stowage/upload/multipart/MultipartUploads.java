@@ -1,12 +1,13 @@
 package io.stowage.upload.multipart;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.blobs.S3Failures;
 import io.stowage.upload.client.SignRequest;
 import io.stowage.upload.client.Upstreams;
 import io.stowage.upload.config.UploadConfig;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
@@ -71,10 +72,10 @@ public class MultipartUploads {
     static long partSize(long size, Long asked) {
         if (asked != null) {
             if (asked < MIN_PART_SIZE || asked > MAX_PART_SIZE) {
-                throw new UploadException(ErrorCode.InvalidRequest, "partSize must be between 5 MiB and 5 GiB");
+                throw new UploadException(SharedErrorCode.InvalidRequest, "partSize must be between 5 MiB and 5 GiB");
             }
             if (partCount(size, asked) > MAX_PARTS) {
-                throw new UploadException(ErrorCode.InvalidRequest,
+                throw new UploadException(SharedErrorCode.InvalidRequest,
                         "a partSize of " + asked + " bytes needs more than " + MAX_PARTS + " parts");
             }
             return asked;
@@ -84,7 +85,7 @@ public class MultipartUploads {
         long rounded = (needed + mib - 1) / mib * mib;
         long chosen = Math.max(DEFAULT_PART_SIZE, rounded);
         if (chosen > MAX_PART_SIZE) {
-            throw new UploadException(ErrorCode.PayloadTooLarge, "a file of " + size + " bytes is too large for S3");
+            throw new UploadException(SharedErrorCode.PayloadTooLarge, "a file of " + size + " bytes is too large for S3");
         }
         return chosen;
     }
@@ -96,7 +97,7 @@ public class MultipartUploads {
     public Uni<Init> init(Caller caller, String bucket, String path, String contentType, long size, Long askedPartSize,
                           String visibility) {
         if (size < 1) {
-            throw new UploadException(ErrorCode.InvalidRequest, "a multipart upload needs a size of at least 1 byte");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "a multipart upload needs a size of at least 1 byte");
         }
         long partSize = partSize(size, askedPartSize);
         int partCount = partCount(size, partSize);
@@ -120,7 +121,7 @@ public class MultipartUploads {
 
     public Uni<List<PartUrl>> partUrls(Caller caller, String uploadId, List<Integer> partNumbers) {
         if (partNumbers == null || partNumbers.isEmpty() || partNumbers.size() > MAX_URLS_PER_CALL) {
-            throw new UploadException(ErrorCode.InvalidRequest, "partNumbers must list 1 to " + MAX_URLS_PER_CALL + " parts");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "partNumbers must list 1 to " + MAX_URLS_PER_CALL + " parts");
         }
         return active(caller, uploadId).chain(upload -> {
             List<SignRequest> requests = new ArrayList<>();
@@ -156,7 +157,7 @@ public class MultipartUploads {
     public Uni<Completed> complete(Caller caller, String uploadId, List<PartEtag> parts) {
         return active(caller, uploadId).chain(upload -> {
             if (parts == null || parts.size() != upload.partCount()) {
-                throw new UploadException(ErrorCode.InvalidRequest,
+                throw new UploadException(SharedErrorCode.InvalidRequest,
                         "complete needs the etags of all " + upload.partCount() + " parts");
             }
             Set<Integer> seen = new HashSet<>();
@@ -164,7 +165,7 @@ public class MultipartUploads {
             for (PartEtag part : parts) {
                 checkPartNumber(upload, part.partNumber());
                 if (!seen.add(part.partNumber()) || part.etag() == null || part.etag().isBlank()) {
-                    throw new UploadException(ErrorCode.InvalidRequest, "each part must be listed once, with its etag");
+                    throw new UploadException(SharedErrorCode.InvalidRequest, "each part must be listed once, with its etag");
                 }
                 String etag = part.etag().startsWith("\"") ? part.etag() : "\"" + part.etag() + "\"";
                 completed.add(CompletedPart.builder().partNumber(part.partNumber()).eTag(etag).build());
@@ -172,7 +173,7 @@ public class MultipartUploads {
             // Clients may finish parts in any order; S3 wants them ascending.
             completed.sort(Comparator.comparing(CompletedPart::partNumber));
             return blobs.completeMultipart(upload.blobKey(), upload.multipartUploadId(), completed)
-                    .onFailure(S3Failures::isClientError).transform(t -> new UploadException(ErrorCode.UploadMismatch,
+                    .onFailure(S3Failures::isClientError).transform(t -> new UploadException(UploadErrorCode.UploadMismatch,
                             "S3 refused to assemble the parts: " + S3Failures.message(t), t))
                     .map(etag -> new Completed(uploadId, etag, upload.size()));
         }).invoke(done -> LOG.infof("upload %s: multipart completed", uploadId));
@@ -182,10 +183,10 @@ public class MultipartUploads {
     public Uni<Void> abort(Caller caller, String uploadId) {
         return presigned.findOwn(caller, uploadId).chain(upload -> {
             if (!upload.multipart()) {
-                throw new UploadException(ErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
+                throw new UploadException(SharedErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
             }
             if (upload.registered()) {
-                throw new UploadException(ErrorCode.InvalidRequest, "upload " + uploadId + " is registered; delete the object instead");
+                throw new UploadException(SharedErrorCode.InvalidRequest, "upload " + uploadId + " is registered; delete the object instead");
             }
             return blobs.abortMultipart(upload.blobKey(), upload.multipartUploadId())
                     // A completed but unregistered upload has a blob rather than parts.
@@ -198,13 +199,13 @@ public class MultipartUploads {
     private Uni<PendingUpload> active(Caller caller, String uploadId) {
         return presigned.findOwn(caller, uploadId).map(upload -> {
             if (!upload.multipart()) {
-                throw new UploadException(ErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
+                throw new UploadException(SharedErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
             }
             if (upload.registered()) {
-                throw new UploadException(ErrorCode.InvalidRequest, "upload " + uploadId + " is already registered");
+                throw new UploadException(SharedErrorCode.InvalidRequest, "upload " + uploadId + " is already registered");
             }
             if (upload.expiredAt(Instant.now())) {
-                throw new UploadException(ErrorCode.UploadExpired, "upload " + uploadId + " has expired");
+                throw new UploadException(SharedErrorCode.UploadExpired, "upload " + uploadId + " has expired");
             }
             return upload;
         });
@@ -212,7 +213,7 @@ public class MultipartUploads {
 
     private static void checkPartNumber(PendingUpload upload, Integer n) {
         if (n == null || n < 1 || n > upload.partCount()) {
-            throw new UploadException(ErrorCode.InvalidRequest, "part numbers go from 1 to " + upload.partCount());
+            throw new UploadException(SharedErrorCode.InvalidRequest, "part numbers go from 1 to " + upload.partCount());
         }
     }
 

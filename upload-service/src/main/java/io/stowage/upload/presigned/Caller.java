@@ -1,5 +1,6 @@
 package io.stowage.upload.presigned;
 
+import io.stowage.contract.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
@@ -23,9 +24,7 @@ public record Caller(String subject, String authorization, boolean onBehalf) {
         if (token.getSubject() != null) {
             return token.getSubject();
         }
-        Object role = token.getClaim("role");
-        return SERVICE_KEY_ROLE.equals(role == null ? null : role.toString()) ? SERVICE_KEY_ROLE : null;
+        Object role = token.getClaim(Roles.SUPABASE_ROLE_CLAIM);
+        return Roles.SERVICE_ROLE.equals(role == null ? null : role.toString()) ? Roles.SERVICE_ROLE : null;
     }
-
-    private static final String SERVICE_KEY_ROLE = "service_role";
 }

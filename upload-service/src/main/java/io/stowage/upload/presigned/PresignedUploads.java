@@ -1,5 +1,7 @@
 package io.stowage.upload.presigned;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import io.stowage.contract.MediaTypes;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -13,7 +15,6 @@ import io.stowage.upload.client.SignRequest;
 import io.stowage.upload.client.SignedUrl;
 import io.stowage.upload.client.Upstreams;
 import io.stowage.upload.config.UploadConfig;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
@@ -80,7 +81,7 @@ public class PresignedUploads {
             }
             if (upload.expiredAt(Instant.now())) {
                 return dropUnreferencedBlob(upload).chain(() -> Uni.createFrom().failure(
-                        new UploadException(ErrorCode.UploadExpired, "upload " + uploadId + " has expired")));
+                        new UploadException(SharedErrorCode.UploadExpired, "upload " + uploadId + " has expired")));
             }
             return blobs.head(upload.blobKey())
                     .chain(head -> verify(caller, upload, head))
@@ -106,7 +107,7 @@ public class PresignedUploads {
 
     /** The caller's own pending upload; anyone else's is reported exactly like a missing one (404). */
     public Uni<PendingUpload> findOwn(Caller caller, String uploadId) {
-        UploadException notFound = new UploadException(ErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
+        UploadException notFound = new UploadException(SharedErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
         if (!isUuid(uploadId)) {
             return Uni.createFrom().failure(notFound);
         }
@@ -119,16 +120,16 @@ public class PresignedUploads {
     /** Checks the blob against the upload, the bucket's current limits and its own first bytes. */
     private Uni<BlobHead> verify(Caller caller, PendingUpload upload, Optional<BlobHead> found) {
         if (found.isEmpty()) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.UploadMismatch,
+            return Uni.createFrom().failure(new UploadException(UploadErrorCode.UploadMismatch,
                     "nothing was uploaded for upload " + upload.uploadId()));
         }
         BlobHead head = found.get();
         if (head.size() != upload.size()) {
-            return refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+            return refuse(upload, new UploadException(UploadErrorCode.UploadMismatch,
                     "uploaded " + head.size() + " bytes, expected " + upload.size()));
         }
         if (!MediaTypes.essence(upload.contentType()).equals(MediaTypes.essence(head.contentType()))) {
-            return refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+            return refuse(upload, new UploadException(UploadErrorCode.UploadMismatch,
                     "uploaded content type '" + head.contentType() + "', expected '" + upload.contentType() + "'"));
         }
         return upstreams.bucket(upload.bucket(), caller.authorization())
@@ -144,7 +145,7 @@ public class PresignedUploads {
                 })
                 .chain(bytes -> ContentSniffer.agrees(upload.contentType(), bytes)
                         ? Uni.createFrom().item(head)
-                        : refuse(upload, new UploadException(ErrorCode.UploadMismatch,
+                        : refuse(upload, new UploadException(UploadErrorCode.UploadMismatch,
                         "the uploaded bytes are not " + upload.contentType())));
     }
 
@@ -191,11 +192,11 @@ public class PresignedUploads {
     /** The bucket's size limit (413) and allowed types (415). */
     public static void checkLimits(BucketInfo bucket, long size, String contentType) {
         if (bucket.fileSizeLimit() != null && size > bucket.fileSizeLimit()) {
-            throw new UploadException(ErrorCode.PayloadTooLarge,
+            throw new UploadException(SharedErrorCode.PayloadTooLarge,
                     size + " bytes exceed the bucket's limit of " + bucket.fileSizeLimit());
         }
         if (!MediaTypes.allowed(bucket.allowedMimeTypes(), contentType)) {
-            throw new UploadException(ErrorCode.InvalidMimeType,
+            throw new UploadException(SharedErrorCode.InvalidMimeType,
                     "content type '" + contentType + "' is not allowed in bucket '" + bucket.name() + "'");
         }
     }

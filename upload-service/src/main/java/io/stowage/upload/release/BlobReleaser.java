@@ -1,9 +1,8 @@
 package io.stowage.upload.release;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
-import io.stowage.events.ObjectEvents;
+import io.stowage.events.ReceivedEvent;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.metrics.UploadMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -12,8 +11,6 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
@@ -31,12 +28,10 @@ public class BlobReleaser {
     private static final Logger LOG = Logger.getLogger(BlobReleaser.class);
 
     private final Blobs blobs;
-    private final ObjectMapper json;
     private final UploadMetrics metrics;
 
-    public BlobReleaser(Blobs blobs, ObjectMapper json, UploadMetrics metrics) {
+    public BlobReleaser(Blobs blobs, UploadMetrics metrics) {
         this.blobs = blobs;
-        this.json = json;
         this.metrics = metrics;
     }
 
@@ -46,16 +41,17 @@ public class BlobReleaser {
      */
     @Incoming("object-events")
     public Uni<Void> onEvent(ConsumerRecord<String, String> record) {
-        metrics.eventConsumed(header(record, ObjectEvents.HEADER_TYPE));
-        if (!ObjectEvents.DELETED.equals(header(record, ObjectEvents.HEADER_TYPE)) || record.value() == null) {
+        ReceivedEvent received = ReceivedEvent.of(record.key(), record.value(), name -> lastHeader(record, name));
+        metrics.eventConsumed(received.type());
+        if (!received.isDeleted() || record.value() == null) {
             return Uni.createFrom().voidItem();
         }
         ObjectEventData event;
         try {
-            event = json.readValue(record.value(), ObjectEventData.class);
-        } catch (IOException e) {
+            event = received.objectData();
+        } catch (ReceivedEvent.UnreadableEvent e) {
             // A retry would not make it readable: skip it, loudly.
-            LOG.errorf("unreadable deleted event %s at %s-%d@%d: %s", header(record, ObjectEvents.HEADER_ID),
+            LOG.errorf("unreadable deleted event %s at %s-%d@%d: %s", received.id(),
                     record.topic(), record.partition(), record.offset(), e.getMessage());
             return Uni.createFrom().voidItem();
         }
@@ -65,18 +61,18 @@ public class BlobReleaser {
         String key = event.blobKey();
         // Only blobs are ever released; a key elsewhere in the bucket (e.g. uploads/) is never deleted.
         if (key == null || !key.startsWith("blobs/") || key.contains("..")) {
-            LOG.errorf("deleted event %s names no blob key (%s): skipped", header(record, ObjectEvents.HEADER_ID), key);
+            LOG.errorf("deleted event %s names no blob key (%s): skipped", received.id(), key);
             return Uni.createFrom().voidItem();
         }
         return blobs.delete(key)
                 .onFailure().invoke(t -> LOG.warnf("releasing blob %s failed, retrying: %s", key, t.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(30)).indefinitely()
                 .invoke(() -> LOG.infof("released blob %s of %s/%s (event %s)", key, event.bucket(), event.name(),
-                        header(record, ObjectEvents.HEADER_ID)));
+                        received.id()));
     }
 
-    private static String header(ConsumerRecord<?, ?> record, String name) {
+    private static byte[] lastHeader(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);
-        return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        return header == null ? null : header.value();
     }
 }

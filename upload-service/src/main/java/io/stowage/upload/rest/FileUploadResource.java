@@ -1,9 +1,9 @@
 package io.stowage.upload.rest;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.stowage.names.NameRules;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
 import io.stowage.contract.MediaTypes;
@@ -52,7 +52,7 @@ public class FileUploadResource {
     public Uni<Response> register(RegisterRequest request,
                                   @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (request == null || request.uploadId() == null || request.uploadId().isBlank()) {
-            throw new UploadException(ErrorCode.InvalidRequest, "uploadId is required");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "uploadId is required");
         }
         checkVisibility(request.visibility());
         return uploads.register(caller(authorization), request.uploadId(), request.visibility())
@@ -66,22 +66,22 @@ public class FileUploadResource {
         String subject = Caller.subjectOf(token);
         if (subject == null) {
             // an anon key: uploads belong to someone
-            throw new UploadException(ErrorCode.Unauthorized, "uploading needs a signed-in user's token");
+            throw new UploadException(SharedErrorCode.Unauthorized, "uploading needs a signed-in user's token");
         }
         return new Caller(subject, authorization);
     }
 
     static UrlRequest validate(PresignedUrlRequest request) {
         if (request == null) {
-            throw new UploadException(ErrorCode.InvalidRequest, "a JSON body is required");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "a JSON body is required");
         }
         String bucket = NameRules.requireBucket(request.bucket());
         String path = NameRules.requireObject(request.path());
         if (!MediaTypes.isValid(request.contentType())) {
-            throw new UploadException(ErrorCode.InvalidRequest, "contentType must be a media type such as image/png");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "contentType must be a media type such as image/png");
         }
         if (request.size() == null || request.size() < 0) {
-            throw new UploadException(ErrorCode.InvalidRequest, "size is required and must not be negative");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "size is required and must not be negative");
         }
         checkVisibility(request.visibility());
         return new UrlRequest(bucket, path, request.contentType(), request.size(), request.visibility());
@@ -89,7 +89,7 @@ public class FileUploadResource {
 
     private static void checkVisibility(String visibility) {
         if (visibility != null && !VISIBILITIES.contains(visibility)) {
-            throw new UploadException(ErrorCode.InvalidRequest,
+            throw new UploadException(SharedErrorCode.InvalidRequest,
                     "visibility must be one of public, private, protected, shared");
         }
     }

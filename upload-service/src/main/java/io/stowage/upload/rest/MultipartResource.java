@@ -1,8 +1,8 @@
 package io.stowage.upload.rest;
 
+import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.multipart.MultipartUploads;
 import io.stowage.upload.presigned.Caller;
@@ -55,7 +55,7 @@ public class MultipartResource {
     @Path("/init")
     public Uni<MultipartUploads.Init> init(InitRequest request, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
         if (request == null) {
-            throw new UploadException(ErrorCode.InvalidRequest, "a JSON body is required");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "a JSON body is required");
         }
         UrlRequest checked = FileUploadResource.validate(new PresignedUrlRequest(request.bucket(), request.path(),
                 request.contentType(), request.size(), request.visibility()));
@@ -97,14 +97,14 @@ public class MultipartResource {
         String subject = Caller.subjectOf(token);
         if (subject == null) {
             // an anon key: uploads belong to someone
-            throw new UploadException(ErrorCode.Unauthorized, "uploading needs a signed-in user's token");
+            throw new UploadException(SharedErrorCode.Unauthorized, "uploading needs a signed-in user's token");
         }
         return new Caller(subject, authorization);
     }
 
     private static String requireUploadId(String uploadId) {
         if (uploadId == null || uploadId.isBlank()) {
-            throw new UploadException(ErrorCode.InvalidRequest, "uploadId is required");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "uploadId is required");
         }
         return uploadId;
     }

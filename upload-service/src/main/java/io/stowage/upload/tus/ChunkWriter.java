@@ -1,7 +1,8 @@
 package io.stowage.upload.tus;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import io.stowage.upload.direct.PartBuffers;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
@@ -115,7 +116,7 @@ final class ChunkWriter {
         }
         received += chunk.length();
         if (received > maxBytes) {
-            fail(new UploadException(ErrorCode.PayloadTooLarge, "the body goes past the upload's length or limit"));
+            fail(new UploadException(SharedErrorCode.PayloadTooLarge, "the body goes past the upload's length or limit"));
             return;
         }
         if (digest != null) {
@@ -168,7 +169,7 @@ final class ChunkWriter {
     private void sniff() {
         mustSniff = false;
         if (!sniffer.test(filling.duplicate().position(0).limit(Math.min(filled, sniffBytes)))) {
-            fail(new UploadException(ErrorCode.UploadMismatch, "the uploaded bytes are not " + upload.contentType()));
+            fail(new UploadException(UploadErrorCode.UploadMismatch, "the uploaded bytes are not " + upload.contentType()));
         }
     }
 

@@ -1,10 +1,10 @@
 package io.stowage.upload.tus;
 
+import io.stowage.upload.error.UploadErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.S3Failures;
 import io.stowage.upload.config.BlobBucketConfig;
 import io.stowage.upload.config.UploadConfig;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
@@ -81,7 +81,7 @@ public class S3TusLocker implements TusLocker {
     }
 
     private static UploadException locked(String id) {
-        return new UploadException(ErrorCode.UploadLocked, "upload " + id + " is being written by another request");
+        return new UploadException(UploadErrorCode.UploadLocked, "upload " + id + " is being written by another request");
     }
 
     private byte[] body() {

@@ -1,6 +1,6 @@
 package io.stowage.upload.tus;
 
-import io.stowage.upload.error.ErrorCode;
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.upload.error.UploadException;
 
 import java.nio.ByteBuffer;
@@ -49,7 +49,7 @@ public final class TusHeaders {
     /** A byte count (Upload-Offset, Upload-Length): digits only, never negative. */
     public static long count(String value, String header) {
         if (value == null || !DIGITS.matcher(value.trim()).matches()) {
-            throw new UploadException(ErrorCode.InvalidRequest, header + " must be a non-negative number of bytes");
+            throw new UploadException(SharedErrorCode.InvalidRequest, header + " must be a non-negative number of bytes");
         }
         return Long.parseLong(value.trim());
     }
@@ -64,7 +64,7 @@ public final class TusHeaders {
             return pairs;
         }
         if (header.length() > MAX_METADATA) {
-            throw new UploadException(ErrorCode.InvalidRequest, UPLOAD_METADATA + " is too large");
+            throw new UploadException(SharedErrorCode.InvalidRequest, UPLOAD_METADATA + " is too large");
         }
         for (String pair : header.split(",", -1)) {
             String trimmed = pair.trim();
@@ -72,11 +72,11 @@ public final class TusHeaders {
             String key = space < 0 ? trimmed : trimmed.substring(0, space);
             String value = space < 0 ? "" : trimmed.substring(space + 1).trim();
             if (!KEY.matcher(key).matches() || value.contains(" ")) {
-                throw new UploadException(ErrorCode.InvalidRequest,
+                throw new UploadException(SharedErrorCode.InvalidRequest,
                         UPLOAD_METADATA + " must be comma-separated 'key base64value' pairs");
             }
             if (pairs.put(key, decode(key, value)) != null) {
-                throw new UploadException(ErrorCode.InvalidRequest, UPLOAD_METADATA + " names '" + key + "' twice");
+                throw new UploadException(SharedErrorCode.InvalidRequest, UPLOAD_METADATA + " names '" + key + "' twice");
             }
         }
         return pairs;
@@ -88,7 +88,7 @@ public final class TusHeaders {
             return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IllegalArgumentException | CharacterCodingException e) {
-            throw new UploadException(ErrorCode.InvalidRequest, UPLOAD_METADATA + " value of '" + key
+            throw new UploadException(SharedErrorCode.InvalidRequest, UPLOAD_METADATA + " value of '" + key
                     + "' is not base64 of UTF-8 text");
         }
     }
@@ -103,14 +103,14 @@ public final class TusHeaders {
         }
         String[] parts = header.trim().split(" ");
         if (parts.length != 2) {
-            throw new UploadException(ErrorCode.InvalidRequest, UPLOAD_CHECKSUM + " must be '<algorithm> <base64 digest>'");
+            throw new UploadException(SharedErrorCode.InvalidRequest, UPLOAD_CHECKSUM + " must be '<algorithm> <base64 digest>'");
         }
         String algorithm = parts[0].toLowerCase(Locale.ROOT);
         digest(algorithm);
         try {
             return new Checksum(algorithm, Base64.getDecoder().decode(parts[1]));
         } catch (IllegalArgumentException e) {
-            throw new UploadException(ErrorCode.InvalidRequest, UPLOAD_CHECKSUM + "'s digest is not base64");
+            throw new UploadException(SharedErrorCode.InvalidRequest, UPLOAD_CHECKSUM + "'s digest is not base64");
         }
     }
 
@@ -120,7 +120,7 @@ public final class TusHeaders {
             case "sha1" -> "SHA-1";
             case "sha256" -> "SHA-256";
             case "md5" -> "MD5";
-            default -> throw new UploadException(ErrorCode.InvalidRequest,
+            default -> throw new UploadException(SharedErrorCode.InvalidRequest,
                     "checksum algorithm '" + algorithm + "' is not one of " + CHECKSUM_ALGORITHMS);
         };
         try {

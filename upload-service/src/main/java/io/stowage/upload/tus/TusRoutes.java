@@ -1,5 +1,7 @@
 package io.stowage.upload.tus;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +11,6 @@ import io.stowage.names.InvalidNameException;
 import io.stowage.names.NameRules;
 import io.stowage.names.RequestPaths;
 import io.stowage.upload.auth.StreamedCallers;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.RouteReplies;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.presigned.Caller;
@@ -94,7 +95,7 @@ public class TusRoutes {
         }
         if (!TusHeaders.VERSION.equals(request.getHeader(TusHeaders.TUS_RESUMABLE))) {
             response.putHeader(TusHeaders.TUS_VERSION, TusHeaders.VERSION);
-            fail(ctx, new UploadException(ErrorCode.UnsupportedVersion, "this server speaks tus " + TusHeaders.VERSION
+            fail(ctx, new UploadException(UploadErrorCode.UnsupportedVersion, "this server speaks tus " + TusHeaders.VERSION
                     + " (Tus-Resumable: " + TusHeaders.VERSION + ")"));
             return;
         }
@@ -113,7 +114,7 @@ public class TusRoutes {
                 answer(ctx, context, callers.resolve(ctx).chain(caller -> uploads.terminate(caller, id, signed(caller, request))),
                         ignored -> response.setStatusCode(204).end());
             } else {
-                throw new UploadException(ErrorCode.MethodNotAllowed, method + " is not a tus request on this URL");
+                throw new UploadException(SharedErrorCode.MethodNotAllowed, method + " is not a tus request on this URL");
             }
         } catch (UploadException | InvalidNameException e) {
             fail(ctx, e);
@@ -148,10 +149,10 @@ public class TusRoutes {
         String length = request.getHeader(TusHeaders.UPLOAD_LENGTH);
         String defer = request.getHeader(TusHeaders.UPLOAD_DEFER_LENGTH);
         if ((length == null) == (defer == null)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "a creation needs either Upload-Length or Upload-Defer-Length: 1");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "a creation needs either Upload-Length or Upload-Defer-Length: 1");
         }
         if (defer != null && !"1".equals(defer.trim())) {
-            throw new UploadException(ErrorCode.InvalidRequest, "Upload-Defer-Length must be 1");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "Upload-Defer-Length must be 1");
         }
         Long declared = length == null ? null : TusHeaders.count(length, TusHeaders.UPLOAD_LENGTH);
         String raw = request.getHeader(TusHeaders.UPLOAD_METADATA);
@@ -163,11 +164,11 @@ public class TusRoutes {
             contentType = "application/octet-stream";
         }
         if (!MediaTypes.isValid(contentType)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "contentType must be a media type such as image/png");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "contentType must be a media type such as image/png");
         }
         String visibility = metadata.get("visibility");
         if (visibility != null && !VISIBILITIES.contains(visibility)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "visibility must be one of public, private, protected, shared");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "visibility must be one of public, private, protected, shared");
         }
         boolean upsert = "true".equalsIgnoreCase(request.getHeader("x-upsert"));
         return new TusUploads.Creation(bucket, name, contentType, cacheControl(metadata.get("cacheControl")),
@@ -177,7 +178,7 @@ public class TusRoutes {
     private static String required(Map<String, String> metadata, String key) {
         String value = metadata.get(key);
         if (value == null || value.isEmpty()) {
-            throw new UploadException(ErrorCode.InvalidRequest, "Upload-Metadata must name '" + key + "'");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "Upload-Metadata must name '" + key + "'");
         }
         return value;
     }
@@ -192,7 +193,7 @@ public class TusRoutes {
             return "max-age=" + Long.parseLong(trimmed);
         }
         if (trimmed.length() > MAX_CACHE_CONTROL || trimmed.chars().anyMatch(Character::isISOControl)) {
-            throw new UploadException(ErrorCode.InvalidRequest, "cacheControl may be at most " + MAX_CACHE_CONTROL + " characters");
+            throw new UploadException(SharedErrorCode.InvalidRequest, "cacheControl may be at most " + MAX_CACHE_CONTROL + " characters");
         }
         return trimmed;
     }
@@ -209,7 +210,7 @@ public class TusRoutes {
         } catch (IOException e) {
             // falls through to the refusal
         }
-        throw new UploadException(ErrorCode.InvalidRequest, "metadata in Upload-Metadata must be a JSON object");
+        throw new UploadException(SharedErrorCode.InvalidRequest, "metadata in Upload-Metadata must be a JSON object");
     }
 
     private static TusUploads.Patch patch(HttpServerRequest request) {
@@ -225,7 +226,7 @@ public class TusRoutes {
     private static void requireOctetStream(HttpServerRequest request) {
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
         if (type == null || !MediaTypes.essence(type).equals(TusHeaders.OFFSET_OCTET_STREAM)) {
-            throw new UploadException(ErrorCode.UnsupportedMediaType,
+            throw new UploadException(SharedErrorCode.UnsupportedMediaType,
                     "the body of a tus request must be Content-Type: " + TusHeaders.OFFSET_OCTET_STREAM);
         }
     }
@@ -243,7 +244,7 @@ public class TusRoutes {
         }
         int slash = header.indexOf('/');
         if (slash <= 0) {
-            throw new UploadException(ErrorCode.InvalidRequest, SIGNED_OBJECT + " must be <bucket>/<name>");
+            throw new UploadException(SharedErrorCode.InvalidRequest, SIGNED_OBJECT + " must be <bucket>/<name>");
         }
         return new TusUploads.SignedTarget(RequestPaths.decode(header.substring(0, slash), InvalidNameException.BUCKET),
                 RequestPaths.decode(header.substring(slash + 1), InvalidNameException.OBJECT));

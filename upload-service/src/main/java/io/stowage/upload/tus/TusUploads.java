@@ -1,9 +1,10 @@
 package io.stowage.upload.tus;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.upload.error.UploadErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.direct.PartBuffers;
-import io.stowage.upload.error.ErrorCode;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
@@ -71,11 +72,11 @@ public class TusUploads {
     /** Creates an upload after Stowage's checks; an upload of length 0 is complete at once. */
     public Uni<TusUpload> create(Caller caller, Creation creation, SignedTarget signed) {
         if (signed != null && !(signed.bucket().equals(creation.bucket()) && signed.name().equals(creation.name()))) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.Forbidden,
+            return Uni.createFrom().failure(new UploadException(SharedErrorCode.Forbidden,
                     "the signed upload token is for another object"));
         }
         if (creation.length() != null && creation.length() > maxSize()) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.PayloadTooLarge,
+            return Uni.createFrom().failure(new UploadException(SharedErrorCode.PayloadTooLarge,
                     "Upload-Length exceeds Tus-Max-Size " + maxSize()));
         }
         Instant now = Instant.now();
@@ -103,7 +104,7 @@ public class TusUploads {
     /** An empty upload: nothing will ever be PATCHed, so the object is made now (a sniffable type cannot be empty). */
     private Uni<TusUpload> finishEmpty(Caller caller, TusUpload upload) {
         if (!ContentSniffer.agrees(upload.contentType(), new byte[0])) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.UploadMismatch,
+            return Uni.createFrom().failure(new UploadException(UploadErrorCode.UploadMismatch,
                     "an empty upload is not " + upload.contentType()));
         }
         return store.writeWhole(withMultipart(upload, null), ByteBuffer.allocate(0))
@@ -114,7 +115,7 @@ public class TusUploads {
 
     /** The caller's own upload; anyone else's is answered as a missing one (404), an expired one 410. */
     public Uni<TusUpload> find(Caller caller, String id, SignedTarget signed) {
-        UploadException notFound = new UploadException(ErrorCode.UploadNotFound, "upload '" + id + "' not found");
+        UploadException notFound = new UploadException(SharedErrorCode.UploadNotFound, "upload '" + id + "' not found");
         if (!isUuid(id)) {
             return Uni.createFrom().failure(notFound);
         }
@@ -123,7 +124,7 @@ public class TusUploads {
                     .filter(u -> signed == null || (signed.bucket().equals(u.bucket()) && signed.name().equals(u.name())))
                     .orElseThrow(() -> notFound);
             if (upload.open() && upload.expiredAt(Instant.now())) {
-                throw new UploadException(ErrorCode.UploadExpired, "upload '" + id + "' has expired");
+                throw new UploadException(SharedErrorCode.UploadExpired, "upload '" + id + "' has expired");
             }
             return upload;
         });
@@ -144,7 +145,7 @@ public class TusUploads {
         return find(caller, id, signed).chain(seen -> locker.acquire(id).chain(lock -> store.find(id)
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                 .chain(current -> {
-                    TusUpload upload = current.orElseThrow(() -> new UploadException(ErrorCode.UploadNotFound,
+                    TusUpload upload = current.orElseThrow(() -> new UploadException(SharedErrorCode.UploadNotFound,
                             "upload '" + id + "' not found"));
                     return write(caller, lock, upload, patch, request, response, context);
                 })
@@ -154,7 +155,7 @@ public class TusUploads {
     private Uni<TusUpload> write(Caller caller, TusLocker.Lock lock, TusUpload upload, Patch patch, HttpServerRequest request,
                                  HttpServerResponse response, Context context) {
         if (patch.offset() != upload.offset()) {
-            return Uni.createFrom().failure(new UploadException(ErrorCode.OffsetMismatch,
+            return Uni.createFrom().failure(new UploadException(UploadErrorCode.OffsetMismatch,
                     "Upload-Offset " + patch.offset() + " is not where the upload stands (" + upload.offset() + ")"));
         }
         if (!upload.open()) {
@@ -164,11 +165,11 @@ public class TusUploads {
         TusUpload target = upload;
         if (patch.length() != null) {
             if (!upload.deferred() && !patch.length().equals(upload.length())) {
-                return Uni.createFrom().failure(new UploadException(ErrorCode.InvalidRequest, "Upload-Length cannot change"));
+                return Uni.createFrom().failure(new UploadException(SharedErrorCode.InvalidRequest, "Upload-Length cannot change"));
             }
             if (patch.length() < upload.offset() || patch.length() > upload.maxLength()) {
                 return Uni.createFrom().failure(new UploadException(patch.length() > upload.maxLength()
-                        ? ErrorCode.PayloadTooLarge : ErrorCode.InvalidRequest,
+                        ? SharedErrorCode.PayloadTooLarge : SharedErrorCode.InvalidRequest,
                         "Upload-Length " + patch.length() + " is outside " + upload.offset() + ".." + upload.maxLength()));
             }
             target = upload.withLength(patch.length());
@@ -190,7 +191,7 @@ public class TusUploads {
             return Uni.createFrom().completionStage(writer.start(response))
                     .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                     .onTermination().invoke(() -> context.owner().cancelTimer(timer))
-                    .onFailure(t -> t instanceof UploadException e && e.code() == ErrorCode.UploadMismatch)
+                    .onFailure(t -> t instanceof UploadException e && e.code() == UploadErrorCode.UploadMismatch)
                     .call(() -> drop(writing))
                     .chain(result -> commit(caller, writing, patch, result, writer, sniffNow && writer.sniffedNow()));
         });
@@ -202,9 +203,9 @@ public class TusUploads {
         if (result.digest() != null && !(result.whole() && MessageDigest.isEqual(result.digest(), patch.checksum()))) {
             writer.release();
             return Uni.createFrom().failure(result.whole()
-                    ? new UploadException(ErrorCode.ChecksumMismatch, "the body does not match its Upload-Checksum")
+                    ? new UploadException(UploadErrorCode.ChecksumMismatch, "the body does not match its Upload-Checksum")
                     // a body cut short cannot be verified: none of it counts, the client sends it again
-                    : new UploadException(ErrorCode.InvalidRequest, "the body broke off before its checksum could be verified"));
+                    : new UploadException(SharedErrorCode.InvalidRequest, "the body broke off before its checksum could be verified"));
         }
         if (result.received() == 0 && !(upload.length() != null && upload.offset() == upload.length())) {
             writer.release();
@@ -230,7 +231,7 @@ public class TusUploads {
             if (!upload.sniffed() && !sniffedNow && !ContentSniffer.agrees(upload.contentType(),
                     toArray(rest.duplicate().limit(Math.min(rest.limit(), config.sniffBytes()))))) {
                 writer.release();
-                return drop(upload).chain(() -> Uni.createFrom().failure(new UploadException(ErrorCode.UploadMismatch,
+                return drop(upload).chain(() -> Uni.createFrom().failure(new UploadException(UploadErrorCode.UploadMismatch,
                         "the uploaded bytes are not " + upload.contentType())));
             }
             blob = store.writeWhole(upload, rest);
@@ -272,7 +273,7 @@ public class TusUploads {
     /** Termination: the upload's parts, tail and state go; an object it already became stays. */
     public Uni<Void> terminate(Caller caller, String id, SignedTarget signed) {
         return find(caller, id, signed)
-                .onFailure(t -> t instanceof UploadException e && e.code() == ErrorCode.UploadExpired)
+                .onFailure(t -> t instanceof UploadException e && e.code() == SharedErrorCode.UploadExpired)
                 .recoverWithUni(() -> store.find(id).map(Optional::orElseThrow))
                 .chain(seen -> locker.acquire(id).chain(lock -> store.find(id)
                         .chain(current -> current.isEmpty() ? Uni.createFrom().voidItem() : remove(current.get()))

@@ -1,5 +1,6 @@
 package io.stowage.upload.error;
 
+import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.CompositeException;
@@ -58,7 +59,7 @@ class OutagesTest {
         assertNull(Outages.of(s3(412, "PreconditionFailed")));
         assertNull(Outages.of(NoSuchKeyException.builder().statusCode(404).build()));
         assertNull(Outages.of(new IllegalStateException("a bug")));
-        assertNull(Outages.of(new UploadException(ErrorCode.UploadMismatch, "wrong size")));
+        assertNull(Outages.of(new UploadException(UploadErrorCode.UploadMismatch, "wrong size")));
     }
 
     @Test
@@ -74,7 +75,7 @@ class OutagesTest {
         assertEquals("CatalogUnavailable", ((DependencyUnavailable) catalog).code());
         Throwable signing = Outages.ofCall(Dependency.SIGNING, "signing-service", new TimeoutException());
         assertEquals("SigningUnavailable", ((DependencyUnavailable) signing).code());
-        UploadException onPurpose = new UploadException(ErrorCode.UpstreamUnavailable, "unreadable");
+        UploadException onPurpose = new UploadException(SharedErrorCode.UpstreamUnavailable, "unreadable");
         assertSame(onPurpose, Outages.ofCall(Dependency.CATALOG, "metadata-service", onPurpose));
     }
 
@@ -116,7 +117,7 @@ class OutagesTest {
         ErrorMapper.Reply bug = ErrorMapper.reply(new IllegalStateException("a bug"));
         assertEquals(500, bug.status());
         assertEquals("InternalError", JSON.readTree(bug.body()).get("error").asText());
-        ErrorMapper.Reply mismatch = ErrorMapper.reply(new UploadException(ErrorCode.UploadMismatch, "wrong size"));
+        ErrorMapper.Reply mismatch = ErrorMapper.reply(new UploadException(UploadErrorCode.UploadMismatch, "wrong size"));
         assertEquals(422, mismatch.status());
     }
 }
