@@ -8,6 +8,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
@@ -15,7 +20,7 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
  * sweeper before it deletes the blob of an upload whose registration may have landed unanswered.
  * No user is behind a sweep, so upload-service asks as itself: its client-credentials token (role
  * {@code stowage-service}), like towards signing-service; same base URL and timeouts as
- * {@link MetadataApi} (config key {@code metadata}).
+ * {@link MetadataApi} (config key {@code metadata}); deadlines, retries and breakers: {@link CallBudgets}.
  */
 @RegisterRestClient(configKey = "metadata")
 @OidcClientFilter
@@ -24,6 +29,12 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Consumes(MediaType.APPLICATION_JSON)
 public interface BlobReferencesApi {
 
+    /** A question, not a change: tried again after a fast failure. */
+    @Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
+            maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
+    @CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
+            delay = CallBudgets.BREAKER_DELAY_MS)
+    @Timeout(CallBudgets.TIMEOUT_MS)
     @POST
     Uni<Response> referenced(BlobReferences.Request request);
 }

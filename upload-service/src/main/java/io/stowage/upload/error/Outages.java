@@ -3,6 +3,8 @@ package io.stowage.upload.error;
 import io.smallrye.mutiny.CompositeException;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -19,6 +21,12 @@ import java.util.concurrent.ExecutionException;
  * answer or answer 502/503/504; {@link io.stowage.upload.client.Upstreams} asks {@link #ofCall} for that.
  */
 public final class Outages {
+
+    /**
+     * Retry-After of a call refused by an open circuit breaker: the time the breaker waits before it lets
+     * a call through again (the clients' breaker delay is derived from it).
+     */
+    public static final int OPEN_CIRCUIT_RETRY_AFTER_SECONDS = 5;
 
     private Outages() {
     }
@@ -51,12 +59,22 @@ public final class Outages {
     /**
      * The outage a call to another service is when it got no answer at all (connection refused or reset,
      * connect or read timeout): the failure of the call itself, not an answer. Failures this service
-     * raised on purpose ({@link UploadException}) and outages already named are left as they are.
+     * raised on purpose ({@link UploadException}) and outages already named are left as they are. The
+     * clients' fault tolerance fails a call in two more ways that are outages too: its deadline passed
+     * ({@link TimeoutException}), or its circuit breaker is open after too many calls without an answer
+     * ({@link CircuitBreakerOpenException}: not sent at all, Retry-After the breaker's delay).
      */
     public static Throwable ofCall(Dependency dependency, String service, Throwable failure) {
         Throwable t = unwrap(failure);
         if (t instanceof UploadException || t instanceof DependencyUnavailable) {
             return t;
+        }
+        if (t instanceof CircuitBreakerOpenException) {
+            return new DependencyUnavailable(dependency, service + " is not called for now: too many calls got no answer",
+                    OPEN_CIRCUIT_RETRY_AFTER_SECONDS, t);
+        }
+        if (t instanceof TimeoutException) {
+            return new DependencyUnavailable(dependency, service + " did not answer in time", t);
         }
         return new DependencyUnavailable(dependency, service + " did not answer (" + t.getClass().getSimpleName() + ")", t);
     }
