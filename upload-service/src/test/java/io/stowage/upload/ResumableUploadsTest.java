@@ -251,6 +251,44 @@ class ResumableUploadsTest {
     }
 
     @Test
+    void aSecondPatchWhileTheFirstStreamsIsRefusedWith423AndNeverInterleaved() throws Exception {
+        String alice = token("alice");
+        String location = created(send(create(alice, "docs", "race.bin", 2 * MIB).POST(HttpRequest.BodyPublishers.noBody()).build()));
+        URI uri = URI.create(location);
+        byte[] first = pattern(MIB);
+        try (java.net.Socket socket = new java.net.Socket(uri.getHost(), uri.getPort())) {
+            var out = socket.getOutputStream();
+            // the first PATCH announces 1 MiB and sends half of it, then waits
+            out.write(("PATCH " + uri.getPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + "\r\nTus-Resumable: 1.0.0\r\n"
+                    + "Authorization: Bearer " + alice + "\r\nUpload-Offset: 0\r\n"
+                    + "Content-Type: application/offset+octet-stream\r\nContent-Length: " + first.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            out.write(first, 0, first.length / 2);
+            out.flush();
+            // once it holds the lock, a second writer at the same offset is refused
+            String lockKey = "tus/" + id(location) + ".lock";
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (!exists(lockKey) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            HttpResponse<String> second = send(patch(alice, location, 0, pattern(1000)).build());
+            assertEquals(423, second.statusCode(), second.body());
+            assertTrue(second.body().contains("UploadLocked"), second.body());
+            // the first finishes and is the one recorded, whole
+            out.write(first, first.length / 2, first.length - first.length / 2);
+            out.flush();
+            String status = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+            assertEquals("HTTP/1.1 204", status);
+        }
+        assertEquals(String.valueOf(MIB), header(send(head(alice, location)), "Upload-Offset"));
+        byte[] rest = Arrays.copyOfRange(pattern(2 * MIB), MIB, 2 * MIB);
+        assertEquals(204, send(patch(alice, location, MIB, rest).build()).statusCode());
+        String body = metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).getLast().getBodyAsString();
+        String blobKey = body.replaceAll(".*\"blobKey\":\"([^\"]+)\".*", "$1");
+        assertArrayEquals(sha256(pattern(2 * MIB)), sha256(s3.getObjectAsBytes(r -> r.bucket(physicalBucket).key(blobKey)).asByteArray()));
+    }
+
+    @Test
     void aDeferredLengthIsDeclaredByALaterPatch() throws Exception {
         String alice = token("alice");
         HttpResponse<String> made = send(create(alice, "docs", "stream.log", -1).header("Upload-Defer-Length", "1")
@@ -377,6 +415,15 @@ class ResumableUploadsTest {
 
     private static String id(String location) {
         return location.substring(location.lastIndexOf('/') + 1);
+    }
+
+    private static boolean exists(String key) {
+        try {
+            s3.headObject(r -> r.bucket(physicalBucket).key(key));
+            return true;
+        } catch (NoSuchKeyException e) {
+            return false;
+        }
     }
 
     private static java.util.List<String> tusObjects() {

@@ -54,8 +54,12 @@ public interface UploadConfig {
         long maxSize();
 
         /** The lease of a PATCH's lock; the holder renews it every third of it, a dead replica's lapses. */
-        @WithDefault("PT30S")
+        @WithDefault("PT15S")
         Duration lockLease();
+
+        /** How long a stopping replica waits for the PATCHes it is recording to finish and give up their locks. */
+        @WithDefault("PT10S")
+        Duration drainTimeout();
     }
 
     /** Sweeper settings. */

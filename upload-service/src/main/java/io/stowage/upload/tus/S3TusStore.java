@@ -11,12 +11,10 @@ import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -72,23 +70,7 @@ public class S3TusStore implements TusStore {
 
     @Override
     public Uni<List<String>> ids() {
-        return ids(null, new ArrayList<>());
-    }
-
-    private Uni<List<String>> ids(String continuation, List<String> found) {
-        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(PREFIX)
-                        .continuationToken(continuation)))
-                .chain(page -> {
-                    for (S3Object object : page.contents()) {
-                        String k = object.key();
-                        if (k.endsWith(".json")) {
-                            found.add(k.substring(PREFIX.length(), k.length() - ".json".length()));
-                        }
-                    }
-                    return Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null
-                            ? ids(page.nextContinuationToken(), found)
-                            : Uni.createFrom().item(found);
-                });
+        return io.stowage.upload.blobs.JsonRecords.ids(s3, bucket, PREFIX);
     }
 
     @Override
