@@ -8,12 +8,18 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Retry;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
  * signing-service's verification route. Only Stowage services may call it, so image-service sends
  * its own client-credentials token (client {@code stowage-image}), obtained and renewed by the OIDC
- * client filter, never the caller's.
+ * client filter, never the caller's. Verifying changes nothing, so it is tried again after a fast
+ * failure like the lookups ({@link CallBudgets}).
  */
 @RegisterRestClient(configKey = "signing")
 @OidcClientFilter
@@ -22,6 +28,11 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Consumes(MediaType.APPLICATION_JSON)
 public interface SigningApi {
 
+    @Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
+            maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
+    @CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
+            delay = CallBudgets.BREAKER_DELAY_MS)
+    @Timeout(CallBudgets.TIMEOUT_MS)
     @POST
     Uni<Response> verify(VerifyRequest request);
 }

@@ -10,6 +10,7 @@ import io.stowage.image.error.ImageException;
 import io.stowage.names.RequestPaths;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
@@ -129,6 +130,12 @@ public class Upstreams {
                         LOG.warnf("cannot get image-service's client-credentials token: %s", e.getMessage());
                         return new ImageException(SharedErrorCode.UpstreamUnavailable, "image-service cannot authenticate to " + service);
                     }
+                    if (e instanceof CircuitBreakerOpenException) {
+                        // too many calls got no answer: none is sent until the breaker lets one through again
+                        return new DependencyUnavailable(dependencyOf(service), service + " is not called for now: too many calls"
+                                + " got no answer", CallBudgets.OPEN_CIRCUIT_RETRY_AFTER_SECONDS, e);
+                    }
+                    // no answer at all, or none within the deadline (the fault tolerance's TimeoutException)
                     Throwable cause = rootCause(e);
                     LOG.warnf("%s unreachable: %s", service, cause.toString());
                     return new DependencyUnavailable(dependencyOf(service), service + " did not answer ("
