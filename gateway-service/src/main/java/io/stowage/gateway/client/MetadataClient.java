@@ -76,6 +76,16 @@ public class MetadataClient {
         return get("/internal/objects/by-path/" + bucketAndPath, authorization, requestId);
     }
 
+    /**
+     * What a registration of {@code name} by this caller would answer about the name (the catalog's one
+     * access rule): 204 free or theirs to replace, 409 taken (or someone else's they cannot see), 403
+     * someone else's they can see, 404 no such bucket. Names as stored (decoded).
+     */
+    public Future<Reply> writeCheck(String authorization, String requestId, String bucket, String name, boolean overwrite) {
+        JsonObject check = new JsonObject().put("bucket", bucket).put("name", name).put("overwrite", overwrite);
+        return call(HttpMethod.POST, "/internal/objects/write-checks", authorization, requestId, check.toBuffer());
+    }
+
     /** An object by path through the catalog's public read route: anonymous callers see public things only. */
     public Future<Reply> publicObject(String authorization, String requestId, String bucketAndPath) {
         return get("/v1/files/by-path/" + bucketAndPath, authorization, requestId);

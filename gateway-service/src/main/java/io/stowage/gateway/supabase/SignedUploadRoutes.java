@@ -5,8 +5,6 @@ import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
 import static io.stowage.gateway.supabase.SupabaseRoutes.PREFIX;
 
-import io.quarkus.security.identity.SecurityIdentity;
-import io.stowage.gateway.auth.CallerRoles;
 import io.stowage.gateway.client.MetadataClient;
 import io.stowage.gateway.client.SigningClient;
 import io.stowage.gateway.client.UploadClient.Uploader;
@@ -65,29 +63,35 @@ public class SignedUploadRoutes {
         String name = path.name(4);
         requests.userWithBody(ctx, (auth, body) -> {
             boolean upsert = "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert"));
-            SecurityIdentity identity = SupabaseRequests.identity(ctx);
-            String owner = identity.getPrincipal().getName();
-            metadata.bucket(auth, rid(ctx), bucket)
-                    // the object as the caller may see it: one they may not read is, to them, not there
-                    // (asking as the gateway would tell them that someone else's private object exists)
-                    .onComplete(found -> requests.answer(ctx, found, ignored -> metadata.object(auth, rid(ctx), bucket + "/" + name)
-                            .onComplete(existing -> {
-                                if (existing.succeeded() && (existing.result().status() == 404 || existing.result().status() == 403)) {
-                                    // nothing the caller can see: signed as a create, so an object they
-                                    // cannot see is neither revealed now nor overwritten later (its upload
-                                    // meets the existing name as any create does: 409)
-                                    issueUploadToken(ctx, bucket, name, false, owner);
-                                } else {
-                                    requests.answer(ctx, existing, object -> {
-                                        if (upsert && !CallerRoles.mayReplace(identity, object.json().getString("owner"))) {
-                                            ErrorResponse.send(ctx, 403, "Forbidden",
-                                                    "only the owner or an admin may overwrite '" + SupabasePath.decode(name) + "'");
-                                        } else {
-                                            issueUploadToken(ctx, bucket, name, upsert, owner);
-                                        }
-                                    });
-                                }
-                            })));
+            String owner = SupabaseRequests.identity(ctx).getPrincipal().getName();
+            String decodedBucket = SupabasePath.decode(bucket);
+            String decodedName = SupabasePath.decode(name);
+            metadata.bucket(auth, rid(ctx), bucket).onComplete(found -> requests.answer(ctx, found, ignored -> {
+                if (!upsert) {
+                    issueUploadToken(ctx, bucket, name, false, owner);
+                    return;
+                }
+                // whether the caller may replace what is there is the catalog's rule, asked as the caller: a
+                // free name is signed as a create (so nobody's object created meanwhile can be overwritten);
+                // a name taken by an object they may replace with upsert; one they may see but not change is
+                // 403; one they cannot see answers as taken (409) and is signed as a create, neither revealed
+                // now nor overwritten later (its upload meets the existing name as any create does: 409)
+                metadata.writeCheck(auth, rid(ctx), decodedBucket, decodedName, false).onComplete(free -> {
+                    if (free.succeeded() && free.result().ok()) {
+                        issueUploadToken(ctx, bucket, name, false, owner);
+                    } else if (free.succeeded() && free.result().status() == 409) {
+                        metadata.writeCheck(auth, rid(ctx), decodedBucket, decodedName, true).onComplete(replace -> {
+                            if (replace.succeeded() && replace.result().status() == 409) {
+                                issueUploadToken(ctx, bucket, name, false, owner);
+                            } else {
+                                requests.answer(ctx, replace, ok -> issueUploadToken(ctx, bucket, name, true, owner));
+                            }
+                        });
+                    } else {
+                        requests.answer(ctx, free, ok -> issueUploadToken(ctx, bucket, name, false, owner));
+                    }
+                });
+            }));
         });
     }
 
