@@ -1,190 +1,45 @@
 package io.stowage.metadata;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.stowage.infra.SourceStructure;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
- * The shape of the main code: its packages depend on each other in one direction only (no cycles),
- * and no class grows past {@value #MAX_LINES} lines. Read from the sources' text: every
- * {@code io.stowage.metadata.<package>} a file names (imports, static imports, qualified names) is a
- * dependency of the file's package, so the check needs no bytecode tool.
+ * The shape of the main code (local-infra's {@link SourceStructure}, the one check every module runs):
+ * its packages depend on each other in one direction only, and no class grows past {@value #MAX_LINES} lines.
  */
 class PackageStructureTest {
 
     private static final Path MAIN = Path.of("src/main/java");
-    private static final Pattern PACKAGE = Pattern.compile("^package ([\\w.]+);", Pattern.MULTILINE);
-    private static final Pattern REFERENCE = Pattern.compile("\\bio\\.stowage\\.metadata(?:\\.[a-z][a-z0-9_]*)+");
+    private static final String BASE = "io.stowage.metadata";
     private static final int MAX_LINES = 450;
 
     @Test
     void mainPackagesDependOnEachOtherWithoutCycles() throws IOException {
-        Map<String, Map<String, Set<String>>> graph = dependencies(MAIN);
-        assertTrue(graph.keySet().containsAll(Set.of("io.stowage.metadata.catalog", "io.stowage.metadata.rest")),
-                "read the main sources: " + graph.keySet());
-        assertEquals(List.of(), cycles(graph));
+        assertTrue(SourceStructure.dependencies(MAIN, BASE).keySet().containsAll(Set.of(BASE + ".catalog", BASE + ".rest")),
+                "read the main sources");
+        assertEquals(List.of(), SourceStructure.packageCycles(MAIN, BASE));
     }
 
     @Test
     void theCheckReportsACycleWithTheFilesBehindIt() {
         Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
-        edge(graph, "a", "b", "a/One.java");
-        edge(graph, "b", "c", "b/Two.java");
-        edge(graph, "c", "a", "c/Three.java");
-        edge(graph, "c", "d", "c/Four.java");
-        assertEquals(List.of("a -> b (a/One.java) -> c (b/Two.java) -> a (c/Three.java)"), cycles(graph));
-        graph.get("c").remove("a");
-        assertEquals(List.of(), cycles(graph));
+        SourceStructure.edge(graph, "a", "b", "a/One.java");
+        SourceStructure.edge(graph, "b", "c", "b/Two.java");
+        SourceStructure.edge(graph, "c", "a", "c/Three.java");
+        assertEquals(List.of("a -> b (a/One.java) -> c (b/Two.java) -> a (c/Three.java)"), SourceStructure.cycles(graph));
     }
 
     @Test
     void noMainClassIsLongerThanTheLimit() throws IOException {
-        List<String> tooLong = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(MAIN)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                long lines = Files.readAllLines(file, StandardCharsets.UTF_8).size();
-                if (lines > MAX_LINES) {
-                    tooLong.add(MAIN.relativize(file) + ": " + lines + " lines");
-                }
-            }
-        }
-        assertEquals(List.of(), tooLong, "split these by what they do");
-    }
-
-    /** package -> package it names -> the files that name it. */
-    private static Map<String, Map<String, Set<String>>> dependencies(Path root) throws IOException {
-        Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(root)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".java")).sorted().toList()) {
-                String source = Files.readString(file, StandardCharsets.UTF_8);
-                Matcher declared = PACKAGE.matcher(source);
-                if (!declared.find()) {
-                    continue;
-                }
-                String from = declared.group(1);
-                graph.computeIfAbsent(from, p -> new TreeMap<>());
-                Matcher reference = REFERENCE.matcher(source.substring(declared.end()));
-                while (reference.find()) {
-                    if (!reference.group().equals(from)) {
-                        edge(graph, from, reference.group(), root.relativize(file).toString());
-                    }
-                }
-            }
-        }
-        return graph;
-    }
-
-    private static void edge(Map<String, Map<String, Set<String>>> graph, String from, String to, String file) {
-        graph.computeIfAbsent(from, p -> new TreeMap<>()).computeIfAbsent(to, p -> new TreeSet<>()).add(file);
-        graph.computeIfAbsent(to, p -> new TreeMap<>());
-    }
-
-    /**
-     * One cycle for each group of packages that reach each other (Tarjan's strongly connected
-     * components), as {@code a -> b (file naming b) -> ... -> a (file naming a)}.
-     */
-    private static List<String> cycles(Map<String, Map<String, Set<String>>> graph) {
-        List<String> found = new ArrayList<>();
-        for (Set<String> component : new Components(graph).find()) {
-            if (component.size() > 1) {
-                found.add(describe(graph, component));
-            }
-        }
-        return found;
-    }
-
-    /** The shortest way from the component's first package back to itself, with the files of each step. */
-    private static String describe(Map<String, Map<String, Set<String>>> graph, Set<String> component) {
-        String start = component.iterator().next();
-        Map<String, String> previous = new HashMap<>();
-        Deque<String> queue = new ArrayDeque<>(List.of(start));
-        String last = null;
-        while (!queue.isEmpty() && last == null) {
-            String at = queue.removeFirst();
-            for (String next : graph.get(at).keySet()) {
-                if (next.equals(start)) {
-                    last = at;
-                    break;
-                }
-                if (component.contains(next) && !previous.containsKey(next)) {
-                    previous.put(next, at);
-                    queue.addLast(next);
-                }
-            }
-        }
-        List<String> path = new ArrayList<>(List.of(start));
-        for (String at = last; !at.equals(start); at = previous.get(at)) {
-            path.add(1, at);
-        }
-        path.add(start);
-        StringBuilder text = new StringBuilder(path.getFirst());
-        for (int i = 1; i < path.size(); i++) {
-            text.append(" -> ").append(path.get(i))
-                    .append(" (").append(String.join(", ", graph.get(path.get(i - 1)).get(path.get(i)))).append(")");
-        }
-        return text.toString();
-    }
-
-    /** Tarjan's algorithm over the package graph, visiting packages in name order. */
-    private static final class Components {
-        private final Map<String, Map<String, Set<String>>> graph;
-        private final Map<String, Integer> index = new HashMap<>();
-        private final Map<String, Integer> lowest = new HashMap<>();
-        private final Deque<String> stack = new ArrayDeque<>();
-        private final List<Set<String>> components = new ArrayList<>();
-
-        Components(Map<String, Map<String, Set<String>>> graph) {
-            this.graph = graph;
-        }
-
-        List<Set<String>> find() {
-            for (String node : graph.keySet()) {
-                if (!index.containsKey(node)) {
-                    visit(node);
-                }
-            }
-            return components;
-        }
-
-        private void visit(String node) {
-            index.put(node, index.size());
-            lowest.put(node, index.get(node));
-            stack.push(node);
-            for (String next : graph.get(node).keySet()) {
-                if (!index.containsKey(next)) {
-                    visit(next);
-                    lowest.put(node, Math.min(lowest.get(node), lowest.get(next)));
-                } else if (stack.contains(next)) {
-                    lowest.put(node, Math.min(lowest.get(node), index.get(next)));
-                }
-            }
-            if (lowest.get(node).equals(index.get(node))) {
-                Set<String> component = new TreeSet<>();
-                String member;
-                do {
-                    member = stack.pop();
-                    component.add(member);
-                } while (!member.equals(node));
-                components.add(component);
-            }
-        }
+        assertEquals(List.of(), SourceStructure.longerThan(MAIN, MAX_LINES), "split these by what they do");
     }
 }
