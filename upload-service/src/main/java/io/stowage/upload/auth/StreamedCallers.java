@@ -6,7 +6,6 @@ import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.config.UploadConfig;
 import io.stowage.upload.error.UploadException;
-import io.stowage.upload.presigned.Caller;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;

@@ -3,6 +3,7 @@ package io.stowage.upload.direct;
 import io.stowage.contract.SharedErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
+import io.stowage.upload.blobs.PartBuffers;
 import io.stowage.upload.client.ObjectRegistration;
 import io.stowage.upload.client.Upstreams;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,8 +15,8 @@ import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
-import io.stowage.upload.presigned.Caller;
-import io.stowage.upload.presigned.PresignedUploads;
+import io.stowage.upload.rules.BucketLimits;
+import io.stowage.upload.auth.Caller;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -65,7 +66,7 @@ public class DirectUploads {
     Uni<Answer> upload(Caller caller, Target target, HttpServerRequest request, Context context, HttpServerResponse response) {
         return upstreams.bucket(target.bucket(), caller.authorization()).chain(bucket -> {
             // Refused before a byte is read when the announced length already says so.
-            PresignedUploads.checkLimits(bucket, target.contentLength() == null ? 0 : target.contentLength(), target.contentType());
+            BucketLimits.check(bucket, target.contentLength() == null ? 0 : target.contentLength(), target.contentType());
             long limit = bucket.fileSizeLimit() == null ? Long.MAX_VALUE : bucket.fileSizeLimit();
             String uploadId = UUID.randomUUID().toString();
             String blobKey = "blobs/" + UUID.randomUUID();

@@ -12,8 +12,8 @@ import io.stowage.upload.error.UploadException;
 import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
-import io.stowage.upload.presigned.Caller;
-import io.stowage.upload.presigned.PresignedUploads;
+import io.stowage.upload.rules.BucketLimits;
+import io.stowage.upload.auth.Caller;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
@@ -44,16 +44,14 @@ public class MultipartUploads {
 
     private final Upstreams upstreams;
     private final PendingUploads pending;
-    private final PresignedUploads presigned;
     private final Blobs blobs;
     private final UploadConfig config;
     private final UploadMetrics metrics;
 
-    public MultipartUploads(Upstreams upstreams, PendingUploads pending, PresignedUploads presigned, Blobs blobs,
+    public MultipartUploads(Upstreams upstreams, PendingUploads pending, Blobs blobs,
                             UploadConfig config, UploadMetrics metrics) {
         this.upstreams = upstreams;
         this.pending = pending;
-        this.presigned = presigned;
         this.blobs = blobs;
         this.config = config;
         this.metrics = metrics;
@@ -102,7 +100,7 @@ public class MultipartUploads {
         long partSize = partSize(size, askedPartSize);
         int partCount = partCount(size, partSize);
         return upstreams.bucket(bucket, caller.authorization())
-                .invoke(info -> PresignedUploads.checkLimits(info, size, contentType))
+                .invoke(info -> BucketLimits.check(info, size, contentType))
                 .chain(info -> {
                     String uploadId = UUID.randomUUID().toString();
                     String blobKey = "blobs/" + UUID.randomUUID();
@@ -181,7 +179,7 @@ public class MultipartUploads {
 
     /** Drops the upload's parts and its record; nothing of it stays in S3. */
     public Uni<Void> abort(Caller caller, String uploadId) {
-        return presigned.findOwn(caller, uploadId).chain(upload -> {
+        return pending.findOwn(caller.subject(), uploadId).chain(upload -> {
             if (!upload.multipart()) {
                 throw new UploadException(SharedErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
             }
@@ -197,7 +195,7 @@ public class MultipartUploads {
     }
 
     private Uni<PendingUpload> active(Caller caller, String uploadId) {
-        return presigned.findOwn(caller, uploadId).map(upload -> {
+        return pending.findOwn(caller.subject(), uploadId).map(upload -> {
             if (!upload.multipart()) {
                 throw new UploadException(SharedErrorCode.UploadNotFound, "no multipart upload '" + uploadId + "'");
             }

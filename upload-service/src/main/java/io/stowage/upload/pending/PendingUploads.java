@@ -3,8 +3,10 @@ package io.stowage.upload.pending;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.upload.blobs.S3Failures;
 import io.stowage.upload.config.BlobBucketConfig;
+import io.stowage.upload.error.UploadException;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -13,7 +15,9 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Pending uploads as JSON documents {@code uploads/{uploadId}.json} in the physical bucket: no
@@ -41,6 +45,18 @@ public class PendingUploads {
 
     /** A record as read, with the ETag a conditional write must match. */
     public record Versioned(PendingUpload upload, String etag) {
+    }
+
+    /** The owner's own pending upload; anyone else's is reported exactly like a missing one (404). */
+    public Uni<PendingUpload> findOwn(String owner, String uploadId) {
+        UploadException notFound = new UploadException(SharedErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
+        if (!isUuid(uploadId)) {
+            return Uni.createFrom().failure(notFound);
+        }
+        // Someone else's upload is reported exactly like a missing one: its existence is not revealed.
+        return find(uploadId).map(found -> found
+                .filter(upload -> upload.owner().equals(owner))
+                .orElseThrow(() -> notFound));
     }
 
     public Uni<PendingUpload> save(PendingUpload upload) {
@@ -109,6 +125,17 @@ public class PendingUploads {
             return json.readValue(bytes, PendingUpload.class);
         } catch (IOException e) {
             throw new UncheckedIOException("unreadable pending upload", e);
+        }
+    }
+
+    private static boolean isUuid(String value) {
+        if (value == null || value.length() != 36) {
+            return false;
+        }
+        try {
+            return UUID.fromString(value).toString().equals(value.toLowerCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

@@ -7,9 +7,9 @@ import io.stowage.contract.MediaTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
+import io.stowage.upload.auth.Caller;
 import io.stowage.upload.blobs.BlobHead;
 import io.stowage.upload.blobs.Blobs;
-import io.stowage.upload.client.BucketInfo;
 import io.stowage.upload.client.ObjectRegistration;
 import io.stowage.upload.client.SignRequest;
 import io.stowage.upload.client.SignedUrl;
@@ -20,6 +20,8 @@ import io.stowage.upload.error.UpstreamRejection;
 import io.stowage.upload.metrics.UploadMetrics;
 import io.stowage.upload.pending.PendingUpload;
 import io.stowage.upload.pending.PendingUploads;
+import io.stowage.upload.rules.BucketLimits;
+import io.stowage.upload.rules.ContentSniffer;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -56,7 +58,7 @@ public class PresignedUploads {
 
     public Uni<IssuedUrl> issueUrl(Caller caller, UrlRequest request) {
         return upstreams.bucket(request.bucket(), caller.authorization())
-                .invoke(bucket -> checkLimits(bucket, request.size(), request.contentType()))
+                .invoke(bucket -> BucketLimits.check(bucket, request.size(), request.contentType()))
                 .chain(bucket -> {
                     String uploadId = UUID.randomUUID().toString();
                     // Blob keys are opaque: the name lives in the catalog, so renames never touch S3.
@@ -74,7 +76,7 @@ public class PresignedUploads {
     }
 
     public Uni<Registration> register(Caller caller, String uploadId, String visibility) {
-        return findOwn(caller, uploadId).chain(upload -> {
+        return pending.findOwn(caller.subject(), uploadId).chain(upload -> {
             if (upload.registered()) {
                 // Already an object: metadata-service answers the same File again (200).
                 return registerWithMetadata(caller, upload, upload.etag(), visibility);
@@ -105,18 +107,6 @@ public class PresignedUploads {
                 .onFailure().recoverWithNull();
     }
 
-    /** The caller's own pending upload; anyone else's is reported exactly like a missing one (404). */
-    public Uni<PendingUpload> findOwn(Caller caller, String uploadId) {
-        UploadException notFound = new UploadException(SharedErrorCode.UploadNotFound, "upload '" + uploadId + "' not found");
-        if (!isUuid(uploadId)) {
-            return Uni.createFrom().failure(notFound);
-        }
-        // Someone else's upload is reported exactly like a missing one: its existence is not revealed.
-        return pending.find(uploadId).map(found -> found
-                .filter(upload -> upload.owner().equals(caller.subject()))
-                .orElseThrow(() -> notFound));
-    }
-
     /** Checks the blob against the upload, the bucket's current limits and its own first bytes. */
     private Uni<BlobHead> verify(Caller caller, PendingUpload upload, Optional<BlobHead> found) {
         if (found.isEmpty()) {
@@ -137,7 +127,7 @@ public class PresignedUploads {
                         ? blobs.delete(upload.blobKey()) : Uni.createFrom().voidItem())
                 .chain(bucket -> {
                     try {
-                        checkLimits(bucket, head.size(), upload.contentType());
+                        BucketLimits.check(bucket, head.size(), upload.contentType());
                     } catch (UploadException e) {
                         return refuse(upload, e);
                     }
@@ -189,30 +179,7 @@ public class PresignedUploads {
         return blobs.delete(upload.blobKey()).chain(() -> Uni.createFrom().failure(reason));
     }
 
-    /** The bucket's size limit (413) and allowed types (415). */
-    public static void checkLimits(BucketInfo bucket, long size, String contentType) {
-        if (bucket.fileSizeLimit() != null && size > bucket.fileSizeLimit()) {
-            throw new UploadException(SharedErrorCode.PayloadTooLarge,
-                    size + " bytes exceed the bucket's limit of " + bucket.fileSizeLimit());
-        }
-        if (!MediaTypes.allowed(bucket.allowedMimeTypes(), contentType)) {
-            throw new UploadException(SharedErrorCode.InvalidMimeType,
-                    "content type '" + contentType + "' is not allowed in bucket '" + bucket.name() + "'");
-        }
-    }
-
     private static IssuedUrl issued(String uploadId, SignedUrl signed) {
         return new IssuedUrl(uploadId, signed.url(), signed.method(), signed.headers(), signed.expiresAt());
-    }
-
-    private static boolean isUuid(String value) {
-        if (value == null || value.length() != 36) {
-            return false;
-        }
-        try {
-            return UUID.fromString(value).toString().equals(value.toLowerCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

@@ -5,7 +5,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.stowage.names.NameRules;
 import io.stowage.upload.error.UploadException;
-import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.auth.Caller;
 import io.stowage.contract.MediaTypes;
 import io.stowage.upload.presigned.PresignedUploads;
 import io.stowage.upload.presigned.UrlRequest;

@@ -5,7 +5,7 @@ import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.multipart.MultipartUploads;
-import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.auth.Caller;
 import io.stowage.upload.presigned.UrlRequest;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -2,7 +2,7 @@ package io.stowage.upload.tus;
 
 import io.stowage.contract.SharedErrorCode;
 import io.stowage.upload.error.UploadErrorCode;
-import io.stowage.upload.direct.PartBuffers;
+import io.stowage.upload.blobs.PartBuffers;
 import io.stowage.upload.error.UploadException;
 import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;

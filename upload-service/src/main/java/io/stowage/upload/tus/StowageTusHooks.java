@@ -4,8 +4,8 @@ import io.smallrye.mutiny.Uni;
 import io.stowage.upload.client.ObjectRegistration;
 import io.stowage.upload.client.Upstreams;
 import io.stowage.upload.client.WriteCheck;
-import io.stowage.upload.presigned.Caller;
-import io.stowage.upload.presigned.PresignedUploads;
+import io.stowage.upload.auth.Caller;
+import io.stowage.upload.rules.BucketLimits;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -27,7 +27,7 @@ public class StowageTusHooks implements TusHooks {
     @Override
     public Uni<Long> beforeCreate(Caller caller, TusUpload upload) {
         return upstreams.bucket(upload.bucket(), caller.authorization())
-                .invoke(bucket -> PresignedUploads.checkLimits(bucket, upload.length() == null ? 0 : upload.length(),
+                .invoke(bucket -> BucketLimits.check(bucket, upload.length() == null ? 0 : upload.length(),
                         upload.contentType()))
                 .call(bucket -> upstreams.checkWrite(new WriteCheck(upload.bucket(), upload.name(), upload.upsert(),
                         caller.onBehalf() ? caller.subject() : null), caller.authorization()))

@@ -1,7 +1,7 @@
 package io.stowage.upload.tus;
 
 import io.smallrye.mutiny.Uni;
-import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.auth.Caller;
 
 /**
  * Where a resumable upload meets the rest of Stowage, as tusd's hooks: the checks before a byte is

@@ -13,7 +13,7 @@ import io.stowage.names.RequestPaths;
 import io.stowage.upload.auth.StreamedCallers;
 import io.stowage.upload.error.RouteReplies;
 import io.stowage.upload.error.UploadException;
-import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.auth.Caller;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;

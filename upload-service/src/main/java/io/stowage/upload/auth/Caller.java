@@ -1,4 +1,4 @@
-package io.stowage.upload.presigned;
+package io.stowage.upload.auth;
 
 import io.stowage.contract.Roles;
 import org.eclipse.microprofile.jwt.JsonWebToken;

@@ -1,4 +1,4 @@
-package io.stowage.upload.direct;
+package io.stowage.upload.blobs;
 
 import io.stowage.upload.config.UploadConfig;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,4 +1,4 @@
-package io.stowage.upload.presigned;
+package io.stowage.upload.rules;
 
 import io.stowage.contract.MediaTypes;
 
