@@ -14,7 +14,7 @@ import io.stowage.upload.error.ErrorMapper;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.error.RouteReplies;
 import io.stowage.upload.auth.StreamedCallers;
-import io.stowage.upload.presigned.Caller;
+import io.stowage.upload.auth.Caller;
 import io.stowage.contract.MediaTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -38,7 +38,7 @@ import java.util.Set;
 @ApplicationScoped
 public class DirectUploadRoute {
 
-    static final String PREFIX = "/v1/objects/";
+    public static final String PREFIX = "/v1/objects/";
     private static final Set<String> VISIBILITIES = Set.of("public", "private", "protected", "shared");
 
     static final String METADATA_HEADER = "X-Stowage-Metadata";
@@ -48,39 +48,15 @@ public class DirectUploadRoute {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final DirectUploads uploads;
-    private final long maxApiBody;
     private final StreamedCallers callers;
 
-    public DirectUploadRoute(DirectUploads uploads, io.stowage.upload.config.UploadConfig config, StreamedCallers callers) {
+    public DirectUploadRoute(DirectUploads uploads, StreamedCallers callers) {
         this.uploads = uploads;
-        this.maxApiBody = config.maxApiBody();
         this.callers = callers;
     }
 
     void install(@Observes Router router) {
         router.put(PREFIX + "*").handler(this::handle);
-        // Quarkus's own body limit is lifted for the streamed route; the JSON routes keep a small one.
-        router.route().order(io.quarkus.vertx.http.runtime.RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::limitApiBody);
-    }
-
-    private void limitApiBody(RoutingContext ctx) {
-        boolean streamed = ctx.request().method() == io.vertx.core.http.HttpMethod.PUT && ctx.request().path().startsWith(PREFIX)
-                // resumable uploads carry file bytes too: each PATCH is bounded by the upload's own length
-                || ctx.request().path().startsWith(io.stowage.upload.tus.TusRoutes.PREFIX);
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (!streamed && length != null) {
-            try {
-                if (Long.parseLong(length.trim()) > maxApiBody) {
-                    reply(ctx, new UploadException(SharedErrorCode.PayloadTooLarge,
-                            "request bodies of this route are limited to " + maxApiBody + " bytes"));
-                    return;
-                }
-            } catch (NumberFormatException e) {
-                reply(ctx, new UploadException(SharedErrorCode.InvalidRequest, "Content-Length is not a number"));
-                return;
-            }
-        }
-        ctx.next();
     }
 
     private void handle(RoutingContext ctx) {

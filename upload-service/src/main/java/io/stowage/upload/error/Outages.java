@@ -18,7 +18,7 @@ import java.util.concurrent.ExecutionException;
  * reset, timed out: the SDK's {@link SdkClientException}, its API-call timeouts included) or answered
  * 5xx or throttling; its other 4xx are not (the caller's fault is mapped where the call is made, the rest
  * is a fault of this deployment). metadata-service and signing-service are an outage when they give no
- * answer or answer 502/503/504; {@link io.stowage.upload.client.Upstreams} asks {@link #ofCall} for that.
+ * answer or answer 502/503/504; the REST clients' caller ({@code client.Upstreams}) asks {@link #ofCall} for that.
  */
 public final class Outages {
 
