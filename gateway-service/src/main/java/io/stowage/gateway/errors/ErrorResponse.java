@@ -21,6 +21,10 @@ public final class ErrorResponse {
     public static final String SUPABASE_STYLE = "stowage.errors.supabase";
 
     public static void send(RoutingContext ctx, int status, String code, String message) {
+        if (ctx.response().closed() || ctx.response().ended()) {
+            // the client went away (or was answered): writing would throw out of the callback that answers
+            return;
+        }
         if (ctx.response().headWritten()) {
             ctx.response().reset();
             return;
@@ -88,6 +92,9 @@ public final class ErrorResponse {
      * unavailable as the services name it ({@link #outageCode}).
      */
     public static void unavailable(RoutingContext ctx, String service, String why, long retryAfterSeconds) {
+        if (ctx.response().closed() || ctx.response().ended()) {
+            return;
+        }
         if (!ctx.response().headWritten()) {
             ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, retryAfterSeconds)));
         }

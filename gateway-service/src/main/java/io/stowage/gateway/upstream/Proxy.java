@@ -120,7 +120,9 @@ public class Proxy {
                 breakers.succeeded(service);
             }
         }).onFailure(e -> {
-            if (!(e instanceof CircuitOpenException)) {
+            // a reset is the gateway's own doing when the client went away mid-body (cutWithClient): the
+            // caller's act, never the upstream's failure, so it must not count towards opening its circuit
+            if (!(e instanceof CircuitOpenException) && !(e instanceof io.vertx.core.http.StreamResetException)) {
                 breakers.unanswered(service);
             }
         });
@@ -175,11 +177,18 @@ public class Proxy {
      */
     public static void cutWithClient(HttpServerRequest in, HttpClientRequest out) {
         in.response().closeHandler(v -> out.reset());
+        // the reset fails the request; its failure is handled where the answer is awaited, not logged as unhandled
+        out.exceptionHandler(ignored -> { });
     }
 
     /** Sends an upstream's response to the caller as it is: status, headers, streamed body. */
     public static void relay(RoutingContext ctx, HttpClientResponse response) {
         var out = ctx.response();
+        if (out.closed() || out.ended()) {
+            // the client went away while the upstream answered: nothing to relay, the upstream's body is dropped
+            response.request().reset();
+            return;
+        }
         out.setStatusCode(response.statusCode());
         copyHeaders(response.headers(), out.headers());
         if (ctx.request().method() == HttpMethod.HEAD) {
