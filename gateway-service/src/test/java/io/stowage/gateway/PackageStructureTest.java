@@ -1,45 +1,15 @@
 package io.stowage.gateway;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.stowage.infra.SourceStructure;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
-/**
- * The shape of the main code (local-infra's {@link SourceStructure}, the one check every module runs):
- * its packages depend on each other in one direction only, and no class grows past {@value #MAX_LINES} lines.
- */
+/** The shape of the main code, by local-infra's one check: packages without cycles, no class over 450 lines. */
 class PackageStructureTest {
 
-    private static final Path MAIN = Path.of("src/main/java");
-    private static final String BASE = "io.stowage.gateway";
-    private static final int MAX_LINES = 450;
-
     @Test
-    void mainPackagesDependOnEachOtherWithoutCycles() throws IOException {
-        assertTrue(SourceStructure.dependencies(MAIN, BASE).keySet().containsAll(Set.of(BASE + ".supabase", BASE + ".routing")),
-                "read the main sources");
-        assertEquals(List.of(), SourceStructure.packageCycles(MAIN, BASE));
-    }
-
-    @Test
-    void theCheckReportsACycleWithTheFilesBehindIt() {
-        Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
-        SourceStructure.edge(graph, "a", "b", "a/One.java");
-        SourceStructure.edge(graph, "b", "c", "b/Two.java");
-        SourceStructure.edge(graph, "c", "a", "c/Three.java");
-        assertEquals(List.of("a -> b (a/One.java) -> c (b/Two.java) -> a (c/Three.java)"), SourceStructure.cycles(graph));
-    }
-
-    @Test
-    void noMainClassIsLongerThanTheLimit() throws IOException {
-        assertEquals(List.of(), SourceStructure.longerThan(MAIN, MAX_LINES), "split these by what they do");
+    void packagesWithoutCyclesAndClassesWithinTheirLength() throws IOException {
+        SourceStructure.check(Path.of("src/main/java"), "io.stowage.gateway", 450, "supabase", "routing");
     }
 }

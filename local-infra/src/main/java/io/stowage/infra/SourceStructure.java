@@ -30,6 +30,28 @@ public final class SourceStructure {
     private SourceStructure() {
     }
 
+    /**
+     * The whole check of a module's structure test: the sources under {@code root} declare the
+     * {@code expectedPackages} (so the check read them), have no package cycle and no class longer than
+     * {@code maxLines}. Fails with an {@link AssertionError} naming what is wrong.
+     */
+    public static void check(Path root, String basePackage, int maxLines, String... expectedPackages) throws IOException {
+        Map<String, Map<String, Set<String>>> graph = dependencies(root, basePackage);
+        for (String expected : expectedPackages) {
+            if (!graph.containsKey(basePackage + "." + expected)) {
+                throw new AssertionError("no package " + basePackage + "." + expected + " under " + root + ": " + graph.keySet());
+            }
+        }
+        List<String> cycles = cycles(graph);
+        if (!cycles.isEmpty()) {
+            throw new AssertionError("package cycles: " + cycles);
+        }
+        List<String> tooLong = longerThan(root, maxLines);
+        if (!tooLong.isEmpty()) {
+            throw new AssertionError("classes over " + maxLines + " lines, split them by what they do: " + tooLong);
+        }
+    }
+
     /** The package cycles of the sources under {@code root}, each with the files behind each step; empty when none. */
     public static List<String> packageCycles(Path root, String basePackage) throws IOException {
         return cycles(dependencies(root, basePackage));

@@ -1,16 +1,12 @@
 package io.stowage.upload;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.stowage.infra.SourceStructure;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,11 +20,8 @@ class PackageStructureTest {
     private static final int MAX_LINES = 450;
 
     @Test
-    void mainPackagesDependOnEachOtherWithoutCycles() throws IOException {
-        assertTrue(SourceStructure.dependencies(MAIN, BASE).keySet()
-                        .containsAll(Set.of(BASE + ".presigned", BASE + ".multipart", BASE + ".direct", BASE + ".tus")),
-                "read the main sources");
-        assertEquals(List.of(), SourceStructure.packageCycles(MAIN, BASE));
+    void packagesWithoutCyclesAndClassesWithinTheirLength() throws IOException {
+        SourceStructure.check(MAIN, BASE, MAX_LINES, "presigned", "multipart", "direct", "tus");
     }
 
     @Test
@@ -43,17 +36,4 @@ class PackageStructureTest {
         }
     }
 
-    @Test
-    void theCheckReportsACycleWithTheFilesBehindIt() {
-        Map<String, Map<String, Set<String>>> graph = new TreeMap<>();
-        SourceStructure.edge(graph, "a", "b", "a/One.java");
-        SourceStructure.edge(graph, "b", "c", "b/Two.java");
-        SourceStructure.edge(graph, "c", "a", "c/Three.java");
-        assertEquals(List.of("a -> b (a/One.java) -> c (b/Two.java) -> a (c/Three.java)"), SourceStructure.cycles(graph));
-    }
-
-    @Test
-    void noMainClassIsLongerThanTheLimit() throws IOException {
-        assertEquals(List.of(), SourceStructure.longerThan(MAIN, MAX_LINES), "split these by what they do");
-    }
 }

@@ -128,7 +128,8 @@ public class PendingUploads {
         }
     }
 
-    private static boolean isUuid(String value) {
+    /** Whether {@code value} is an upload id as this service makes them (a UUID); anything else is no upload. */
+    public static boolean isUuid(String value) {
         if (value == null || value.length() != 36) {
             return false;
         }

@@ -116,7 +116,7 @@ public class TusUploads {
     /** The caller's own upload; anyone else's is answered as a missing one (404), an expired one 410. */
     public Uni<TusUpload> find(Caller caller, String id, SignedTarget signed) {
         UploadException notFound = new UploadException(SharedErrorCode.UploadNotFound, "upload '" + id + "' not found");
-        if (!isUuid(id)) {
+        if (!io.stowage.upload.pending.PendingUploads.isUuid(id)) {
             return Uni.createFrom().failure(notFound);
         }
         return store.find(id).map(found -> {
@@ -315,16 +315,5 @@ public class TusUploads {
         byte[] copy = new byte[bytes.remaining()];
         bytes.duplicate().get(copy);
         return copy;
-    }
-
-    private static boolean isUuid(String value) {
-        if (value == null || value.length() != 36) {
-            return false;
-        }
-        try {
-            return UUID.fromString(value).toString().equals(value);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }
