@@ -42,6 +42,26 @@ public interface GatewayConfig {
     @WithDefault("10000")
     int presignedCacheSize();
 
+    /**
+     * How long the catalog's answer to a download lookup (one caller, one path) is reused: the bound on
+     * how stale a read can be after a change made through another gateway replica (a change through this
+     * one drops the answers of its bucket at once). 0 asks the catalog on every download.
+     */
+    @WithDefault("1S")
+    Duration lookupCacheTtl();
+
+    /** How many download lookups are kept (caller and path pairs). */
+    @WithDefault("20000")
+    int lookupCacheSize();
+
+    /** Memory for the bytes of small, recently served blobs (blobs never change); 0 streams every read from S3. */
+    @WithDefault("67108864")
+    long blobCacheBytes();
+
+    /** Largest object whose bytes are kept in memory; larger ones are always streamed. */
+    @WithDefault("65536")
+    long blobCacheMaxObject();
+
     /** {@code max-age} in seconds of public downloads, for CDNs and browsers. */
     @WithDefault("3600")
     int publicMaxAge();

@@ -59,9 +59,13 @@ public class Downloads {
     private final MetadataClient metadata;
     private final SigningClient signing;
     private final PresignedReads presignedReads;
+    private final ObjectLookups lookups;
+    private final SmallBlobs smallBlobs;
 
     public Downloads(Proxy proxy, GatewayConfig config, ServiceToken serviceToken, GatewayMetrics metrics, MetadataClient metadata,
-                     SigningClient signing, PresignedReads presignedReads) {
+                     SigningClient signing, PresignedReads presignedReads, ObjectLookups lookups, SmallBlobs smallBlobs) {
+        this.lookups = lookups;
+        this.smallBlobs = smallBlobs;
         this.metadata = metadata;
         this.signing = signing;
         this.presignedReads = presignedReads;
@@ -86,7 +90,13 @@ public class Downloads {
     }
 
     private void serve(RoutingContext ctx, Mode mode, String locator, String authorization) {
+        JsonObject kept = lookups.get(mode, authorization, locator);
+        if (kept != null) {
+            found(ctx, mode, kept);
+            return;
+        }
         String requestId = Proxy.requestId(ctx);
+        ObjectLookups.Stamp stamp = lookups.stamp(mode, locator);
         Future<Reply> lookup = switch (mode) {
             case BY_ID -> metadata.file(authorization, requestId, locator);
             // the catalog's public read route answers anonymous callers for public things only
@@ -105,12 +115,25 @@ public class Downloads {
                         return;
                     }
                     JsonObject object = meta.body().toJsonObject();
-                    if (ctx.request().method() == HttpMethod.HEAD) {
-                        head(ctx, mode, object);
-                        return;
-                    }
-                    presign(ctx, requestId, object, mode);
+                    lookups.keep(mode, authorization, locator, stamp, object);
+                    found(ctx, mode, object);
                 });
+    }
+
+    /** The caller may read {@code object}: its headers, its bytes from memory, or a stream from S3. */
+    private void found(RoutingContext ctx, Mode mode, JsonObject object) {
+        if (ctx.request().method() == HttpMethod.HEAD) {
+            head(ctx, mode, object);
+            return;
+        }
+        if (mode != Mode.BY_ID && !conditionalOrRanged(ctx)) {
+            SmallBlobs.Held held = smallBlobs.get(object.getString("blobKey"));
+            if (held != null) {
+                fromMemory(ctx, object, held, mode);
+                return;
+            }
+        }
+        presign(ctx, Proxy.requestId(ctx), object, mode);
     }
 
     private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode) {
@@ -201,6 +224,13 @@ public class Downloads {
             if (status == 304) {
                 s3.body();
                 out.end();
+            } else if (status == 200 && !conditionalOrRanged(ctx) && smallBlobs.fits(declaredLength(s3))) {
+                // small enough to keep whole (bounded by blob-cache-max-object): the next reads come from memory
+                s3.body().onFailure(e -> proxy.failed(ctx, "object store", e)).onSuccess(body -> {
+                    smallBlobs.keep(object.getString("blobKey"),
+                            new SmallBlobs.Held(body, s3.getHeader("ETag"), s3.getHeader("Last-Modified")));
+                    out.end(body).onSuccess(v -> metrics.bytesServed(mode.name().toLowerCase(java.util.Locale.ROOT), body.length()));
+                });
             } else {
                 String route = mode.name().toLowerCase(java.util.Locale.ROOT);
                 out.send(s3).onSuccess(v -> metrics.bytesServed(route, out.bytesWritten()));
@@ -218,6 +248,46 @@ public class Downloads {
                 default -> ErrorResponse.send(ctx, SharedErrorCode.UpstreamUnavailable, "the object store answered " + status);
             }
         });
+    }
+
+    /** Serves a small blob kept in memory, with the headers S3 gave it. */
+    private void fromMemory(RoutingContext ctx, JsonObject object, SmallBlobs.Held held, Mode mode) {
+        HttpServerResponse out = ctx.response();
+        out.putHeader("Content-Length", String.valueOf(held.body().length()));
+        out.putHeader("Accept-Ranges", "bytes");
+        if (held.etag() != null) {
+            out.putHeader("ETag", held.etag());
+        }
+        if (held.lastModified() != null) {
+            out.putHeader("Last-Modified", held.lastModified());
+        }
+        out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
+        out.putHeader("Cache-Control", cacheControl(mode, object));
+        String disposition = contentDisposition(ctx.request().getParam("download"), object.getString("name", "download"));
+        if (disposition != null) {
+            out.putHeader("Content-Disposition", disposition);
+        }
+        out.setStatusCode(200).end(held.body())
+                .onSuccess(v -> metrics.bytesServed(mode.name().toLowerCase(java.util.Locale.ROOT), held.body().length()));
+    }
+
+    /** Ranges and conditional requests are S3's to answer: such a read never comes from memory. */
+    private static boolean conditionalOrRanged(RoutingContext ctx) {
+        for (String header : PASSED_TO_S3) {
+            if (ctx.request().getHeader(header) != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long declaredLength(HttpClientResponse s3) {
+        try {
+            String length = s3.getHeader("Content-Length");
+            return length == null ? -1 : Long.parseLong(length);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**

@@ -1,0 +1,122 @@
+package io.stowage.gateway.download;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.stowage.gateway.config.GatewayConfig;
+import io.vertx.core.json.JsonObject;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * metadata-service's answers to download lookups ("may this caller read {@code {bucket}/{path}}, and
+ * what is it?"), kept for a short bound so that a hot object is looked up once per bound instead of
+ * once per download. What is kept is the catalog's own answer for one caller: the key is the route's
+ * mode, the caller's whole {@code Authorization} header (none for public reads) and the path, so no
+ * caller is ever served what was decided for another, and the access rule stays metadata-service's
+ * alone. Only successful answers are kept: a refusal or a missing object is asked again each time.
+ * <p>
+ * How stale an answer can be:
+ * <ul>
+ * <li>a write that passes through this gateway (any successful POST, PUT, PATCH or DELETE) drops the
+ *     kept answers of its bucket before its answer reaches the caller, or all of them when the bucket
+ *     is not in the path: reads through the same gateway see the change at once;</li>
+ * <li>a change made elsewhere (through another gateway replica, or by a job in metadata-service) is
+ *     served stale for at most {@code stowage.gateway.lookup-cache-ttl} (1 s by default; 0 turns the
+ *     cache off).</li>
+ * </ul>
+ * The caller's token is verified by the gateway on every request before a kept answer is used.
+ * Metered as {@code cache_gets_total{cache="gateway-object-lookups"}} and friends.
+ */
+@ApplicationScoped
+public class ObjectLookups {
+
+    private record Key(Downloads.Mode mode, String authorization, String locator) {
+    }
+
+    private record Kept(JsonObject object, long global, long bucket) {
+    }
+
+    /** What a lookup saw of the write counters before it was sent; null when nothing is kept. */
+    public record Stamp(String bucket, long global, long bucketGeneration) {
+    }
+
+    private final boolean enabled;
+    private final Cache<Key, Kept> answers;
+    /** Bumped by a write whose bucket is not known from its path. */
+    private final AtomicLong global = new AtomicLong();
+    /** Bumped by a write to one bucket; entries are never removed (bucket names are few and short). */
+    private final ConcurrentMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
+
+    public ObjectLookups(GatewayConfig config, MeterRegistry registry) {
+        Duration ttl = config.lookupCacheTtl();
+        this.enabled = ttl.isPositive() && config.lookupCacheSize() > 0;
+        this.answers = Caffeine.newBuilder()
+                .maximumSize(Math.max(1, config.lookupCacheSize()))
+                .expireAfterWrite(enabled ? ttl : Duration.ofMillis(1))
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(registry, answers, "gateway-object-lookups");
+    }
+
+    /** The kept answer for this caller and path, or null. */
+    public JsonObject get(Downloads.Mode mode, String authorization, String locator) {
+        if (!enabled || !cacheable(mode)) {
+            return null;
+        }
+        Key key = new Key(mode, authorization, locator);
+        Kept kept = answers.getIfPresent(key);
+        if (kept == null) {
+            return null;
+        }
+        if (kept.global() != global.get() || kept.bucket() != generation(bucketOf(locator)).get()) {
+            answers.invalidate(key);
+            return null;
+        }
+        return kept.object();
+    }
+
+    /** Taken before the lookup is sent, so that a write finishing meanwhile makes its answer unusable. */
+    public Stamp stamp(Downloads.Mode mode, String locator) {
+        if (!enabled || !cacheable(mode)) {
+            return null;
+        }
+        String bucket = bucketOf(locator);
+        return new Stamp(bucket, global.get(), generation(bucket).get());
+    }
+
+    /** Keeps a successful answer obtained after {@code stamp}. */
+    public void keep(Downloads.Mode mode, String authorization, String locator, Stamp stamp, JsonObject object) {
+        if (stamp != null) {
+            answers.put(new Key(mode, authorization, locator), new Kept(object, stamp.global(), stamp.bucketGeneration()));
+        }
+    }
+
+    /** A write to {@code bucket} went through (null: a write whose bucket is not known). */
+    public void written(String bucket) {
+        if (bucket == null || bucket.isEmpty()) {
+            global.incrementAndGet();
+        } else {
+            generation(bucket).incrementAndGet();
+        }
+    }
+
+    private AtomicLong generation(String bucket) {
+        return buckets.computeIfAbsent(bucket, b -> new AtomicLong());
+    }
+
+    /** Lookups by path only: the bucket of an answer by id is not known before it arrives. */
+    private static boolean cacheable(Downloads.Mode mode) {
+        return mode == Downloads.Mode.PRIVATE || mode == Downloads.Mode.PUBLIC;
+    }
+
+    private static String bucketOf(String locator) {
+        int slash = locator.indexOf('/');
+        return slash < 0 ? locator : locator.substring(0, slash);
+    }
+}
