@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * metadata-service's answers to download lookups ("may this caller read {@code {bucket}/{path}}, and
- * what is it?"), kept for a short bound so that a hot object is looked up once per bound instead of
+ * what is it?") and to the bucket lookups of upload checks ("what are this bucket's limits, as this
+ * caller sees it?"), kept for a short bound so that a hot object is looked up once per bound instead of
  * once per download. What is kept is the catalog's own answer for one caller: the key is the route's
  * mode, the caller's whole {@code Authorization} header (none for public reads) and the path, so no
  * caller is ever served what was decided for another, and the access rule stays metadata-service's
@@ -36,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
 @ApplicationScoped
 public class ObjectLookups {
 
-    private record Key(Downloads.Mode mode, String authorization, String locator) {
+    /** What was asked: a download lookup in one of the route modes, or a bucket's settings. */
+    private record Key(String kind, String authorization, String locator) {
     }
 
     private record Kept(JsonObject object, long global, long bucket) {
@@ -46,12 +48,16 @@ public class ObjectLookups {
     public record Stamp(String bucket, long global, long bucketGeneration) {
     }
 
+    private static final String SETTINGS = "bucket";
+
     private final boolean enabled;
     private final Cache<Key, Kept> answers;
     /** Bumped by a write whose bucket is not known from its path. */
     private final AtomicLong global = new AtomicLong();
     /** Bumped by a write to one bucket; entries are never removed (bucket names are few and short). */
     private final ConcurrentMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
+    /** Bumped by a change of a bucket's own settings (not by writes of its objects). */
+    private final ConcurrentMap<String, AtomicLong> settings = new ConcurrentHashMap<>();
 
     public ObjectLookups(GatewayConfig config, MeterRegistry registry) {
         Duration ttl = config.lookupCacheTtl();
@@ -69,12 +75,32 @@ public class ObjectLookups {
         if (!enabled || !cacheable(mode)) {
             return null;
         }
-        Key key = new Key(mode, authorization, locator);
+        return kept(new Key(mode.name(), authorization, locator), generation(buckets, bucketOf(locator)));
+    }
+
+    /** The kept settings of {@code bucket} as this caller was shown them (an upload's checks), or null. */
+    public JsonObject bucket(String authorization, String bucket) {
+        return enabled ? kept(new Key(SETTINGS, authorization, bucket), generation(settings, bucket)) : null;
+    }
+
+    /** Taken before a bucket's settings are asked for. */
+    public Stamp stampBucket(String bucket) {
+        return enabled ? new Stamp(bucket, global.get(), generation(settings, bucket).get()) : null;
+    }
+
+    /** Keeps a bucket's settings obtained after {@code stamp}. */
+    public void keepBucket(String authorization, String bucket, Stamp stamp, JsonObject settingsAnswer) {
+        if (stamp != null) {
+            answers.put(new Key(SETTINGS, authorization, bucket), new Kept(settingsAnswer, stamp.global(), stamp.bucketGeneration()));
+        }
+    }
+
+    private JsonObject kept(Key key, AtomicLong bucketGeneration) {
         Kept kept = answers.getIfPresent(key);
         if (kept == null) {
             return null;
         }
-        if (kept.global() != global.get() || kept.bucket() != generation(bucketOf(locator)).get()) {
+        if (kept.global() != global.get() || kept.bucket() != bucketGeneration.get()) {
             answers.invalidate(key);
             return null;
         }
@@ -87,27 +113,37 @@ public class ObjectLookups {
             return null;
         }
         String bucket = bucketOf(locator);
-        return new Stamp(bucket, global.get(), generation(bucket).get());
+        return new Stamp(bucket, global.get(), generation(buckets, bucket).get());
     }
 
     /** Keeps a successful answer obtained after {@code stamp}. */
     public void keep(Downloads.Mode mode, String authorization, String locator, Stamp stamp, JsonObject object) {
         if (stamp != null) {
-            answers.put(new Key(mode, authorization, locator), new Kept(object, stamp.global(), stamp.bucketGeneration()));
+            answers.put(new Key(mode.name(), authorization, locator), new Kept(object, stamp.global(), stamp.bucketGeneration()));
         }
     }
 
-    /** A write to {@code bucket} went through (null: a write whose bucket is not known). */
+    /** A write to {@code bucket}'s objects went through (null: a write whose bucket is not known). */
     public void written(String bucket) {
         if (bucket == null || bucket.isEmpty()) {
             global.incrementAndGet();
         } else {
-            generation(bucket).incrementAndGet();
+            generation(buckets, bucket).incrementAndGet();
         }
     }
 
-    private AtomicLong generation(String bucket) {
-        return buckets.computeIfAbsent(bucket, b -> new AtomicLong());
+    /** A change of {@code bucket} itself went through: its settings and the access to its objects may differ. */
+    public void bucketChanged(String bucket) {
+        if (bucket == null || bucket.isEmpty()) {
+            global.incrementAndGet();
+        } else {
+            generation(settings, bucket).incrementAndGet();
+            generation(buckets, bucket).incrementAndGet();
+        }
+    }
+
+    private static AtomicLong generation(ConcurrentMap<String, AtomicLong> counters, String bucket) {
+        return counters.computeIfAbsent(bucket, b -> new AtomicLong());
     }
 
     /** Lookups by path only: the bucket of an answer by id is not known before it arrives. */

@@ -40,14 +40,25 @@ public class WritesSeen {
                 || method == HttpMethod.DELETE) {
             String path = ctx.request().path();
             if (!READ_ONLY_POSTS.contains(path)) {
+                boolean bucketRoute = bucketRoute(path);
                 ctx.addHeadersEndHandler(v -> {
                     if (ctx.response().getStatusCode() < 400) {
-                        lookups.written(bucketOf(path));
+                        if (bucketRoute) {
+                            lookups.bucketChanged(bucketOf(path));
+                        } else {
+                            lookups.written(bucketOf(path));
+                        }
                     }
                 });
             }
         }
         ctx.next();
+    }
+
+    /** A route that changes buckets themselves (create, update, empty, delete) rather than objects. */
+    static boolean bucketRoute(String path) {
+        return path.equals("/v1/buckets") || path.startsWith("/v1/buckets/")
+                || path.equals("/storage/v1/bucket") || path.startsWith("/storage/v1/bucket/");
     }
 
     /** The bucket a write's path names, as download paths carry it (still encoded); null when none. */

@@ -1,5 +1,6 @@
 package io.stowage.gateway.routing;
 
+import io.stowage.gateway.download.ObjectLookups;
 import io.stowage.contract.MediaTypes;
 import java.util.List;
 
@@ -24,9 +25,11 @@ import java.util.Locale;
 public class UploadChecks {
 
     private final MetadataClient metadata;
+    private final ObjectLookups lookups;
 
-    public UploadChecks(MetadataClient metadata) {
+    public UploadChecks(MetadataClient metadata, ObjectLookups lookups) {
         this.metadata = metadata;
+        this.lookups = lookups;
     }
 
     /** Runs {@code then} when the upload may go; otherwise answers the caller. The request stays paused. */
@@ -36,7 +39,18 @@ public class UploadChecks {
 
     /** As {@link #check(RoutingContext, String, Runnable)}, looking the bucket up with {@code authorization}. */
     public void check(RoutingContext ctx, String rawBucket, String authorization, Runnable then) {
-        decide(ctx, metadata.bucket(authorization, Proxy.requestId(ctx), rawBucket), then);
+        JsonObject kept = lookups.bucket(authorization, rawBucket);
+        if (kept != null) {
+            decide(ctx, kept, then);
+            return;
+        }
+        ObjectLookups.Stamp stamp = lookups.stampBucket(rawBucket);
+        decide(ctx, metadata.bucket(authorization, Proxy.requestId(ctx), rawBucket)
+                .onSuccess(reply -> {
+                    if (reply.status() == 200) {
+                        lookups.keepBucket(authorization, rawBucket, stamp, reply.json());
+                    }
+                }), then);
     }
 
     /** As {@link #check(RoutingContext, String, Runnable)}, looking the bucket up as the gateway (a signed upload). */
@@ -54,15 +68,18 @@ public class UploadChecks {
                 ErrorResponse.relay(ctx, result.result().status(), result.result().body());
                 return;
             }
-            String refusal = refusal(result.result().json(), ctx.request().getHeader("Content-Length"),
-                    ctx.request().getHeader("Content-Type"));
-            if (refusal == null) {
-                then.run();
-            } else {
-                ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
-                        refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
-            }
+            decide(ctx, result.result().json(), then);
         });
+    }
+
+    private static void decide(RoutingContext ctx, JsonObject bucket, Runnable then) {
+        String refusal = refusal(bucket, ctx.request().getHeader("Content-Length"), ctx.request().getHeader("Content-Type"));
+        if (refusal == null) {
+            then.run();
+        } else {
+            ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
+                    refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
+        }
     }
 
     /** @return null when allowed, else "size:" or "type:" and the reason */

@@ -40,6 +40,22 @@ class ObjectLookupsTest {
     }
 
     @Test
+    void bucketSettingsOutliveObjectWritesButNotAChangeOfTheBucket() {
+        ObjectLookups lookups = lookups(Duration.ofMinutes(1));
+        JsonObject settings = new JsonObject().put("fileSizeLimit", 10);
+        lookups.keepBucket("Bearer alice", "photos", lookups.stampBucket("photos"), settings);
+        keep(lookups, "Bearer alice", "photos/a.png");
+        assertEquals(settings, lookups.bucket("Bearer alice", "photos"));
+        assertNull(lookups.bucket("Bearer bob", "photos"), "another caller");
+        lookups.written("photos"); // an upload into the bucket
+        assertEquals(settings, lookups.bucket("Bearer alice", "photos"));
+        keep(lookups, "Bearer alice", "photos/a.png");
+        lookups.bucketChanged("photos"); // made private, limits changed, emptied or deleted
+        assertNull(lookups.bucket("Bearer alice", "photos"));
+        assertNull(lookups.get(Downloads.Mode.PRIVATE, "Bearer alice", "photos/a.png"));
+    }
+
+    @Test
     void anAnswerAskedBeforeAWriteFinishedIsNotKept() {
         ObjectLookups lookups = lookups(Duration.ofMinutes(1));
         ObjectLookups.Stamp stamp = lookups.stamp(Downloads.Mode.PRIVATE, "photos/a.png");

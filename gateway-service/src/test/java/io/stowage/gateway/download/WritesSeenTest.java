@@ -27,6 +27,14 @@ class WritesSeenTest {
     }
 
     @Test
+    void bucketRoutesChangeBucketsThemselves() {
+        assertEquals(true, WritesSeen.bucketRoute("/v1/buckets/photos"));
+        assertEquals(true, WritesSeen.bucketRoute("/storage/v1/bucket/photos/empty"));
+        assertEquals(false, WritesSeen.bucketRoute("/v1/objects/photos/a.png"));
+        assertEquals(false, WritesSeen.bucketRoute("/storage/v1/object/photos/a.png"));
+    }
+
+    @Test
     void writesWithoutABucketInThePathDropEverything() {
         assertNull(WritesSeen.bucketOf("/storage/v1/object/move"));
         assertNull(WritesSeen.bucketOf("/storage/v1/object/copy"));
