@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * metadata-service's answers to download lookups ("may this caller read {@code {bucket}/{path}}, and
  * what is it?") and to the bucket lookups of upload checks ("what are this bucket's limits, as this
- * caller sees it?"), kept for a short bound so that a hot object is looked up once per bound instead of
+ * caller sees it?") and to file reads by id ({@code GET /v1/files/{id}}), kept for a short bound so that a hot object is looked up once per bound instead of
  * once per download. What is kept is the catalog's own answer for one caller: the key is the route's
  * mode, the caller's whole {@code Authorization} header (none for public reads) and the path, so no
  * caller is ever served what was decided for another, and the access rule stays metadata-service's
@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  * <li>a write that passes through this gateway (any successful POST, PUT, PATCH or DELETE) drops the
  *     kept answers of its bucket before its answer reaches the caller, or all of them when the bucket
- *     is not in the path: reads through the same gateway see the change at once;</li>
+ *     is not in the path (a file read by id is dropped by any write): reads through the same gateway
+ *     see the change at once;</li>
  * <li>a change made elsewhere (through another gateway replica, or by a job in metadata-service) is
  *     served stale for at most {@code stowage.gateway.lookup-cache-ttl} (1 s by default; 0 turns the
  *     cache off).</li>
@@ -49,11 +50,16 @@ public class ObjectLookups {
     }
 
     private static final String SETTINGS = "bucket";
+    private static final String FILE = "file";
+    /** The bucket counter of file reads, which are checked against {@code any} alone. */
+    private static final AtomicLong ZERO = new AtomicLong();
 
     private final boolean enabled;
     private final Cache<Key, Kept> answers;
     /** Bumped by a write whose bucket is not known from its path. */
     private final AtomicLong global = new AtomicLong();
+    /** Bumped by every write: a file read by id may be in any bucket. */
+    private final AtomicLong any = new AtomicLong();
     /** Bumped by a write to one bucket; entries are never removed (bucket names are few and short). */
     private final ConcurrentMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
     /** Bumped by a change of a bucket's own settings (not by writes of its objects). */
@@ -95,12 +101,29 @@ public class ObjectLookups {
         }
     }
 
+    /** The kept record of file {@code id} as this caller was shown it, or null. */
+    public JsonObject file(String authorization, String id) {
+        return enabled ? kept(new Key(FILE, authorization, id), ZERO) : null;
+    }
+
+    /** Taken before a file is asked for by id: any write through this gateway makes the answer unusable. */
+    public Stamp stampFile() {
+        return enabled ? new Stamp(null, any.get(), 0) : null;
+    }
+
+    public void keepFile(String authorization, String id, Stamp stamp, JsonObject file) {
+        if (stamp != null) {
+            answers.put(new Key(FILE, authorization, id), new Kept(file, stamp.global(), 0));
+        }
+    }
+
     private JsonObject kept(Key key, AtomicLong bucketGeneration) {
         Kept kept = answers.getIfPresent(key);
         if (kept == null) {
             return null;
         }
-        if (kept.global() != global.get() || kept.bucket() != bucketGeneration.get()) {
+        long against = key.kind().equals(FILE) ? any.get() : global.get();
+        if (kept.global() != against || kept.bucket() != bucketGeneration.get()) {
             answers.invalidate(key);
             return null;
         }
@@ -125,6 +148,7 @@ public class ObjectLookups {
 
     /** A write to {@code bucket}'s objects went through (null: a write whose bucket is not known). */
     public void written(String bucket) {
+        any.incrementAndGet();
         if (bucket == null || bucket.isEmpty()) {
             global.incrementAndGet();
         } else {
@@ -134,6 +158,7 @@ public class ObjectLookups {
 
     /** A change of {@code bucket} itself went through: its settings and the access to its objects may differ. */
     public void bucketChanged(String bucket) {
+        any.incrementAndGet();
         if (bucket == null || bucket.isEmpty()) {
             global.incrementAndGet();
         } else {

@@ -34,9 +34,11 @@ public class GatewayRoutes {
     private final UploadChecks uploadChecks;
 
     private final ResumableRoutes resumable;
+    private final FileReads fileReads;
 
     public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, UploadChecks uploadChecks,
-                         ResumableRoutes resumable) {
+                         ResumableRoutes resumable, FileReads fileReads) {
+        this.fileReads = fileReads;
         this.resumable = resumable;
         this.uploadChecks = uploadChecks;
         this.proxy = proxy;
@@ -69,6 +71,7 @@ public class GatewayRoutes {
         router.route("/v1/files/by-path/*").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/download").handler(this::downloadById);
         router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+/versions").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        router.routeWithRegex(HttpMethod.GET, "/v1/files/[^/]+").handler(this::fileById);
         router.routeWithRegex("/v1/files/[^/]+").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
 
         // resumable uploads (tus) through upload-service
@@ -126,6 +129,16 @@ public class GatewayRoutes {
     private void images(RoutingContext ctx) {
         Proxy.requestId(ctx);
         callers.allowAnonymous(ctx, (c, identity) -> proxy.forward(c, "image-service", config.imageUrl(), RequestGuard.target(c)));
+    }
+
+    /** A file record by id: kept for the caller for the lookup bound; with a query string, asked each time. */
+    private void fileById(RoutingContext ctx) {
+        String id = ctx.request().path().substring("/v1/files/".length());
+        if (ctx.request().query() != null || !FILE_ID.matcher(id).matches()) {
+            toService(ctx, "metadata-service", config.metadataUrl());
+            return;
+        }
+        callers.requireUser(ctx, (c, identity) -> fileReads.serve(c, id));
     }
 
     private void downloadById(RoutingContext ctx) {

@@ -56,6 +56,21 @@ class ObjectLookupsTest {
     }
 
     @Test
+    void aFileReadByIdIsDroppedByAnyWrite() {
+        ObjectLookups lookups = lookups(Duration.ofMinutes(1));
+        JsonObject file = new JsonObject().put("id", "f1").put("bucket", "photos");
+        lookups.keepFile("Bearer alice", "f1", lookups.stampFile(), file);
+        assertEquals(file, lookups.file("Bearer alice", "f1"));
+        assertNull(lookups.file("Bearer bob", "f1"), "another caller");
+        lookups.written("docs"); // the gateway does not know the file's bucket before the answer
+        assertNull(lookups.file("Bearer alice", "f1"));
+        ObjectLookups.Stamp stamp = lookups.stampFile();
+        lookups.written(null);
+        lookups.keepFile("Bearer alice", "f1", stamp, file);
+        assertNull(lookups.file("Bearer alice", "f1"), "asked before a write finished");
+    }
+
+    @Test
     void anAnswerAskedBeforeAWriteFinishedIsNotKept() {
         ObjectLookups lookups = lookups(Duration.ofMinutes(1));
         ObjectLookups.Stamp stamp = lookups.stamp(Downloads.Mode.PRIVATE, "photos/a.png");
