@@ -191,6 +191,11 @@ public class Proxy {
         }
         out.setStatusCode(response.statusCode());
         copyHeaders(response.headers(), out.headers());
+        String requestId = ctx.get(REQUEST_ID);
+        if (requestId != null) {
+            // the upstream echoes the id the gateway gave it: one header, not two
+            out.headers().set(REQUEST_ID, requestId);
+        }
         if (ctx.request().method() == HttpMethod.HEAD) {
             out.end();
             return;
