@@ -87,7 +87,8 @@ function setup(thread) id = id + 1; thread:set("tid", id) end
 local f = io.open("$W/1k.bin", "rb"); local body = f:read("*a"); f:close()
 function request()
   counter = counter + 1
-  return wrk.format("PUT", "/v1/objects/$bucket/put/" .. tid .. "-" .. counter .. "-" .. math.random(1, 1000000000) .. ".bin",
+  -- the time in the name: the warm-up and the measure (separate wrk runs) never write the same names
+  return wrk.format("PUT", "/v1/objects/$bucket/put/" .. tid .. "-" .. os.time() .. "-" .. counter .. "-" .. math.random(1, 1000000000) .. ".bin",
     { ["Authorization"] = "Bearer $STOWAGE_ALICE_TOKEN", ["Content-Type"] = "application/octet-stream" }, body)
 end
 LUA
