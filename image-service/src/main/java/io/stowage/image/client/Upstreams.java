@@ -37,33 +37,39 @@ public class Upstreams {
     private final SignedObjectApi signedObjects;
     private final SigningApi signing;
     private final ObjectMapper json;
+    private final RecentLookups recent;
 
     public Upstreams(@RestClient MetadataApi metadata, @RestClient SignedObjectApi signedObjects,
-                     @RestClient SigningApi signing, ObjectMapper json) {
+                     @RestClient SigningApi signing, ObjectMapper json, RecentLookups recent) {
         this.metadata = metadata;
         this.signedObjects = signedObjects;
         this.signing = signing;
         this.json = json;
+        this.recent = recent;
     }
 
     /**
      * The object at {@code bucket/name} if {@code authorization} (null: anonymous) may read it.
      * metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
+     * A successful answer to the same caller within the last {@code lookup-cache-ttl} is reused ({@link RecentLookups}).
      */
     public Uni<StoredObject> object(String bucket, String name, String authorization) {
         // from the decoded, checked names, each segment encoded again: never the caller's raw path
-        String encodedBucket = RequestPaths.encodeSegment(bucket);
-        String encodedName = RequestPaths.encodePath(name);
         if (authorization == null) {
-            return lookup(bucket, name, true, metadata.publicObject(encodedBucket, encodedName));
+            return recent.get(new RecentLookups.Key(RecentLookups.Asker.ANONYMOUS, null, bucket, name),
+                    () -> lookup(bucket, name, true, metadata.publicObject(RequestPaths.encodeSegment(bucket),
+                            RequestPaths.encodePath(name))));
         }
-        return lookup(bucket, name, false, metadata.object(encodedBucket, encodedName, authorization));
+        return recent.get(new RecentLookups.Key(RecentLookups.Asker.CALLER, authorization, bucket, name),
+                () -> lookup(bucket, name, false, metadata.object(RequestPaths.encodeSegment(bucket),
+                        RequestPaths.encodePath(name), authorization)));
     }
 
     /** The object a verified image token names, looked up as image-service itself; refusals passed on. */
     public Uni<StoredObject> signedObject(String bucket, String name) {
-        return lookup(bucket, name, false,
-                signedObjects.object(RequestPaths.encodeSegment(bucket), RequestPaths.encodePath(name)));
+        return recent.get(new RecentLookups.Key(RecentLookups.Asker.IMAGE_SERVICE, null, bucket, name),
+                () -> lookup(bucket, name, false,
+                        signedObjects.object(RequestPaths.encodeSegment(bucket), RequestPaths.encodePath(name))));
     }
 
     private Uni<StoredObject> lookup(String bucket, String name, boolean anonymous, Uni<Response> call) {

@@ -3,6 +3,7 @@ package io.stowage.image.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /** image-service's settings (see README.md for the environment variables). */
@@ -56,8 +57,20 @@ public interface ImageConfig {
     /**
      * Bytes of rendered variants kept in memory as well as in S3, the most used first (0: none). A
      * variant's name is a hash of its blob and options, so a kept one is never stale; who may see it
-     * is still asked of metadata-service on every request.
+     * is still asked of metadata-service (or its answer of the last {@link #lookupCacheTtl()}).
      */
     @WithDefault("67108864")
     long memoryCacheBytes();
+
+    /**
+     * How long a successful object lookup of metadata-service (per caller, bucket and name) is reused;
+     * 0 asks metadata-service on every request. The staleness bound of a delete, an overwrite or a
+     * visibility change on the image routes.
+     */
+    @WithDefault("1S")
+    Duration lookupCacheTtl();
+
+    /** Most lookup answers kept at once (the least used go first). */
+    @WithDefault("10000")
+    long lookupCacheEntries();
 }

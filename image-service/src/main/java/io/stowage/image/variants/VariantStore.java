@@ -33,7 +33,8 @@ import java.util.concurrent.CompletionException;
  * variants are kept in memory as well ({@code stowage.image.memory-cache-bytes}, 10 minutes after their
  * last use at most): a name is a hash of the blob and the options, so a kept variant is the same bytes
  * S3 has; a purge drops them here too (on the replica that consumes the event; on another replica they
- * are the same bytes a new render would give, and who may see them is still asked every time).
+ * are the same bytes a new render would give, and who may see them is still asked every time, or
+ * taken from metadata-service's answer of the last {@code stowage.image.lookup-cache-ttl}).
  */
 @ApplicationScoped
 public class VariantStore {

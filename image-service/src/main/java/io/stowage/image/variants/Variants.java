@@ -1,6 +1,7 @@
 package io.stowage.image.variants;
 
 import io.stowage.contract.SharedErrorCode;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
@@ -35,12 +36,17 @@ public class Variants {
     private final ImageConfig config;
     private final MeterRegistry registry;
     private final SingleFlight<Variant> renders = new SingleFlight<>();
+    /** stowage_image_variant_cache_total{result=hit|miss}: how often the cache spared a render. */
+    private final Counter hits;
+    private final Counter misses;
 
     public Variants(VariantStore store, Renderer renderer, ImageConfig config, MeterRegistry registry) {
         this.store = store;
         this.renderer = renderer;
         this.config = config;
         this.registry = registry;
+        this.hits = registry.counter("stowage.image.variant.cache", "result", "hit");
+        this.misses = registry.counter("stowage.image.variant.cache", "result", "miss");
     }
 
     /**
@@ -81,10 +87,10 @@ public class Variants {
     public Uni<Served> get(Resolved r) {
         return store.find(r.key()).chain(found -> {
             if (found.isPresent()) {
-                cache("hit");
+                hits.increment();
                 return Uni.createFrom().item(new Served(found.get(), true));
             }
-            cache("miss");
+            misses.increment();
             // look again inside the flight: a render that finished between our miss and now has stored it
             return renders.run(r.key(), () -> store.find(r.key())
                             .chain(again -> again.isPresent() ? Uni.createFrom().item(again.get()) : renderAndStore(r)))
@@ -99,11 +105,6 @@ public class Variants {
                 .call(variant -> store.store(r.key(), variant)
                         .onFailure().invoke(e -> LOG.warnf("variant %s rendered but not stored: %s", r.key(), e.getMessage()))
                         .onFailure().recoverWithNull());
-    }
-
-    /** stowage_image_variant_cache_total{result=hit|miss}: how often S3 spared a render. */
-    private void cache(String result) {
-        registry.counter("stowage.image.variant.cache", "result", result).increment();
     }
 
     /**

@@ -38,6 +38,8 @@ class RendererTest {
             public boolean unsafeEnabled() { return true; }
             public String variantPrefix() { return "variants/"; }
             public long memoryCacheBytes() { return 0; }
+            public java.time.Duration lookupCacheTtl() { return java.time.Duration.ZERO; }
+            public long lookupCacheEntries() { return 0; }
         };
     }
 
