@@ -691,6 +691,47 @@ class ImageServiceTest {
     }
 
     @Test
+    void skipsEventsItDoesNotActOnWithoutStoppingThePurgesAfterThem() throws Exception {
+        String name = unique("jpg");
+        String blobKey = object(name, HALVES, "image/jpeg", "public", null);
+        String gone = unique("jpg");
+        String goneBlob = object(gone, HALVES, "image/jpeg", "public", null);
+        fetch("/img/unsafe/10x10/photos/" + name);
+        fetch("/img/unsafe/10x10/photos/" + gone);
+        double created = consumed(ObjectEvents.CREATED);
+        // one key, so one partition: the events are read in this order
+        String key = ObjectEvents.key("photos", name);
+
+        // a created event naming the blob, one whose data is not even JSON, one of a type image-service does not know
+        publish(ObjectEvents.CREATED, key, new ObjectEventData("photos", name, UUID.randomUUID().toString(), HALVES.length,
+                "image/jpeg", "\"e\"", "alice", "public", blobKey, true, 1));
+        publishRaw(ObjectEvents.CREATED, key, "not json");
+        publishRaw("io.stowage.something.else.v1", key, "{\"bucket\":\"photos\",\"blobKey\":\"" + blobKey + "\"}");
+        // the delete of a file that is no image: no variant of it can exist, so none is looked for
+        publish(ObjectEvents.DELETED, key, new ObjectEventData("photos", "notes.txt", UUID.randomUUID().toString(), 10,
+                "text/plain", "\"e\"", "alice", "public", blobKey, false, 2));
+        publish(ObjectEvents.DELETED, key, new ObjectEventData("photos", gone, UUID.randomUUID().toString(), HALVES.length,
+                "image/jpeg", "\"e\"", "alice", "public", goneBlob, true, 3));
+
+        // once the delete after them has purged, they were read: skipped, counted, the blob's variants still there
+        assertTrue(awaitNoVariants(goneBlob), "the deleted object's variants are purged");
+        assertEquals(1, variantKeys(blobKey).size(), "no skipped event purged anything");
+        assertTrue(consumed(ObjectEvents.CREATED) >= created + 2, "the created events were counted");
+        given().get(metrics).then().statusCode(200).body(org.hamcrest.Matchers.containsString(
+                "stowage_events_consumed_total{type=\"io.stowage.something.else.v1\"}"));
+        assertEquals("hit", fetch("/img/unsafe/10x10/photos/" + name).header("X-Stowage-Variant"));
+    }
+
+    /** stowage_events_consumed_total of one type, 0 before the first. */
+    private double consumed(String type) {
+        String prefix = "stowage_events_consumed_total{type=\"" + type + "\"} ";
+        return given().get(metrics).then().statusCode(200).extract().asString().lines()
+                .filter(line -> line.startsWith(prefix))
+                .mapToDouble(line -> Double.parseDouble(line.substring(prefix.length()).split(" ")[0]))
+                .findFirst().orElse(0);
+    }
+
+    @Test
     void purgeNoticesDropTheVariantsOfTheObjectOrBucketTheyName() throws Exception {
         String name = unique("jpg");
         String blobKey = object(name, HALVES, "image/jpeg", "public", null);
@@ -728,10 +769,15 @@ class ImageServiceTest {
 
     /** Publishes an event as metadata-service's outbox relay does: binary-mode CloudEvent headers, JSON data. */
     private static void publish(String type, String key, Object data) throws Exception {
+        publishRaw(type, key, JSON.writeValueAsString(data));
+    }
+
+    /** Publishes a record whose data is {@code value} as it is. */
+    private static void publishRaw(String type, String key, String value) throws Exception {
         Properties props = new Properties();
         props.put("bootstrap.servers", SharedInfra.kafka().bootstrapServers());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(ObjectEvents.DEFAULT_TOPIC, key, JSON.writeValueAsString(data));
+            ProducerRecord<String, String> record = new ProducerRecord<>(ObjectEvents.DEFAULT_TOPIC, key, value);
             record.headers().add(ObjectEvents.HEADER_SPEC_VERSION, ObjectEvents.SPEC_VERSION.getBytes(StandardCharsets.UTF_8));
             record.headers().add(ObjectEvents.HEADER_ID, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
             record.headers().add(ObjectEvents.HEADER_SOURCE, ObjectEvents.SOURCE.getBytes(StandardCharsets.UTF_8));
