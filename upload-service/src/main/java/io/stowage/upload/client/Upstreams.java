@@ -3,6 +3,8 @@ package io.stowage.upload.client;
 import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.cache.CacheKey;
+import io.quarkus.cache.CacheResult;
 import io.smallrye.mutiny.Uni;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
@@ -31,6 +33,12 @@ import java.util.Set;
 @ApplicationScoped
 public class Upstreams {
 
+    /** How long a registration may take before it counts as unanswered ({@code @Timeout} of {@code MetadataApi}). */
+    public static final java.time.Duration REGISTRATION_DEADLINE = java.time.Duration.ofMillis(CallBudgets.TIMEOUT_MS);
+
+    /** The cache of bucket settings (Quarkus cache, Caffeine; size, expiry and metrics in application.properties). */
+    public static final String BUCKET_SETTINGS = "bucket-settings";
+
     private static final String SIGNING = "signing-service";
     private static final ObjectMapper PLAIN_JSON = new ObjectMapper();
 
@@ -47,7 +55,14 @@ public class Upstreams {
         this.json = json;
     }
 
-    public Uni<BucketInfo> bucket(String name, String authorization) {
+    /**
+     * The bucket's settings (limits, allowed types), kept for at most {@code quarkus.cache.caffeine."bucket-settings"
+     * .expire-after-write} (1 s) per bucket name: every signed-in caller gets the same answer from metadata-service, and
+     * it checks the limits again against what landed when the object is registered, so a setting changed meanwhile
+     * is at worst applied a second late to the early refusal. Refusals and outages are not kept.
+     */
+    @CacheResult(cacheName = BUCKET_SETTINGS)
+    public Uni<BucketInfo> bucket(@CacheKey String name, String authorization) {
         return call("metadata-service", metadata.bucket(name, authorization))
                 .map(answer -> parse("metadata-service", answer.body(), BucketInfo.class));
     }
