@@ -182,36 +182,6 @@ class SweeperTest {
         assertFalse(exists(PendingUploads.key(lost[0])));
     }
 
-    @Test
-    void aDirectUploadWithoutRegistrationAnswerKeepsItsRecordForTheSweeperToSettle() throws Exception {
-        metadata.stubFor(post(urlEqualTo("/internal/objects")).willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
-        HttpResponse<String> answer = HTTP.send(HttpRequest.newBuilder(uri("/v1/objects/docs/lost/direct.txt"))
-                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString("streamed, registered, unanswered")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        // metadata-service gave no answer: its outage, said as such (not upload-service failing)
-        assertEquals(503, answer.statusCode(), answer.body());
-        assertEquals("CatalogUnavailable", JSON.readTree(answer.body()).get("error").asText());
-        assertTrue(answer.headers().firstValue("Retry-After").isPresent());
-
-        var registration = JSON.readTree(metadata.findAll(postRequestedFor(urlEqualTo("/internal/objects"))).get(0).getBodyAsString());
-        String uploadId = registration.get("uploadId").asText();
-        String blobKey = registration.get("blobKey").asText();
-        assertTrue(exists(blobKey));
-        Map<String, Object> record = pending(uploadId);
-        assertEquals("direct", record.get("kind"));
-        assertEquals(blobKey, record.get("blobKey"));
-        assertFalse(record.containsKey("multipartUploadId"));
-        // due as soon as the sweeper's grace has passed (a registration still in flight may land meanwhile)
-        Instant expiresAt = Instant.parse(record.get("expiresAt").toString());
-        assertFalse(expiresAt.isAfter(Instant.now()), record.toString());
-
-        Instant afterGrace = expiresAt.plus(config.sweep().grace()).plusSeconds(1);
-        assertTrue(sweeper.sweep(afterGrace).await().atMost(Duration.ofSeconds(60)) >= 1);
-        assertFalse(exists(blobKey));
-        assertFalse(exists(PendingUploads.key(uploadId)));
-    }
-
     /** A presigned upload whose bytes are in S3 and whose registration met a reset connection: {uploadId, blobKey}. */
     private String[] presignedUploadWhoseRegistrationGotNoAnswer(String path) throws Exception {
         String alice = token("alice");

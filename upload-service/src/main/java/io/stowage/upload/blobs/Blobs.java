@@ -22,6 +22,9 @@ public class Blobs {
 
     private static final Logger LOG = Logger.getLogger(Blobs.class);
 
+    /** A body this small goes to S3 within the deadline of a small call. */
+    static final int SMALL_BODY = 1024 * 1024;
+
     private final S3AsyncClient s3;
     private final String bucket;
     private final AwsRequestOverrideConfiguration transfer;
@@ -66,11 +69,19 @@ public class Blobs {
                 .map(bytes -> bytes.asByteArray());
     }
 
-    /** Writes a whole (small) blob; the buffer is not copied, so it must not change until this completes. */
+    /**
+     * Writes a whole blob of up to a part; the buffer is not copied, so it must not change until this completes.
+     * A body of at most {@link #SMALL_BODY} has the short deadline of a small call (a hung S3 is answered within
+     * about 5 s, as when a pending record was written first); a larger one the transfer deadline.
+     */
     public Uni<String> put(String key, String contentType, ByteBuffer bytes) {
         return Uni.createFrom().completionStage(() -> s3.putObject(
-                        r -> r.bucket(bucket).key(key).contentType(contentType).contentLength((long) bytes.remaining())
-                                .overrideConfiguration(transfer),
+                        r -> {
+                            r.bucket(bucket).key(key).contentType(contentType).contentLength((long) bytes.remaining());
+                            if (bytes.remaining() > SMALL_BODY) {
+                                r.overrideConfiguration(transfer);
+                            }
+                        },
                         AsyncRequestBody.fromByteBufferUnsafe(bytes)))
                 .map(response -> unquote(response.eTag()));
     }

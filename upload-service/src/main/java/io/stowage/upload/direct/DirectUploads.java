@@ -25,12 +25,14 @@ import org.jboss.logging.Logger;
 
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The direct upload: checks the bucket before reading a byte, streams the body into a fresh blob
  * ({@link StreamedBlob}), then registers it with metadata-service under the request's
- * preconditions. A pending record guards the blob while it is written, so that the sweeper cleans
- * up after a replica that died mid-upload.
+ * preconditions. Nothing of it may leak if the replica dies mid-upload: a body that fits in one part is one PUT
+ * to a time-stamped key that the sweeper finds by itself ({@code StampedBlobSweeper}), so it costs no record; a
+ * larger body's multipart upload is guarded by a pending record written before S3 holds any of it.
  */
 @ApplicationScoped
 public class DirectUploads {
@@ -64,35 +66,45 @@ public class DirectUploads {
     }
 
     Uni<Answer> upload(Caller caller, Target target, HttpServerRequest request, Context context, HttpServerResponse response) {
-        return upstreams.bucket(target.bucket(), caller.authorization()).chain(bucket -> {
+        return upstreams.bucket(target.bucket(), caller.authorization())
+                // the body is read on the request's own context
+                .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
+                .chain(bucket -> {
             // Refused before a byte is read when the announced length already says so.
             BucketLimits.check(bucket, target.contentLength() == null ? 0 : target.contentLength(), target.contentType());
             long limit = bucket.fileSizeLimit() == null ? Long.MAX_VALUE : bucket.fileSizeLimit();
             String uploadId = UUID.randomUUID().toString();
-            String blobKey = "blobs/" + UUID.randomUUID();
             Instant now = Instant.now();
             PendingUpload record = new PendingUpload(uploadId, caller.subject(), target.bucket(), target.name(),
-                    target.contentType(), target.contentLength() == null ? -1 : target.contentLength(), blobKey,
+                    target.contentType(), target.contentLength() == null ? -1 : target.contentLength(), null,
                     target.visibility(), now, now.plus(config.directExpiresIn()), null, null, PendingUpload.DIRECT,
                     null, null, null, null);
             metrics.started(UploadMetrics.DIRECT);
-            return pending.save(record)
-                    .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
-                    .chain(saved -> {
-                        StreamedBlob blob = new StreamedBlob(blobs, buffers, context, request, blobKey, target.contentType(), limit,
-                                target.contentLength(), config.sniffBytes(),
-                                // Recorded so that the sweeper can abort the parts if this replica dies.
-                                s3UploadId -> pending.save(withMultipart(record, s3UploadId)).replaceWithVoid());
-                        response.closeHandler(v -> blob.cancel(new UploadException(SharedErrorCode.InvalidRequest,
-                                "the client went away")));
-                        return Uni.createFrom().completionStage(blob.start());
-                    })
+            // set before the record's write is sent: a write whose answer is lost may still have landed
+            AtomicBoolean recorded = new AtomicBoolean();
+            StreamedBlob blob = new StreamedBlob(blobs, buffers, context, request, target.contentType(), limit,
+                    target.contentLength(), config.sniffBytes(), new StreamedBlob.MultipartRecord() {
+                        @Override
+                        public Uni<Void> starting(String blobKey) {
+                            recorded.set(true);
+                            return pending.save(withMultipart(record, blobKey, null)).replaceWithVoid();
+                        }
+
+                        @Override
+                        public Uni<Void> started(String blobKey, String s3UploadId) {
+                            // Recorded so that the sweeper can abort the parts if this replica dies.
+                            return pending.save(withMultipart(record, blobKey, s3UploadId)).replaceWithVoid();
+                        }
+                    });
+            response.closeHandler(v -> blob.cancel(new UploadException(SharedErrorCode.InvalidRequest,
+                    "the client went away")));
+            return Uni.createFrom().completionStage(blob.start())
                     .onFailure().invoke(failure -> metrics.ended(UploadMetrics.DIRECT, refusal(failure)
                             ? UploadMetrics.REFUSED : UploadMetrics.FAILED))
                     // S3 failing: the record (if it landed) stays, so that the sweeper removes whatever parts or
                     // blob the outage kept the cleanup from removing; and the answer does not wait for a
                     // second S3 deadline
-                    .onFailure(failure -> !Outages.isStorageOutage(failure))
+                    .onFailure(failure -> recorded.get() && !Outages.isStorageOutage(failure))
                     .call(failure -> pending.delete(uploadId).onFailure().recoverWithNull())
                     .chain(stored -> register(caller, target, record, stored));
         });
@@ -111,7 +123,7 @@ public class DirectUploads {
                     // Refused (precondition, limits, name taken): this blob will never be an object.
                     LOG.infof("upload %s refused by metadata-service (%d)", uploadId, ((UpstreamRejection) refused).status());
                     metrics.ended(UploadMetrics.DIRECT, UploadMetrics.REFUSED);
-                    return blobs.delete(stored.blobKey()).chain(() -> forget(uploadId));
+                    return blobs.delete(stored.blobKey()).chain(() -> forget(uploadId, stored));
                 })
                 .onFailure(t -> !(t instanceof UpstreamRejection)).call(failure -> {
                     // Unknown outcome: the object may exist, so its blob stays, and so does the record, due for
@@ -123,22 +135,28 @@ public class DirectUploads {
                 })
                 // The client went away while metadata-service worked on it: just as unknown.
                 .onCancellation().call(() -> leaveToSweeper(record, stored))
-                .call(answer -> forget(uploadId))
+                .call(answer -> forget(uploadId, stored))
                 .invoke(answer -> metrics.registered(UploadMetrics.DIRECT, stored.size()))
                 .invoke(answer -> LOG.infof("upload %s: %d bytes streamed to %s/%s (%d)", uploadId, stored.size(),
                         target.bucket(), target.name(), answer.status()));
     }
 
-    private Uni<Void> forget(String uploadId) {
-        return pending.delete(uploadId).onFailure().recoverWithNull();
+    /** Removes the record of a multipart blob; a single PUT's blob never had one. */
+    private Uni<Void> forget(String uploadId, StreamedBlob.Stored stored) {
+        return stored.multipart() ? pending.delete(uploadId).onFailure().recoverWithNull() : Uni.createFrom().voidItem();
     }
 
     /**
-     * Rewrites the record of a stored blob whose registration has no known outcome: expired now (so it is
-     * due once the sweeper's grace has passed, enough for a registration still in flight to land), with the
-     * blob's key and size; no multipart upload id, since the parts were assembled into the blob.
+     * Leaves a stored blob whose registration has no known outcome to the sweeper, which asks the catalog
+     * whether it is referenced once no registration of it can still land. A single PUT's stamped blob is found
+     * by the sweeper as it is. A multipart blob's record is rewritten: expired now (so it is due once the
+     * sweeper's grace has passed, enough for a registration still in flight to land), with the blob's key and
+     * size; no multipart upload id, since the parts were assembled into the blob.
      */
     private Uni<Void> leaveToSweeper(PendingUpload record, StreamedBlob.Stored stored) {
+        if (!stored.multipart()) {
+            return Uni.createFrom().voidItem();
+        }
         PendingUpload unsettled = new PendingUpload(record.uploadId(), record.owner(), record.bucket(), record.path(),
                 record.contentType(), stored.size(), stored.blobKey(), record.visibility(), record.createdAt(), Instant.now(),
                 null, null, PendingUpload.DIRECT, null, null, null, null);
@@ -160,9 +178,9 @@ public class DirectUploads {
         return false;
     }
 
-    private static PendingUpload withMultipart(PendingUpload record, String s3UploadId) {
+    private static PendingUpload withMultipart(PendingUpload record, String blobKey, String s3UploadId) {
         return new PendingUpload(record.uploadId(), record.owner(), record.bucket(), record.path(), record.contentType(),
-                record.size(), record.blobKey(), record.visibility(), record.createdAt(), record.expiresAt(), null, null,
+                record.size(), blobKey, record.visibility(), record.createdAt(), record.expiresAt(), null, null,
                 record.kind(), s3UploadId, null, null, null);
     }
 }

@@ -5,6 +5,7 @@ import io.stowage.upload.error.UploadErrorCode;
 import io.smallrye.mutiny.Uni;
 import io.stowage.upload.blobs.Blobs;
 import io.stowage.upload.blobs.PartBuffers;
+import io.stowage.upload.blobs.StampedBlobs;
 import io.stowage.upload.error.UploadException;
 import io.stowage.upload.rules.ContentSniffer;
 import io.vertx.core.Context;
@@ -14,17 +15,21 @@ import org.jboss.logging.Logger;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Function;
 
 /**
  * Streams one request body into a fresh blob without ever holding it whole: the bytes fill a part
  * buffer; a body that fits in one part becomes a single PUT, a larger one a multipart upload whose
- * parts go to S3 while the next part fills. At most two part buffers exist per upload; when both
+ * parts go to S3 while the next part fills. The blob's key is chosen when it is known which: a single PUT
+ * gets a time-stamped key ({@link StampedBlobs}), which the sweeper finds without any record; a multipart
+ * upload gets {@code blobs/{uuid}} and its owner writes a pending record down ({@link MultipartRecord})
+ * before S3 holds any part of it. At most two part buffers exist per upload; when both
  * are taken the request is paused (back-pressure on the client) until S3 has taken one.
  *
  * <p>Every method runs on the request's Vert.x context: S3's callbacks hop back to it, so the
@@ -36,20 +41,32 @@ final class StreamedBlob {
     private static final Logger LOG = Logger.getLogger(StreamedBlob.class);
     private static final int MAX_BUFFERS = 2;
 
-    /** What was stored: the blob's key, its size and its etag. */
-    record Stored(String blobKey, long size, String etag) {
+    /** What was stored: the blob's key, its size, its etag, and whether it was assembled from parts (it has a record). */
+    record Stored(String blobKey, long size, String etag, boolean multipart) {
+    }
+
+    /** What the owner writes down so that the sweeper finds a multipart upload whose replica died. */
+    interface MultipartRecord {
+        /** Before S3 is asked to start the multipart upload of {@code blobKey}. */
+        Uni<Void> starting(String blobKey);
+
+        /** Once S3 named the multipart upload, before any part is sent. */
+        Uni<Void> started(String blobKey, String s3UploadId);
     }
 
     private final Blobs blobs;
     private final Context context;
     private final HttpServerRequest request;
-    private final String blobKey;
+    /** Chosen once it is known whether the body fits in one PUT; null until then. */
+    private String blobKey;
     private final String contentType;
     private final long limit;
     private final int partSize;
     private final int firstBufferSize;
     private final int sniffBytes;
-    private final Function<String, Uni<Void>> onMultipartStarted;
+    private final MultipartRecord multipartRecord;
+    /** S3's id of the multipart upload, once it answered: what an abort needs even if recording it failed. */
+    private volatile String s3UploadId;
     private final CompletableFuture<Stored> result = new CompletableFuture<>();
 
     private final PartBuffers pool;
@@ -72,21 +89,20 @@ final class StreamedBlob {
     private Uni<String> multipartId;
     private boolean singlePutStarted;
 
-    StreamedBlob(Blobs blobs, PartBuffers pool, Context context, HttpServerRequest request, String blobKey, String contentType,
-                 long limit, Long declaredLength, int sniffBytes, Function<String, Uni<Void>> onMultipartStarted) {
+    StreamedBlob(Blobs blobs, PartBuffers pool, Context context, HttpServerRequest request, String contentType,
+                 long limit, Long declaredLength, int sniffBytes, MultipartRecord multipartRecord) {
         this.blobs = blobs;
         this.pool = pool;
         int partSize = pool.partSize();
         this.context = context;
         this.request = request;
-        this.blobKey = blobKey;
         this.contentType = contentType;
         this.limit = limit;
         this.partSize = partSize;
         // A body announced smaller than a part never needs a part-sized buffer.
         this.firstBufferSize = declaredLength != null && declaredLength < partSize ? (int) Math.max(declaredLength, 0) : partSize;
         this.sniffBytes = sniffBytes;
-        this.onMultipartStarted = onMultipartStarted;
+        this.multipartRecord = multipartRecord;
     }
 
     /** Starts reading the (paused) request; completes with the stored blob or fails, having cleaned up. */
@@ -206,13 +222,19 @@ final class StreamedBlob {
         filling = null;
         filled = 0;
         if (multipartId == null) {
-            // Parts wait for the multipart id to be recorded, so that what follows the upload sees it.
-            multipartId = blobs.startMultipart(blobKey, contentType)
-                    .call(onMultipartStarted::apply)
+            // The record comes first, so that the sweeper finds whatever S3 holds of this upload if the replica
+            // dies; parts wait for the multipart id to be recorded too, so that it can abort them.
+            String key = "blobs/" + UUID.randomUUID();
+            blobKey = key;
+            multipartId = multipartRecord.starting(key)
+                    .chain(() -> blobs.startMultipart(key, contentType))
+                    .invoke(id -> s3UploadId = id)
+                    .call(id -> multipartRecord.started(key, id))
                     .memoize().indefinitely();
         }
+        String key = blobKey;
         inFlight++;
-        multipartId.chain(id -> blobs.uploadPart(blobKey, id, partNumber, buffer.duplicate().position(0).limit(length)))
+        multipartId.chain(id -> blobs.uploadPart(key, id, partNumber, buffer.duplicate().position(0).limit(length)))
                 .subscribe().with(
                         part -> context.runOnContext(v -> partStored(buffer, part)),
                         failure -> context.runOnContext(v -> {
@@ -260,12 +282,15 @@ final class StreamedBlob {
     /** A body no larger than one part: one PUT of what was buffered. */
     private void putWhole() {
         ByteBuffer body = filling == null ? ByteBuffer.allocate(0) : filling.duplicate().position(0).limit(filled);
+        // stamped right before the PUT: the sweeper reckons its deadlines from this time
+        String key = StampedBlobs.newKey(Instant.now());
+        blobKey = key;
         singlePutStarted = true;
         inFlight++;
-        blobs.put(blobKey, contentType, body).subscribe().with(
+        blobs.put(key, contentType, body).subscribe().with(
                 etag -> context.runOnContext(v -> {
                     inFlight--;
-                    succeed(new Stored(blobKey, total, etag));
+                    succeed(new Stored(key, total, etag, false));
                 }),
                 failure -> context.runOnContext(v -> {
                     inFlight--;
@@ -280,10 +305,11 @@ final class StreamedBlob {
         List<CompletedPart> ordered = new ArrayList<>(parts);
         ordered.sort(Comparator.comparing(CompletedPart::partNumber));
         inFlight++;
-        multipartId.chain(id -> blobs.completeMultipart(blobKey, id, ordered)).subscribe().with(
+        String key = blobKey;
+        multipartId.chain(id -> blobs.completeMultipart(key, id, ordered)).subscribe().with(
                 etag -> context.runOnContext(v -> {
                     inFlight--;
-                    succeed(new Stored(blobKey, total, etag));
+                    succeed(new Stored(key, total, etag, true));
                 }),
                 failure -> context.runOnContext(v -> {
                     inFlight--;
@@ -321,18 +347,20 @@ final class StreamedBlob {
         cleaned = true;
         releaseBuffers();
         Uni<Void> cleanup;
+        String key = blobKey;
         if (multipartId != null) {
-            cleanup = multipartId.chain(id -> blobs.abortMultipart(blobKey, id))
+            cleanup = multipartId.onFailure().recoverWithItem(() -> s3UploadId)
+                    .chain(id -> id == null ? Uni.createFrom().voidItem() : blobs.abortMultipart(key, id))
                     .onFailure().recoverWithNull()
-                    .chain(() -> blobs.delete(blobKey));
+                    .chain(() -> blobs.delete(key));
         } else if (singlePutStarted) {
-            cleanup = blobs.delete(blobKey);
+            cleanup = blobs.delete(key);
         } else {
             cleanup = Uni.createFrom().voidItem();
         }
         cleanup.subscribe().with(
-                ok -> LOG.debugf("cleaned up the interrupted upload of %s", blobKey),
+                ok -> LOG.debugf("cleaned up the interrupted upload of %s", key),
                 failure -> LOG.warnf("could not clean up the interrupted upload of %s (the sweeper will): %s",
-                        blobKey, failure.getMessage()));
+                        key, failure.getMessage()));
     }
 }
