@@ -79,8 +79,9 @@ public class VariantPurger {
         ReceivedEvent event = ReceivedEvent.of(record.key(), value, name -> lastHeader(record, name));
         try {
             return event.isDeleted() ? deleted(event.objectData()) : purged(event.purgeNotice());
-        } catch (ReceivedEvent.UnreadableEvent e) {
-            LOG.warnf("skipping a %s event that is not valid JSON (key %s)", event.typeOrUnknown(), record.key());
+        } catch (ReceivedEvent.UnreadableEvent | RuntimeException e) {
+            // one bad record must not cost the batch around it its purges
+            LOG.warnf("skipping a %s event that cannot be read (key %s): %s", event.typeOrUnknown(), record.key(), e.getMessage());
             return null;
         }
     }
