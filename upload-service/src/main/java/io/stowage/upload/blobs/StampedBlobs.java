@@ -6,13 +6,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.model.S3Object;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -62,14 +63,31 @@ public class StampedBlobs {
         return key.substring(0, Math.min(key.length(), PREFIX.length() + STAMP_LENGTH));
     }
 
-    /** One page of stamped keys after {@code after} (exclusive; null: from the first), in key (= time) order. */
-    public Uni<Page> list(String after, int max) {
-        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(PREFIX).maxKeys(max)
-                        .startAfter(after)))
-                .map(page -> new Page(page.contents().stream().map(S3Object::key).toList(), Boolean.TRUE.equals(page.isTruncated())));
+    /**
+     * Up to {@code max} seconds that hold stamped keys, after {@code after} (null: from the first), in order, as
+     * prefixes {@code blobs/direct/20261129T215012Z/}. Listed with a delimiter, so S3 (and S3Proxy's file store, which
+     * keeps each second as a directory) reads one entry per second, not one per blob.
+     */
+    public Uni<List<String>> seconds(String after, int max) {
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(PREFIX).delimiter("/")
+                        .maxKeys(max).startAfter(after)))
+                .map(page -> page.commonPrefixes().stream().map(CommonPrefix::prefix).toList());
     }
 
-    public record Page(List<String> keys, boolean truncated) {
+    /** Every key stamped with the second {@code second} (a prefix from {@link #seconds}), page by page. */
+    public Uni<List<String>> keysIn(String second) {
+        return keysIn(second, null, new ArrayList<>());
+    }
+
+    private Uni<List<String>> keysIn(String second, String continuation, List<String> found) {
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(second)
+                        .continuationToken(continuation)))
+                .chain(page -> {
+                    page.contents().forEach(object -> found.add(object.key()));
+                    return Boolean.TRUE.equals(page.isTruncated()) && page.nextContinuationToken() != null
+                            ? keysIn(second, page.nextContinuationToken(), found)
+                            : Uni.createFrom().item(found);
+                });
     }
 
     /** The sweeper's mark as read: the last key settled (null: none yet) and the ETag a move must match (null: no mark). */

@@ -13,11 +13,9 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,21 +24,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * blob behind with nothing else pointing at it. Once a blob's stamp is older than {@link #settleAfter()} (the
  * PUT's own deadline, the registration's, and the sweeper's grace for clocks and registrations still landing), the
  * catalog is asked (one batched {@code POST /internal/blobs/referenced}, with upload-service's own token) and the
- * blobs no object references are deleted. Every stamped blob is looked at about once: the sweep resumes after its
- * mark (the second of the last key it settled; the keys of that second are listed again), so its work follows the upload rate, not the number of blobs ever
- * stored.
+ * blobs no object references are deleted. The sweep lists the seconds that hold stamped keys after its mark (the
+ * last second it settled, whose keys are listed once more), then each due second's keys: every blob is looked at
+ * about once, and the work follows the upload rate, not the number of blobs ever stored.
  *
- * <p>No answer from the catalog, or a delete failing: nothing after that key is touched and the mark stays before
- * it, so the next sweep asks again. Several replicas may sweep the same keys at once: both ask, both delete what is
+ * <p>No answer from the catalog, a listing or a delete failing: nothing from that second on is touched and the mark
+ * stays before it, so the next sweep asks again. Several replicas may sweep the same keys at once: both ask, both delete what is
  * unreferenced (a delete of a missing blob succeeds), and the mark moves with a conditional write only one wins.
  */
 @ApplicationScoped
 public class StampedBlobSweeper {
 
     private static final Logger LOG = Logger.getLogger(StampedBlobSweeper.class);
-    static final int PAGE = 1000;
-    /** A sweep looks at this many pages at most; a backlog is worked off over the next sweeps. */
-    static final int MAX_PAGES = 20;
+    /** A sweep looks at this many seconds at most; a backlog is worked off over the next sweeps. */
+    static final int MAX_SECONDS = 600;
 
     private final StampedBlobs stamped;
     private final Blobs blobs;
@@ -77,21 +74,19 @@ public class StampedBlobSweeper {
     public Uni<Integer> sweep(Instant now) {
         Instant cutoff = now.minus(settleAfter);
         AtomicInteger removed = new AtomicInteger();
-        AtomicBoolean capped = new AtomicBoolean();
-        return stamped.mark().chain(mark -> pages(mark.after(), cutoff, 0, removed, capped)
+        return stamped.mark().chain(mark -> stamped.seconds(mark.after(), MAX_SECONDS)
+                .chain(seconds -> seconds(seconds, 0, cutoff, null, removed))
                 .chain(settled -> {
-                    // a sweep cut short by its page budget resumes right after its last key, or it might never move on
-                    String next = capped.get() && settled != null && !settled.equals(mark.after())
-                            ? settled : nextMark(mark.after(), settled);
+                    String next = nextMark(mark.after(), settled);
                     return next == null ? Uni.createFrom().item(false) : stamped.moveMark(mark, next);
                 }))
                 .replaceWith(removed::get);
     }
 
     /**
-     * Where the next sweep resumes: at the second of the last key settled, so that the keys of that second are
-     * looked at once more (a blob stamped in it may sort before the last one, e.g. from a replica whose clock is a
-     * little behind). Null: the mark stays.
+     * Where the next sweep resumes: at the second of the last key (or second) settled, so that the keys of that
+     * second are looked at once more (a blob stamped in it may have landed after the listing, e.g. from a replica
+     * whose clock is a little behind). Null: the mark stays.
      */
     public static String nextMark(String mark, String settled) {
         if (settled == null) {
@@ -101,44 +96,32 @@ public class StampedBlobSweeper {
         return mark == null || second.compareTo(mark) > 0 ? second : null;
     }
 
-    /** Settles page after page from {@code after}; answers the last key settled (or {@code after} if none). */
-    private Uni<String> pages(String after, Instant cutoff, int page, AtomicInteger removed, AtomicBoolean capped) {
-        if (page == MAX_PAGES) {
-            capped.set(true);
-            return Uni.createFrom().item(after);
+    /** Settles the due seconds in order; answers the last one settled (null: none), stopping at the first that is not. */
+    private Uni<String> seconds(List<String> seconds, int index, Instant cutoff, String settled, AtomicInteger removed) {
+        if (index == seconds.size()) {
+            return Uni.createFrom().item(settled);
         }
-        return stamped.list(after, PAGE).chain(listed -> {
-            List<String> due = new ArrayList<>();
-            boolean reachedCutoff = false;
-            for (String key : listed.keys()) {
-                Optional<Instant> stamp = StampedBlobs.stampOf(key);
-                if (stamp.isPresent() && !stamp.get().isBefore(cutoff)) {
-                    reachedCutoff = true;
-                    break;
-                }
-                // a key without a readable stamp is not one of ours: passed over, never deleted
-                due.add(key);
-            }
-            if (due.isEmpty()) {
-                return Uni.createFrom().item(after);
-            }
-            boolean last = reachedCutoff || !listed.truncated();
-            return settle(due, removed).chain(settled -> {
-                if (settled == null) {
-                    return Uni.createFrom().item(after);
-                }
-                return settled.equals(due.getLast()) && !last
-                        ? pages(settled, cutoff, page + 1, removed, capped)
-                        : Uni.createFrom().item(settled);
-            });
-        });
+        String second = seconds.get(index);
+        Optional<Instant> stamp = StampedBlobs.stampOf(second);
+        if (stamp.isPresent() && !stamp.get().isBefore(cutoff)) {
+            // not due yet, and neither is anything after it
+            return Uni.createFrom().item(settled);
+        }
+        if (stamp.isEmpty()) {
+            // not one of ours: passed over, nothing in it is ever deleted
+            return seconds(seconds, index + 1, cutoff, second, removed);
+        }
+        return stamped.keysIn(second)
+                .chain(keys -> keys.isEmpty() ? Uni.createFrom().item(true) : settle(keys, removed))
+                .onFailure().recoverWithItem(t -> {
+                    LOG.warnf("blobs of %s: listing failed, the next sweep tries again: %s", second, t.getMessage());
+                    return false;
+                })
+                .chain(done -> done ? seconds(seconds, index + 1, cutoff, second, removed) : Uni.createFrom().item(settled));
     }
 
-    /**
-     * Asks the catalog about {@code due} and deletes what it does not reference, in key order; answers the last key
-     * settled, or null when none was (the catalog did not answer).
-     */
-    private Uni<String> settle(List<String> due, AtomicInteger removed) {
+    /** Asks the catalog about {@code due} and deletes what it does not reference; true when every key was settled. */
+    private Uni<Boolean> settle(List<String> due, AtomicInteger removed) {
         List<String> stampedKeys = due.stream().filter(key -> StampedBlobs.stampOf(key).isPresent()).toList();
         Uni<Set<String>> referenced = stampedKeys.isEmpty()
                 ? Uni.createFrom().item(Set.of())
@@ -146,16 +129,16 @@ public class StampedBlobSweeper {
                         .onFailure().invoke(t -> LOG.warnf("cannot tell whether %d direct-upload blobs are objects', so they"
                                 + " are left for the next sweep: %s", stampedKeys.size(), t.getMessage()))
                         .onFailure().recoverWithNull();
-        return referenced.chain(known -> known == null ? Uni.createFrom().nullItem() : deleteUnreferenced(due, known, 0, null, removed));
+        return referenced.chain(known -> known == null ? Uni.createFrom().item(false) : deleteUnreferenced(due, known, 0, removed));
     }
 
-    private Uni<String> deleteUnreferenced(List<String> due, Set<String> referenced, int index, String settled, AtomicInteger removed) {
+    private Uni<Boolean> deleteUnreferenced(List<String> due, Set<String> referenced, int index, AtomicInteger removed) {
         if (index == due.size()) {
-            return Uni.createFrom().item(settled);
+            return Uni.createFrom().item(true);
         }
         String key = due.get(index);
         if (StampedBlobs.stampOf(key).isEmpty() || referenced.contains(key)) {
-            return deleteUnreferenced(due, referenced, index + 1, key, removed);
+            return deleteUnreferenced(due, referenced, index + 1, removed);
         }
         return blobs.delete(key)
                 .invoke(() -> {
@@ -163,10 +146,11 @@ public class StampedBlobSweeper {
                     metrics.sweptExpired(UploadMetrics.DIRECT);
                     LOG.infof("blob %s of a direct upload: no object references it %s after it was written; deleted", key, settleAfter);
                 })
-                .chain(() -> deleteUnreferenced(due, referenced, index + 1, key, removed))
-                .onFailure().recoverWithUni(t -> {
+                .replaceWith(true)
+                .onFailure().recoverWithItem(t -> {
                     LOG.warnf("blob %s: delete failed, the next sweep tries again: %s", key, t.getMessage());
-                    return Uni.createFrom().item(settled);
-                });
+                    return false;
+                })
+                .chain(deleted -> deleted ? deleteUnreferenced(due, referenced, index + 1, removed) : Uni.createFrom().item(false));
     }
 }
