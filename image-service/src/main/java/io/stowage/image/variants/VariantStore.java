@@ -10,7 +10,9 @@ import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
 import io.stowage.image.config.ImageConfig;
 import io.stowage.image.error.ImageException;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import software.amazon.awssdk.core.async.AsyncRequestBody;
 import software.amazon.awssdk.core.async.AsyncResponseTransformer;
@@ -57,6 +59,14 @@ public class VariantStore {
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(registry, hot, "image-hot-variants");
+    }
+
+    /**
+     * Builds the S3 client at start: built lazily, the first request after a start (or the first purge) built
+     * it on the event loop, blocking it for seconds.
+     */
+    void buildClientAtStart(@Observes StartupEvent start) {
+        s3.serviceName();
     }
 
     /** The prefix under which every variant of {@code blobKey} rendered for an object of {@code bucket} is stored. */
