@@ -24,11 +24,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 import java.awt.image.BufferedImage;
@@ -98,9 +94,7 @@ class ImageServiceTest {
     static void s3() {
         S3Server server = SharedInfra.s3();
         physical = server.bucket();
-        s3 = S3Client.builder().endpointOverride(URI.create(server.endpoint())).region(Region.of(server.region()))
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(server.accessKey(), server.secretKey())))
-                .forcePathStyle(true).httpClient(UrlConnectionHttpClient.create()).build();
+        s3 = TestS3.client(server);
     }
 
     @AfterAll
