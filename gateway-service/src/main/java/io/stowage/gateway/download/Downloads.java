@@ -1,5 +1,6 @@
 package io.stowage.gateway.download;
 
+import io.stowage.gateway.errors.GatewayErrorCode;
 import io.stowage.contract.SharedErrorCode;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.errors.ErrorResponse;
@@ -107,7 +108,7 @@ public class Downloads {
                 .onSuccess(meta -> {
                     if (mode == Mode.PUBLIC && (meta.status() == 401 || meta.status() == 403)) {
                         // what anonymous callers may not read does not exist for them
-                        ErrorResponse.send(ctx, 404, "ObjectNotFound", "no public object at this path");
+                        ErrorResponse.send(ctx, SharedErrorCode.ObjectNotFound, "no public object at this path");
                         return;
                     }
                     if (meta.status() != 200) {
@@ -239,12 +240,12 @@ public class Downloads {
         }
         s3.body().onComplete(ignored -> {
             switch (status) {
-                case 412 -> ErrorResponse.send(ctx, 412, "PreconditionFailed", "a precondition of the request does not hold");
+                case 412 -> ErrorResponse.send(ctx, SharedErrorCode.PreconditionFailed, "a precondition of the request does not hold");
                 case 416 -> {
                     out.putHeader("Content-Range", "bytes */" + object.getLong("size", 0L));
-                    ErrorResponse.send(ctx, 416, "RangeNotSatisfiable", "the range is outside the object");
+                    ErrorResponse.send(ctx, GatewayErrorCode.RangeNotSatisfiable, "the range is outside the object");
                 }
-                case 404 -> ErrorResponse.send(ctx, 404, "ObjectNotFound", "the object's bytes are gone");
+                case 404 -> ErrorResponse.send(ctx, SharedErrorCode.ObjectNotFound, "the object's bytes are gone");
                 default -> ErrorResponse.send(ctx, SharedErrorCode.UpstreamUnavailable, "the object store answered " + status);
             }
         });

@@ -1,5 +1,6 @@
 package io.stowage.gateway.errors;
 
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.names.InvalidNameException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.ext.web.Router;
@@ -31,7 +32,7 @@ public class ErrorPages {
                 ctx.next();
                 return;
             }
-            ErrorResponse.send(ctx, 404, "NotFound", "no route " + ctx.request().method() + " " + ctx.request().path());
+            ErrorResponse.send(ctx, SharedErrorCode.NotFound, "no route " + ctx.request().method() + " " + ctx.request().path());
         });
     }
 
@@ -46,12 +47,12 @@ public class ErrorPages {
         if (failure instanceof InvalidNameException invalid) {
             ErrorResponse.send(ctx, 400, invalid.code(), invalid.getMessage());
         } else if (failure instanceof DecodeException || failure instanceof ClassCastException) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", "the request body has the wrong shape");
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "the request body has the wrong shape");
         } else if (status >= 400 && status < 500) {
             ErrorResponse.send(ctx, status, status == 404 ? "NotFound" : "InvalidRequest", reason(status));
         } else {
             LOG.errorf(failure, "[%s] request failed", ctx.<String>get("X-Request-Id"));
-            ErrorResponse.send(ctx, 500, "InternalError", "the gateway could not handle the request");
+            ErrorResponse.send(ctx, SharedErrorCode.InternalError, "the gateway could not handle the request");
         }
     }
 

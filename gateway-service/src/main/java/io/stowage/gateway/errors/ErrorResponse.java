@@ -61,6 +61,11 @@ public final class ErrorResponse {
         send(ctx, code.status(), code.name(), message);
     }
 
+    /** {@link #sendBeforeBody(RoutingContext, int, String, String)} with its code's usual status. */
+    public static void sendBeforeBody(RoutingContext ctx, ErrorCode code, String message) {
+        sendBeforeBody(ctx, code.status(), code.name(), message);
+    }
+
     /** Passes on an error a service answered, in this request's error shape. */
     public static void relay(RoutingContext ctx, int status, Buffer body) {
         JsonObject error;
@@ -80,7 +85,8 @@ public final class ErrorResponse {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
         // Supabase names the missing header itself (400, statusCode "400"); a token it refuses is "403"
         boolean missing = ctx.request().getHeader("Authorization") == null;
-        send(ctx, 401, missing && Boolean.TRUE.equals(ctx.get(SUPABASE_STYLE)) ? "MissingAuthorization" : "Unauthorized", message);
+        send(ctx, missing && Boolean.TRUE.equals(ctx.get(SUPABASE_STYLE)) ? GatewayErrorCode.MissingAuthorization
+                : SharedErrorCode.Unauthorized, message);
     }
 
     public static void upstreamUnavailable(RoutingContext ctx, String service) {
@@ -119,6 +125,6 @@ public final class ErrorResponse {
         if (!ctx.response().headWritten()) {
             ctx.response().putHeader("Retry-After", String.valueOf(retryAfterSeconds));
         }
-        send(ctx, 429, "TooManyRequests", "rate limit exceeded; retry after " + retryAfterSeconds + " s");
+        send(ctx, GatewayErrorCode.TooManyRequests, "rate limit exceeded; retry after " + retryAfterSeconds + " s");
     }
 }

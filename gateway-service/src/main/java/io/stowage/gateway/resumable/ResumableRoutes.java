@@ -1,5 +1,6 @@
 package io.stowage.gateway.resumable;
 
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.auth.ServiceToken;
 import io.stowage.gateway.client.SigningClient;
@@ -99,12 +100,12 @@ public class ResumableRoutes {
         }
         String token = ctx.request().getHeader(SIGNATURE);
         if (token == null || token.isBlank()) {
-            ErrorResponse.sendBeforeBody(ctx, 401, "Unauthorized", "the x-signature header must carry a signed upload token");
+            ErrorResponse.sendBeforeBody(ctx, SharedErrorCode.Unauthorized, "the x-signature header must carry a signed upload token");
             return;
         }
         JsonObject named = namedObject(token.trim());
         if (named == null) {
-            ErrorResponse.sendBeforeBody(ctx, 403, "InvalidSignature", "x-signature is not a signed upload token");
+            ErrorResponse.sendBeforeBody(ctx, SharedErrorCode.InvalidSignature, "x-signature is not a signed upload token");
             return;
         }
         JsonObject verify = new JsonObject().put("token", token.trim()).put("scope", "upload")
@@ -141,7 +142,7 @@ public class ResumableRoutes {
         ctx.request().pause();
         Proxy.requestId(ctx);
         if (id != null && !ID.matcher(id).matches()) {
-            ErrorResponse.sendBeforeBody(ctx, 404, "UploadNotFound", "no such upload");
+            ErrorResponse.sendBeforeBody(ctx, SharedErrorCode.UploadNotFound, "no such upload");
             return false;
         }
         // what a client says on its own behalf never reaches upload-service; only the signed route sets these

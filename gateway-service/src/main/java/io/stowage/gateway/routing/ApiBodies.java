@@ -1,5 +1,7 @@
 package io.stowage.gateway.routing;
 
+import io.stowage.contract.SharedErrorCode;
+import io.stowage.gateway.errors.GatewayErrorCode;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.vertx.ext.web.RoutingContext;
 
@@ -17,7 +19,7 @@ public final class ApiBodies {
             try {
                 declared = Long.parseLong(length.trim());
             } catch (NumberFormatException e) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "Content-Length is not a number");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "Content-Length is not a number");
                 return false;
             }
             if (declared > max) {
@@ -25,13 +27,13 @@ public final class ApiBodies {
                     // the body stays unread: HTTP/1.1 cannot go on on this connection (HTTP/2 forbids the header)
                     ctx.response().putHeader("Connection", "close");
                 }
-                ErrorResponse.send(ctx, 413, "PayloadTooLarge", "request bodies of the API are limited to "
+                ErrorResponse.send(ctx, SharedErrorCode.PayloadTooLarge, "request bodies of the API are limited to "
                         + max + " bytes; upload file bytes with the upload routes");
                 return false;
             }
         } else if (ctx.request().getHeader("Transfer-Encoding") != null) {
             // without a length the size of an API body could not be bounded up front
-            ErrorResponse.send(ctx, 411, "LengthRequired", "send a Content-Length with the request body");
+            ErrorResponse.send(ctx, GatewayErrorCode.LengthRequired, "send a Content-Length with the request body");
             return false;
         }
         return true;

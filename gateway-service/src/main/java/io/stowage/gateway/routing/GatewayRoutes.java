@@ -1,5 +1,6 @@
 package io.stowage.gateway.routing;
 
+import io.stowage.contract.SharedErrorCode;
 import io.stowage.gateway.config.GatewayConfig;
 import io.stowage.gateway.upstream.Proxy;
 import io.stowage.gateway.auth.Callers;
@@ -145,7 +146,7 @@ public class GatewayRoutes {
         String path = ctx.request().path();
         String id = path.substring("/v1/files/".length(), path.length() - "/download".length());
         if (!FILE_ID.matcher(id).matches()) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", "a file id is 1-128 characters of A-Z, a-z, 0-9, '-' or '_'");
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "a file id is 1-128 characters of A-Z, a-z, 0-9, '-' or '_'");
             return;
         }
         callers.requireUser(ctx, (c, identity) -> downloads.serve(c, Downloads.Mode.BY_ID, id));

@@ -2,6 +2,7 @@ package io.stowage.gateway.routing;
 
 import io.stowage.gateway.download.ObjectLookups;
 import io.stowage.contract.MediaTypes;
+import io.stowage.contract.SharedErrorCode;
 import java.util.List;
 
 import io.stowage.gateway.errors.ErrorResponse;
@@ -77,8 +78,8 @@ public class UploadChecks {
         if (refusal == null) {
             then.run();
         } else {
-            ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? 413 : 415,
-                    refusal.startsWith("size") ? "PayloadTooLarge" : "InvalidMimeType", refusal.substring(5));
+            ErrorResponse.sendBeforeBody(ctx, refusal.startsWith("size") ? SharedErrorCode.PayloadTooLarge
+                    : SharedErrorCode.InvalidMimeType, refusal.substring(5));
         }
     }
 

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.message;
@@ -49,7 +50,7 @@ public class BucketRoutes {
         try {
             listing = BucketListing.of(ctx.request());
         } catch (IllegalArgumentException e) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", e.getMessage());
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, e.getMessage());
             return;
         }
         requests.user(ctx, auth -> metadata.buckets(auth, rid(ctx), listing.search())
@@ -132,7 +133,7 @@ public class BucketRoutes {
             if (state.equals("done")) {
                 message(ctx, "Successfully emptied");
             } else if (state.equals("failed") || triesLeft <= 0) {
-                ErrorResponse.send(ctx, 500, "InternalError", "emptying the bucket did not finish: "
+                ErrorResponse.send(ctx, SharedErrorCode.InternalError, "emptying the bucket did not finish: "
                         + reply.json().getString("error", state));
             } else {
                 ctx.vertx().setTimer(100, t -> awaitJob(ctx, auth, jobId, triesLeft - 1));
@@ -147,7 +148,7 @@ public class BucketRoutes {
                 into.put("fileSizeLimit", SupabaseShapes.fileSizeLimit(body.getValue("file_size_limit")));
             }
         } catch (IllegalArgumentException e) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", e.getMessage());
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, e.getMessage());
             return false;
         }
         if (body.containsKey("allowed_mime_types")) {

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
@@ -60,7 +61,7 @@ public class ListingRoutes {
             int limit = Math.max(1, Math.min(1000, Fields.integer(body, "limit", 100)));
             int offset = Math.max(0, Fields.integer(body, "offset", 0));
             if (offset + limit > MAX_LIST_OFFSET) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "offset + limit may be at most " + MAX_LIST_OFFSET
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "offset + limit may be at most " + MAX_LIST_OFFSET
                         + "; use list-v2 with a cursor to go deeper");
                 return;
             }

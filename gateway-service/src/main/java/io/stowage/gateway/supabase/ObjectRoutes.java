@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.message;
@@ -157,7 +158,7 @@ public class ObjectRoutes {
         requests.userWithBody(ctx, (auth, body) -> {
             JsonArray prefixes = Fields.strings(body, "prefixes");
             if (prefixes == null) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "body must have prefixes: [names]");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "body must have prefixes: [names]");
                 return;
             }
             JsonObject request = new JsonObject().put("bucket", SupabasePath.decode(bucket)).put("names", prefixes);

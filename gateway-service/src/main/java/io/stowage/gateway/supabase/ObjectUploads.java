@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.refuseBody;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
@@ -44,7 +45,7 @@ public class ObjectUploads {
         if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
             String boundary = StreamingForm.boundary(contentType);
             if (boundary == null) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "a multipart/form-data body needs a boundary");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "a multipart/form-data body needs a boundary");
                 return;
             }
             // storage-js sends Blobs and FormData as a form: cacheControl, metadata, then the file part

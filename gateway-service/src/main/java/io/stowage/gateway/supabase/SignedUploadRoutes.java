@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
@@ -118,7 +119,7 @@ public class SignedUploadRoutes {
         ctx.request().pause();
         String token = ctx.request().getParam("token");
         if (token == null || token.isBlank()) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", "querystring must have required property 'token'");
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "querystring must have required property 'token'");
             return;
         }
         JsonObject verify = new JsonObject().put("token", token).put("scope", "upload")

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
@@ -73,7 +74,7 @@ public class SignedUrlRoutes {
         requests.userWithBody(ctx, (auth, body) -> {
             int expiresIn = Fields.integer(body, "expiresIn", 0);
             if (expiresIn <= 0) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn must be a positive number of seconds");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "expiresIn must be a positive number of seconds");
                 return;
             }
             Object transform = body.getValue("transform");
@@ -99,7 +100,7 @@ public class SignedUrlRoutes {
             int expiresIn = Fields.integer(body, "expiresIn", 0);
             JsonArray paths = Fields.strings(body, "paths");
             if (expiresIn <= 0 || paths == null) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "expiresIn (seconds) and paths are required");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "expiresIn (seconds) and paths are required");
                 return;
             }
             List<Future<Signed>> all = new ArrayList<>();
@@ -193,7 +194,7 @@ public class SignedUrlRoutes {
         String name = path.name(3);
         String token = ctx.request().getParam("token");
         if (token == null || token.isBlank()) {
-            ErrorResponse.send(ctx, 400, "InvalidRequest", "querystring must have required property 'token'");
+            ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "querystring must have required property 'token'");
             return;
         }
         JsonObject verify = new JsonObject().put("token", token).put("scope", "download")

@@ -87,13 +87,13 @@ public class SupabaseRequests {
             c.put(IDENTITY, identity);
             Future<Buffer> body = c.request().body();
             c.request().resume();
-            body.onFailure(e -> ErrorResponse.send(c, 400, "InvalidRequest", "the request body could not be read"))
+            body.onFailure(e -> ErrorResponse.send(c, SharedErrorCode.InvalidRequest, "the request body could not be read"))
                     .onSuccess(buffer -> {
                         JsonObject json;
                         try {
                             json = buffer.length() == 0 ? new JsonObject() : buffer.toJsonObject();
                         } catch (DecodeException | ClassCastException e) {
-                            ErrorResponse.send(c, 400, "InvalidRequest", "the body is not a JSON object");
+                            ErrorResponse.send(c, SharedErrorCode.InvalidRequest, "the body is not a JSON object");
                             return;
                         }
                         try {
@@ -142,12 +142,12 @@ public class SupabaseRequests {
     }
 
     static void notFound(RoutingContext ctx) {
-        ErrorResponse.send(ctx, 404, "NotFound", "Route " + ctx.request().method() + ":" + ctx.request().path() + " not found");
+        ErrorResponse.send(ctx, SharedErrorCode.NotFound, "Route " + ctx.request().method() + ":" + ctx.request().path() + " not found");
     }
 
     /** A 400 before the body was read. */
     static void refuseBody(RoutingContext ctx, String reason) {
-        ErrorResponse.sendBeforeBody(ctx, 400, "InvalidRequest", reason);
+        ErrorResponse.sendBeforeBody(ctx, SharedErrorCode.InvalidRequest, reason);
     }
 
     static String rid(RoutingContext ctx) {

@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.message;
@@ -43,7 +44,7 @@ public class TransferRoutes {
             String source = Fields.string(body, "sourceKey");
             String destination = Fields.string(body, "destinationKey");
             if (bucket == null || source == null || destination == null) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "bucketId, sourceKey and destinationKey are required");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "bucketId, sourceKey and destinationKey are required");
                 return;
             }
             JsonObject request = new JsonObject().put("bucket", bucket).put("name", source)
@@ -73,7 +74,7 @@ public class TransferRoutes {
         if (ownHeader != null) {
             JsonObject own = userMetadata(ownHeader);
             if (own == null) {
-                ErrorResponse.send(ctx, 400, "InvalidRequest", "x-metadata must be base64-encoded JSON of an object");
+                ErrorResponse.send(ctx, SharedErrorCode.InvalidRequest, "x-metadata must be base64-encoded JSON of an object");
                 return false;
             }
             request.put("metadata", own);
