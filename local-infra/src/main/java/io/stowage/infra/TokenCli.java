@@ -1,5 +1,6 @@
 package io.stowage.infra;
 
+import io.stowage.contract.Roles;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ public final class TokenCli {
         Path data = Path.of(LocalInfra.option(args, "--data", ".stowage/data"));
         String issuerUrl = LocalInfra.option(args, "--issuer", "http://127.0.0.1:8090" + TokenIssuer.REALM_PATH);
         long ttl = Long.parseLong(LocalInfra.option(args, "--ttl", "3600"));
-        Set<String> roles = list.contains("--admin") ? Set.of("storage-admin") : Set.of();
+        Set<String> roles = list.contains("--admin") ? Set.of(Roles.STORAGE_ADMIN) : Set.of();
         TokenIssuer issuer = TokenIssuer.offline(data.resolve("issuer"), issuerUrl);
         System.out.println(issuer.mint(args[0], roles, Duration.ofSeconds(ttl)));
     }
@@ -42,11 +43,11 @@ public final class TokenCli {
         String issuerUrl = LocalInfra.option(args, "--issuer", "http://127.0.0.1:8090" + TokenIssuer.REALM_PATH);
         TokenIssuer issuer = TokenIssuer.offline(data.resolve("issuer"), issuerUrl);
         Duration day = Duration.ofDays(1);
-        System.out.println("STOWAGE_ADMIN_TOKEN=" + issuer.mint("admin", Set.of("storage-admin"), day));
+        System.out.println("STOWAGE_ADMIN_TOKEN=" + issuer.mint("admin", Set.of(Roles.STORAGE_ADMIN), day));
         System.out.println("STOWAGE_ALICE_TOKEN=" + issuer.mint("alice", Set.of(), day));
         System.out.println("STOWAGE_BOB_TOKEN=" + issuer.mint("bob", Set.of(), day));
         // Supabase-style project keys (the role claim alone), for clients such as storage-js
-        System.out.println("STOWAGE_SERVICE_KEY=" + issuer.mintSupabaseStyle(null, "service_role", day));
+        System.out.println("STOWAGE_SERVICE_KEY=" + issuer.mintSupabaseStyle(null, Roles.SERVICE_ROLE, day));
         System.out.println("STOWAGE_ANON_KEY=" + issuer.mintSupabaseStyle(null, "anon", day));
     }
 }

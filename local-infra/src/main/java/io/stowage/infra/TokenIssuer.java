@@ -1,5 +1,6 @@
 package io.stowage.infra;
 
+import io.stowage.contract.Roles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -46,9 +47,9 @@ public final class TokenIssuer implements AutoCloseable {
 
     public static final String REALM_PATH = "/realms/stowage";
     public static final String AUDIENCE = "stowage";
-    public static final Set<String> ADMIN_ROLES = Set.of("storage-admin", "service_role");
+    public static final Set<String> ADMIN_ROLES = Roles.ADMINS;
     /** The role of Stowage's own services when they call each other (client-credentials tokens). */
-    public static final String SERVICE_ROLE = "stowage-service";
+    public static final String SERVICE_ROLE = Roles.STOWAGE_SERVICE;
     /** The service clients the issuer knows; they share one secret in the local run. */
     public static final Set<String> SERVICE_CLIENTS = Set.of("stowage-gateway", "stowage-upload", "stowage-image",
             "stowage-metadata", "stowage-signing");
@@ -142,7 +143,7 @@ public final class TokenIssuer implements AutoCloseable {
         claims.put("groups", roleList);
         claims.put("realm_access", Map.of("roles", roleList));
         // Supabase clients send a role claim: full access is service_role, otherwise authenticated
-        claims.put("role", roles.contains("service_role") ? "service_role" : "authenticated");
+        claims.put(Roles.SUPABASE_ROLE_CLAIM, roles.contains(Roles.SERVICE_ROLE) ? Roles.SERVICE_ROLE : "authenticated");
         return sign(claims);
     }
 
@@ -246,8 +247,8 @@ public final class TokenIssuer implements AutoCloseable {
             respond(exchange, 400, Map.of("error", "invalid_request", "error_description", "grant_type=password and username are required"));
             return;
         }
-        Set<String> roles = Arrays.asList(form.getOrDefault("scope", "").split(" ")).contains("storage-admin")
-                ? Set.of("storage-admin") : Set.of();
+        Set<String> roles = Arrays.asList(form.getOrDefault("scope", "").split(" ")).contains(Roles.STORAGE_ADMIN)
+                ? Set.of(Roles.STORAGE_ADMIN) : Set.of();
         respond(exchange, 200, Map.of("access_token", mint(user, roles), "token_type", "Bearer", "expires_in", 3600));
     }
 
