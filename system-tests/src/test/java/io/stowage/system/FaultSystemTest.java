@@ -113,23 +113,32 @@ class FaultSystemTest {
 
     @Test
     void aHungSigningServiceIsSigningUnavailableOnDownloads() throws Exception {
+        // an object never read: neither its bytes nor a presigned GET of its blob are kept by the gateway
+        assertEquals(201, call("PUT", "/v1/objects/" + bucket + "/cold-signing.txt", TEXT, "text/plain").status());
         suite.pause("signing-service");
         try {
-            assertOutage(call("GET", "/v1/objects/" + bucket + "/a.txt", null, null), "SigningUnavailable");
+            assertOutage(call("GET", "/v1/objects/" + bucket + "/cold-signing.txt", null, null), "SigningUnavailable");
         } finally {
             suite.resume("signing-service");
         }
-        Duration took = awaitRecovery("GET", "/v1/objects/" + bucket + "/a.txt");
+        Duration took = awaitRecovery("GET", "/v1/objects/" + bucket + "/cold-signing.txt");
         assertTrue(took.compareTo(RECOVERY_BOUND) < 0);
-        assertArrayEquals(TEXT, call("GET", "/v1/objects/" + bucket + "/a.txt", null, null).body());
+        assertArrayEquals(TEXT, call("GET", "/v1/objects/" + bucket + "/cold-signing.txt", null, null).body());
     }
 
     @Test
     void s3DownIsStorageUnavailableForUploadsAndDownloadsAndNothingIsLeftBehind() throws Exception {
+        // one object never read (its bytes only in S3), one read just before (its small body kept by the gateway)
+        assertEquals(201, call("PUT", "/v1/objects/" + bucket + "/cold-s3.txt", TEXT, "text/plain").status());
+        assertArrayEquals(TEXT, call("GET", "/v1/objects/" + bucket + "/a.txt", null, null).body());
         suite.stopS3();
         try {
             assertOutage(call("PUT", "/v1/objects/" + bucket + "/during-s3.txt", TEXT, "text/plain"), "StorageUnavailable");
-            assertOutage(call("GET", "/v1/objects/" + bucket + "/a.txt", null, null), "StorageUnavailable");
+            assertOutage(call("GET", "/v1/objects/" + bucket + "/cold-s3.txt", null, null), "StorageUnavailable");
+            // blobs never change: a small one the gateway keeps in memory is still served while S3 is down
+            Answer kept = call("GET", "/v1/objects/" + bucket + "/a.txt", null, null);
+            assertEquals(200, kept.status(), kept.text());
+            assertArrayEquals(TEXT, kept.body());
             Answer supabase = call("POST", "/storage/v1/object/" + bucket + "/during-s3-supabase.txt", TEXT, "text/plain");
             assertEquals(503, supabase.status(), supabase.text());
             assertEquals("StorageUnavailable", supabase.json().get("error").asText(), supabase.text());
