@@ -1,5 +1,6 @@
 package io.stowage.image.client;
 
+import io.stowage.edge.CallBudgets;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Encoded;
 import jakarta.ws.rs.GET;

@@ -1,5 +1,6 @@
 package io.stowage.image.client;
 
+import io.stowage.edge.CallBudgets;
 import io.stowage.contract.SharedErrorCode;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,5 +1,6 @@
 package io.stowage.upload.client;
 
+import io.stowage.edge.CallBudgets;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;

@@ -1,5 +1,6 @@
 package io.stowage.upload.error;
 
+import io.stowage.edge.CallBudgets;
 import io.smallrye.mutiny.CompositeException;
 import io.stowage.edge.DependencyUnavailable;
 import io.stowage.edge.DependencyUnavailable.Dependency;
@@ -22,11 +23,8 @@ import java.util.concurrent.ExecutionException;
  */
 public final class Outages {
 
-    /**
-     * Retry-After of a call refused by an open circuit breaker: the time the breaker waits before it lets
-     * a call through again (the clients' breaker delay is derived from it).
-     */
-    public static final int OPEN_CIRCUIT_RETRY_AFTER_SECONDS = 5;
+    /** Retry-After of a call refused by an open circuit breaker: the time the breaker waits ({@link CallBudgets}). */
+    public static final int OPEN_CIRCUIT_RETRY_AFTER_SECONDS = CallBudgets.OPEN_CIRCUIT_RETRY_AFTER_SECONDS;
 
     private Outages() {
     }
