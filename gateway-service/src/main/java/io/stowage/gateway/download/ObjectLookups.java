@@ -51,8 +51,6 @@ public class ObjectLookups {
 
     private static final String SETTINGS = "bucket";
     private static final String FILE = "file";
-    /** The bucket counter of file reads, which are checked against {@code any} alone. */
-    private static final AtomicLong ZERO = new AtomicLong();
 
     private final boolean enabled;
     private final Cache<Key, Kept> answers;
@@ -60,7 +58,7 @@ public class ObjectLookups {
     private final AtomicLong global = new AtomicLong();
     /** Bumped by every write: a file read by id may be in any bucket. */
     private final AtomicLong any = new AtomicLong();
-    /** Bumped by a write to one bucket; entries are never removed (bucket names are few and short). */
+    /** Bumped by a successful write to one bucket; entries are never removed (bucket names are few and short). */
     private final ConcurrentMap<String, AtomicLong> buckets = new ConcurrentHashMap<>();
     /** Bumped by a change of a bucket's own settings (not by writes of its objects). */
     private final ConcurrentMap<String, AtomicLong> settings = new ConcurrentHashMap<>();
@@ -81,17 +79,17 @@ public class ObjectLookups {
         if (!enabled || !cacheable(mode)) {
             return null;
         }
-        return kept(new Key(mode.name(), authorization, locator), generation(buckets, bucketOf(locator)));
+        return kept(new Key(mode.name(), authorization, locator), current(buckets, bucketOf(locator)));
     }
 
     /** The kept settings of {@code bucket} as this caller was shown them (an upload's checks), or null. */
     public JsonObject bucket(String authorization, String bucket) {
-        return enabled ? kept(new Key(SETTINGS, authorization, bucket), generation(settings, bucket)) : null;
+        return enabled ? kept(new Key(SETTINGS, authorization, bucket), current(settings, bucket)) : null;
     }
 
     /** Taken before a bucket's settings are asked for. */
     public Stamp stampBucket(String bucket) {
-        return enabled ? new Stamp(bucket, global.get(), generation(settings, bucket).get()) : null;
+        return enabled ? new Stamp(bucket, global.get(), current(settings, bucket)) : null;
     }
 
     /** Keeps a bucket's settings obtained after {@code stamp}. */
@@ -103,7 +101,7 @@ public class ObjectLookups {
 
     /** The kept record of file {@code id} as this caller was shown it, or null. */
     public JsonObject file(String authorization, String id) {
-        return enabled ? kept(new Key(FILE, authorization, id), ZERO) : null;
+        return enabled ? kept(new Key(FILE, authorization, id), 0) : null;
     }
 
     /** Taken before a file is asked for by id: any write through this gateway makes the answer unusable. */
@@ -117,13 +115,13 @@ public class ObjectLookups {
         }
     }
 
-    private JsonObject kept(Key key, AtomicLong bucketGeneration) {
+    private JsonObject kept(Key key, long bucketGeneration) {
         Kept kept = answers.getIfPresent(key);
         if (kept == null) {
             return null;
         }
         long against = key.kind().equals(FILE) ? any.get() : global.get();
-        if (kept.global() != against || kept.bucket() != bucketGeneration.get()) {
+        if (kept.global() != against || kept.bucket() != bucketGeneration) {
             answers.invalidate(key);
             return null;
         }
@@ -136,7 +134,7 @@ public class ObjectLookups {
             return null;
         }
         String bucket = bucketOf(locator);
-        return new Stamp(bucket, global.get(), generation(buckets, bucket).get());
+        return new Stamp(bucket, global.get(), current(buckets, bucket));
     }
 
     /** Keeps a successful answer obtained after {@code stamp}. */
@@ -165,6 +163,20 @@ public class ObjectLookups {
             generation(settings, bucket).incrementAndGet();
             generation(buckets, bucket).incrementAndGet();
         }
+    }
+
+    /**
+     * A bucket's counter as reads see it: 0 until a write to it went through. Reads never add a counter,
+     * so paths naming made-up buckets cannot grow the map; only successful writes (of buckets that exist) do.
+     */
+    private static long current(ConcurrentMap<String, AtomicLong> counters, String bucket) {
+        AtomicLong counter = counters.get(bucket);
+        return counter == null ? 0 : counter.get();
+    }
+
+    /** How many buckets have write counters (for the test that reads of made-up buckets add none). */
+    int bucketsCounted() {
+        return buckets.size() + settings.size();
     }
 
     private static AtomicLong generation(ConcurrentMap<String, AtomicLong> counters, String bucket) {

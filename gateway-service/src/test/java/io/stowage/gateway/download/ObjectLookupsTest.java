@@ -80,6 +80,22 @@ class ObjectLookupsTest {
     }
 
     @Test
+    void readsOfMadeUpBucketsAddNoCounters() {
+        ObjectLookups lookups = lookups(Duration.ofMinutes(1));
+        for (int i = 0; i < 100; i++) {
+            lookups.get(Downloads.Mode.PUBLIC, null, "made-up-" + i + "/a.png");
+            lookups.stamp(Downloads.Mode.PRIVATE, "made-up-" + i + "/a.png");
+            lookups.bucket("Bearer alice", "made-up-" + i);
+            lookups.stampBucket("made-up-" + i);
+        }
+        assertEquals(0, lookups.bucketsCounted());
+        keep(lookups, "Bearer alice", "photos/a.png");
+        lookups.written("photos");
+        assertEquals(1, lookups.bucketsCounted());
+        assertNull(lookups.get(Downloads.Mode.PRIVATE, "Bearer alice", "photos/a.png"), "kept before the bucket's first write");
+    }
+
+    @Test
     void lookupsByIdAndAZeroBoundAreNeverKept() {
         ObjectLookups lookups = lookups(Duration.ofMinutes(1));
         assertNull(lookups.stamp(Downloads.Mode.BY_ID, "0b9d6c1e"));
