@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
  * S3 GETs; image-service's lookups and variants) never serves what the catalog no longer allows beyond
  * the documented bound: right after an object is overwritten, made private or deleted through the
  * gateway, every download path (native, public, Supabase public and authenticated) answers the
- * catalog's current truth at once, and the image routes within their lookup bound; a change made
+ * catalog's current truth at once, and the image routes within their lookup bound (an overwritten image
+ * is rendered from its new version); a change made
  * around this gateway (as another replica would make it) is seen within the gateway's lookup bound.
  */
 class ReadFreshnessSystemTest {
@@ -96,6 +97,40 @@ class ReadFreshnessSystemTest {
                 assertEquals(refused, gone.statusCode(), path + ": " + new String(gone.body()));
             }
         }
+    }
+
+    @Test
+    void anOverwrittenImageIsRenderedFromTheNewVersionWithinTheLookupBound() throws Exception {
+        put("swatch.png", SystemTestSupport.png(24, 16, java.awt.Color.RED), "public");
+        String[][] renders = {{"/storage/v1/render/image/public/" + bucket + "/swatch.png?width=8", null},
+                {"/storage/v1/render/image/authenticated/" + bucket + "/swatch.png?width=8", alice}};
+        for (String[] render : renders) {
+            // twice: the second is served from what image-service keeps (its lookup and the stored variant)
+            assertEquals(java.awt.Color.RED.getRGB(), centre(read(render[0], render[1])), render[0]);
+            assertEquals(java.awt.Color.RED.getRGB(), centre(read(render[0], render[1])), render[0]);
+        }
+        put("swatch.png", SystemTestSupport.png(24, 16, java.awt.Color.BLUE), "public");
+        for (String[] render : renders) {
+            long deadline = System.nanoTime() + BOUND.plus(SLACK).toNanos();
+            while (centre(read(render[0], render[1])) != java.awt.Color.BLUE.getRGB()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError(render[0] + " still rendered the overwritten image " + BOUND.plus(SLACK).toMillis()
+                            + " ms after the overwrite");
+                }
+                Thread.sleep(50);
+            }
+        }
+        // the native read of the same name is the new version at once
+        assertEquals(java.awt.Color.BLUE.getRGB(), centre(read("/v1/objects/" + bucket + "/swatch.png", alice)));
+    }
+
+    /** The colour of a rendered image's centre pixel, opaque. */
+    private static int centre(byte[] image) throws Exception {
+        java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(image));
+        if (decoded == null) {
+            throw new AssertionError("not an image: " + image.length + " bytes");
+        }
+        return decoded.getRGB(decoded.getWidth() / 2, decoded.getHeight() / 2) | 0xFF000000;
     }
 
     @Test

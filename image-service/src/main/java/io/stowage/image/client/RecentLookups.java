@@ -11,6 +11,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Duration;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -21,6 +23,10 @@ import java.util.function.Supplier;
  * metadata-service answered that same caller. Refusals and failures are never kept, so they are asked
  * again every time. The bound is how stale an answer can be after a delete, an overwrite or a visibility
  * change. Metered like the hot variants ({@code cache="image-object-lookups"}).
+ *
+ * <p>A kept answer can name a blob that is gone (the object was overwritten or deleted within the bound, and
+ * its old blob released): {@link #use} then drops it and asks metadata-service once more, so within the bound
+ * a caller gets the old version or the new one, never a "not found" for an object that exists.
  */
 @ApplicationScoped
 public class RecentLookups {
@@ -52,6 +58,22 @@ public class RecentLookups {
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(registry, answers, "image-object-lookups");
+    }
+
+    /**
+     * {@code use} applied to the object {@code key} names (kept or looked up). When a kept answer fails in
+     * {@code use} with what {@code stale} recognises (its blob is gone), it is dropped and {@code use} is applied
+     * once more to a fresh lookup; a fresh answer's failures are passed on as they are.
+     */
+    <T> Uni<T> use(Key key, Supplier<Uni<StoredObject>> lookup, Function<StoredObject, Uni<T>> use, Predicate<Throwable> stale) {
+        StoredObject kept = answers == null ? null : answers.getIfPresent(key);
+        if (kept == null) {
+            return get(key, lookup).chain(o -> use.apply(o));
+        }
+        return use.apply(kept).onFailure(stale).recoverWithUni(() -> {
+            answers.asMap().remove(key, kept);
+            return get(key, lookup).chain(o -> use.apply(o));
+        });
     }
 
     /** The kept answer for {@code key}, else {@code lookup}'s, kept when it is an object (a failure is not). */

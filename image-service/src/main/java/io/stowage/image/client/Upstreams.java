@@ -15,6 +15,8 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import java.util.function.Function;
+
 /**
  * The two services image-service asks before it renders anything: metadata-service (where the blob
  * is, and whether this caller may read it, with the caller's own token) and signing-service (whether
@@ -50,27 +52,29 @@ public class Upstreams {
     }
 
     /**
-     * The object at {@code bucket/name} if {@code authorization} (null: anonymous) may read it.
-     * metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
-     * A successful answer to the same caller within the last {@code lookup-cache-ttl} is reused ({@link RecentLookups}).
+     * {@code use} applied to the object at {@code bucket/name} if {@code authorization} (null: anonymous) may
+     * read it. metadata-service's 401/403/404 are passed on; anonymous callers get 404 for anything not public.
+     * A successful answer to the same caller within the last {@code lookup-cache-ttl} is reused ({@link RecentLookups});
+     * one whose blob turns out to be gone ({@link ImageException#blobGone}) is asked again.
      */
-    public Uni<StoredObject> object(String bucket, String name, String authorization) {
+    public <T> Uni<T> object(String bucket, String name, String authorization, Function<StoredObject, Uni<T>> use) {
         // from the decoded, checked names, each segment encoded again: never the caller's raw path
         if (authorization == null) {
-            return recent.get(new RecentLookups.Key(RecentLookups.Asker.ANONYMOUS, null, bucket, name),
+            return recent.use(new RecentLookups.Key(RecentLookups.Asker.ANONYMOUS, null, bucket, name),
                     () -> lookup(bucket, name, true, metadata.publicObject(RequestPaths.encodeSegment(bucket),
-                            RequestPaths.encodePath(name))));
+                            RequestPaths.encodePath(name))), use, ImageException::blobGone);
         }
-        return recent.get(new RecentLookups.Key(RecentLookups.Asker.CALLER, authorization, bucket, name),
+        return recent.use(new RecentLookups.Key(RecentLookups.Asker.CALLER, authorization, bucket, name),
                 () -> lookup(bucket, name, false, metadata.object(RequestPaths.encodeSegment(bucket),
-                        RequestPaths.encodePath(name), authorization)));
+                        RequestPaths.encodePath(name), authorization)), use, ImageException::blobGone);
     }
 
-    /** The object a verified image token names, looked up as image-service itself; refusals passed on. */
-    public Uni<StoredObject> signedObject(String bucket, String name) {
-        return recent.get(new RecentLookups.Key(RecentLookups.Asker.IMAGE_SERVICE, null, bucket, name),
+    /** {@code use} applied to the object a verified image token names, looked up as image-service itself; refusals passed on. */
+    public <T> Uni<T> signedObject(String bucket, String name, Function<StoredObject, Uni<T>> use) {
+        return recent.use(new RecentLookups.Key(RecentLookups.Asker.IMAGE_SERVICE, null, bucket, name),
                 () -> lookup(bucket, name, false,
-                        signedObjects.object(RequestPaths.encodeSegment(bucket), RequestPaths.encodePath(name))));
+                        signedObjects.object(RequestPaths.encodeSegment(bucket), RequestPaths.encodePath(name))),
+                use, ImageException::blobGone);
     }
 
     private Uni<StoredObject> lookup(String bucket, String name, boolean anonymous, Uni<Response> call) {

@@ -59,20 +59,19 @@ public class ImageResource {
         } catch (InvalidImageUrl e) {
             throw new ImageException(SharedErrorCode.InvalidRequest, e.getMessage());
         }
-        Uni<StoredObject> object;
+        ImageOptions options = request.options();
+        java.util.function.Function<StoredObject, Uni<Response>> serve =
+                o -> serve(variants.resolve(o, options, options.format() == null, accept), ifNoneMatch);
         if (request.unsafe()) {
             if (!config.unsafeEnabled()) {
                 throw new ImageException(SharedErrorCode.Forbidden, "unsafe image URLs are disabled: sign the URL");
             }
             // unsafe URLs render only what anyone may read, whoever asks
-            object = upstreams.object(request.bucket(), request.name(), null);
-        } else {
-            object = caller(authorization)
-                    .chain(() -> upstreams.verifyUrlSignature(request.signature(), request.signedPath()))
-                    .chain(() -> upstreams.object(request.bucket(), request.name(), authorization));
+            return upstreams.object(request.bucket(), request.name(), null, serve);
         }
-        ImageOptions options = request.options();
-        return object.chain(o -> serve(variants.resolve(o, options, options.format() == null, accept), ifNoneMatch));
+        return caller(authorization)
+                .chain(() -> upstreams.verifyUrlSignature(request.signature(), request.signedPath()))
+                .chain(() -> upstreams.object(request.bucket(), request.name(), authorization, serve));
     }
 
     @GET
@@ -101,14 +100,13 @@ public class ImageResource {
         // checked before any lookup, and read once
         Rendition asked = rendition(new SupabaseRender.Query(width, height, resize, quality, format, gravity, xOffset, yOffset));
         return switch (mode) {
-            case "public" -> upstreams.object(target[0], target[1], null)
-                    .chain(o -> render(o, asked, accept, ifNoneMatch));
+            case "public" -> upstreams.object(target[0], target[1], null, o -> render(o, asked, accept, ifNoneMatch));
             case "authenticated" -> {
                 if (authorization == null) {
                     throw new ImageException(SharedErrorCode.Unauthorized, "this route needs a bearer token");
                 }
-                yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization))
-                        .chain(o -> render(o, asked, accept, ifNoneMatch));
+                yield caller(authorization).chain(() -> upstreams.object(target[0], target[1], authorization,
+                        o -> render(o, asked, accept, ifNoneMatch)));
             }
             default -> {
                 if (token == null || token.isBlank()) {
@@ -117,9 +115,8 @@ public class ImageResource {
                 // the token grants this one object, and the rendition signed into it (the query beside it
                 // then does not count, as with Supabase): look the object up as image-service itself
                 yield upstreams.verifyImageToken(token, target[0], target[1])
-                        .chain(signed -> upstreams.signedObject(target[0], target[1])
-                                .chain(o -> render(o, signed == null ? asked : signedRendition(signed),
-                                        accept, ifNoneMatch)));
+                        .chain(signed -> upstreams.signedObject(target[0], target[1],
+                                o -> render(o, signed == null ? asked : signedRendition(signed), accept, ifNoneMatch)));
             }
         };
     }

@@ -111,7 +111,7 @@ public class VariantStore {
     public Uni<byte[]> original(String blobKey, long maxBytes) {
         return Uni.createFrom().completionStage(() -> s3.getObject(b -> b.bucket(bucket).key(blobKey), AsyncResponseTransformer.toBytes()))
                 .onFailure(e -> unwrap(e) instanceof NoSuchKeyException)
-                .transform(e -> new ImageException(SharedErrorCode.ObjectNotFound, "the object's bytes are gone"))
+                .transform(e -> ImageException.blobGone("the object's bytes are gone"))
                 .onFailure(e -> !(e instanceof ImageException)).transform(VariantStore::unavailable)
                 .map(r -> {
                     if (r.response().contentLength() != null && r.response().contentLength() > maxBytes) {

@@ -96,4 +96,40 @@ class RecentLookupsTest {
         lookups.get(ALICE, metadataAnswers(PHOTO)).await().indefinitely();
         assertEquals(2, asked.get());
     }
+
+    @Test
+    void aKeptAnswerWhoseBlobIsGoneIsDroppedAndAskedOnceMore() {
+        RecentLookups lookups = lookups(Duration.ofMinutes(1));
+        lookups.get(ALICE, metadataAnswers(PHOTO)).await().indefinitely();
+        StoredObject overwritten = new StoredObject("photos", "a.jpg", "blobs/2", "image/jpeg", 10, "public");
+        // the kept answer names blobs/1, released by an overwrite: S3 says its bytes are gone
+        java.util.function.Function<StoredObject, Uni<String>> render = o -> o.blobKey().equals("blobs/1")
+                ? Uni.createFrom().failure(ImageException.blobGone("the object's bytes are gone"))
+                : Uni.createFrom().item("rendered " + o.blobKey());
+
+        assertEquals("rendered blobs/2", lookups.use(ALICE, metadataAnswers(overwritten), render, ImageException::blobGone)
+                .await().indefinitely());
+        assertEquals(2, asked.get(), "asked once more after the kept answer failed");
+        assertSame(overwritten, lookups.get(ALICE, metadataAnswers(PHOTO)).await().indefinitely(), "the fresh answer is kept");
+        assertEquals(2, asked.get());
+    }
+
+    @Test
+    void aFreshAnswersFailuresAndOtherFailuresOfAKeptAnswerArePassedOnAsTheyAre() {
+        RecentLookups lookups = lookups(Duration.ofMinutes(1));
+        java.util.function.Function<StoredObject, Uni<String>> gone =
+                o -> Uni.createFrom().failure(ImageException.blobGone("the object's bytes are gone"));
+        // nothing kept: the lookup is fresh, and its blob being gone is the answer (no second ask)
+        ImageException fresh = assertThrows(ImageException.class,
+                () -> lookups.use(ALICE, metadataAnswers(PHOTO), gone, ImageException::blobGone).await().indefinitely());
+        assertEquals(404, fresh.status());
+        assertEquals(1, asked.get());
+
+        // kept, and the render fails for another reason: not asked again
+        java.util.function.Function<StoredObject, Uni<String>> tooLarge =
+                o -> Uni.createFrom().failure(new ImageException(SharedErrorCode.PayloadTooLarge, "too large"));
+        assertThrows(ImageException.class,
+                () -> lookups.use(ALICE, metadataAnswers(PHOTO), tooLarge, ImageException::blobGone).await().indefinitely());
+        assertEquals(1, asked.get());
+    }
 }
