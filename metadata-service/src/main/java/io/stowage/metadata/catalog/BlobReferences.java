@@ -32,6 +32,21 @@ public class BlobReferences {
              WHERE o.blob_key IN (:keys) AND (o.deleted_at IS NULL OR o.retained) AND NOT o.delete_marker
             """;
 
+    /*
+     * The blobs object rows point at (current or kept, never a delete marker), in key order after a key, one row
+     * per blob with one object that points at it: the reconciler's walk. DISTINCT ON follows objects_blob_key.
+     */
+    private static final String PAGE = """
+            SELECT DISTINCT ON (o.blob_key) o.blob_key, o.bucket, o.name FROM objects o
+             WHERE o.blob_key > :after AND (o.deleted_at IS NULL OR o.retained) AND NOT o.delete_marker
+             ORDER BY o.blob_key, o.bucket, o.name
+             LIMIT :limit
+            """;
+
+    /** A blob the catalog references, and one object (bucket and name) that points at it. */
+    public record Referenced(String blobKey, String bucket, String name) {
+    }
+
     /* The count statements return a row on purpose: a native executeUpdate leaves bulk-operation
        clean-up actions that Hibernate Reactive's shared session warns about on close. */
     private static final String RETAIN = """
@@ -79,5 +94,15 @@ public class BlobReferences {
                     Set<String> referenced = new HashSet<>(found);
                     return distinct.stream().filter(referenced::contains).toList();
                 });
+    }
+
+    /** Up to {@code limit} referenced blobs whose key sorts after {@code after} ("" from the start), in key order. */
+    @WithSession
+    public Uni<List<Referenced>> page(String after, int limit) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(PAGE, Object[].class)
+                        .setParameter("after", after)
+                        .setParameter("limit", limit)
+                        .getResultList())
+                .map(rows -> rows.stream().map(row -> new Referenced((String) row[0], (String) row[1], (String) row[2])).toList());
     }
 }

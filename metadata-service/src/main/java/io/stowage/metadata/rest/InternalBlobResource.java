@@ -9,8 +9,12 @@ import io.stowage.metadata.api.ReferencedBlobsRequest;
 import io.stowage.metadata.api.ReferencedBlobsView;
 import io.stowage.metadata.catalog.BlobReferences;
 import io.stowage.metadata.error.CatalogException;
+import io.stowage.metadata.api.CatalogBlobsView;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.QueryParam;
 
 /**
  * Blob questions from Stowage's own services, never routed from outside. Only their
@@ -28,6 +32,32 @@ public class InternalBlobResource {
     public InternalBlobResource(BlobReferences references, SecurityIdentity identity) {
         this.references = references;
         this.identity = identity;
+    }
+
+    /** The most blobs one page of {@link #page} answers. */
+    static final int MAX_PAGE = 1000;
+
+    /**
+     * A page of the blobs the catalog references, in key order after {@code after}: upload-service's reconciler
+     * walks them to find rows whose blob S3 no longer holds.
+     */
+    @GET
+    public Uni<CatalogBlobsView> page(@QueryParam("after") @DefaultValue("") String after,
+                                      @QueryParam("limit") @DefaultValue("1000") String limit) {
+        if (!Caller.isService(identity)) {
+            throw new CatalogException.Denied("only a Stowage service (role " + Roles.STOWAGE_SERVICE + ") may list the catalog's blobs");
+        }
+        int size;
+        try {
+            size = Integer.parseInt(limit);
+        } catch (NumberFormatException e) {
+            throw CatalogException.invalidRequest("limit must be a whole number from 1 to " + MAX_PAGE);
+        }
+        if (size < 1 || size > MAX_PAGE || after.length() > 1024) {
+            throw CatalogException.invalidRequest("limit must be from 1 to " + MAX_PAGE + ", after at most 1024 characters");
+        }
+        return references.page(after, size).map(blobs -> new CatalogBlobsView(blobs,
+                blobs.size() < size ? null : blobs.getLast().blobKey()));
     }
 
     /** The subset of the given blob keys the catalog references, in the order given. */

@@ -32,6 +32,7 @@ import static org.hamcrest.Matchers.equalTo;
 /**
  * {@code POST /internal/blobs/referenced}, for upload-service's sweeper: which blobs a live object,
  * a copy or a kept version still holds; only Stowage's services may ask; malformed key lists are 400.
+ * {@code GET /internal/blobs}, for its reconciler: every referenced blob, page by page in key order.
  */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
@@ -128,5 +129,45 @@ class InternalBlobRoutesTest {
         as(service).body("{\"blobKeys\": [").post("/internal/blobs/referenced").then().statusCode(400).body("error", equalTo("InvalidRequest"));
         // exactly 1024 characters is a key
         referenced(service, List.of("blobs/" + "x".repeat(1018))).then().statusCode(200);
+    }
+
+    @Test
+    void theReferencedBlobsArePagedInKeyOrderWithAnObjectOfEach() {
+        String bucket = newBucket();
+        String alice = user("alice");
+        // keys under a prefix no other test uses, so that the walk from just before it sees exactly these
+        String prefix = "blobs/page-" + UUID.randomUUID() + "/";
+        List<String> keys = IntStream.range(0, 5).mapToObj(i -> prefix + i).toList();
+        for (int i = 0; i < keys.size(); i++) {
+            registerUpload(alice, keys.get(i).substring(6), bucket, "p" + i + ".txt", null).then().statusCode(201);
+        }
+        String goneId = registerUpload(alice, (prefix + "9").substring(6), bucket, "gone.txt", null).then().statusCode(201).extract().path("id");
+        as(alice).delete("/v1/files/" + goneId).then().statusCode(200);
+
+        List<String> walked = new ArrayList<>();
+        String after = prefix;
+        do {
+            Response page = as(uploadService()).queryParam("after", after).queryParam("limit", 2).get("/internal/blobs");
+            page.then().statusCode(200);
+            List<Map<String, String>> blobs = page.jsonPath().getList("blobs");
+            for (Map<String, String> blob : blobs) {
+                if (blob.get("blobKey").startsWith(prefix)) {
+                    walked.add(blob.get("blobKey"));
+                    org.junit.jupiter.api.Assertions.assertEquals(bucket, blob.get("bucket"));
+                    org.junit.jupiter.api.Assertions.assertEquals("p" + blob.get("blobKey").substring(prefix.length()) + ".txt", blob.get("name"));
+                }
+            }
+            after = blobs.isEmpty() || !blobs.getLast().get("blobKey").startsWith(prefix) ? null : page.jsonPath().getString("next");
+        } while (after != null);
+        // the deleted object's blob is not referenced any more
+        org.junit.jupiter.api.Assertions.assertEquals(keys, walked);
+
+        for (String token : List.of(alice, admin())) {
+            as(token).get("/internal/blobs").then().statusCode(403).body("error", equalTo("Forbidden"));
+        }
+        given().get("/internal/blobs").then().statusCode(401).body("error", equalTo("Unauthorized"));
+        for (String limit : List.of("0", "1001", "-1", "ten", "1e3")) {
+            as(uploadService()).queryParam("limit", limit).get("/internal/blobs").then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
     }
 }
