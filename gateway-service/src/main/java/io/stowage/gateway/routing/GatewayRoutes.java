@@ -58,6 +58,8 @@ public class GatewayRoutes {
         router.route("/v1/buckets").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.route("/v1/buckets/*").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.get("/v1/jobs/:id").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        // the reconciler (admins): upload-service owns the blobs it walks
+        router.route("/v1/admin/reconcile").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
 
         // uploads: presigned single and multipart (the bytes go straight to S3)
         router.post("/v1/files/presigned-url").handler(ctx -> toService(ctx, upload, config.uploadUrl()));

@@ -86,6 +86,21 @@ public class Blobs {
                 .map(response -> unquote(response.eTag()));
     }
 
+    /** A blob as a listing shows it. */
+    public record Listed(String key, java.time.Instant lastModified) {
+    }
+
+    /** One page of a listing, in key order; {@code next} continues it, null after the last page. */
+    public record Listing(List<Listed> blobs, String next) {
+    }
+
+    /** One page (up to 1000 keys) of the blobs under {@code prefix}; {@code continuation} from the page before (null: the first). */
+    public Uni<Listing> list(String prefix, String continuation) {
+        return Uni.createFrom().completionStage(() -> s3.listObjectsV2(r -> r.bucket(bucket).prefix(prefix).continuationToken(continuation)))
+                .map(page -> new Listing(page.contents().stream().map(o -> new Listed(o.key(), o.lastModified())).toList(),
+                        Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null));
+    }
+
     /** Deletes the blob; deleting a missing blob succeeds, so a retry is harmless. */
     public Uni<Void> delete(String key) {
         return Uni.createFrom().completionStage(() -> s3.deleteObject(r -> r.bucket(bucket).key(key)))

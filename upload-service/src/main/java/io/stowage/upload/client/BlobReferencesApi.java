@@ -4,6 +4,8 @@ import io.stowage.edge.CallBudgets;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -18,14 +20,15 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 /**
  * metadata-service's question "which of these blobs does the catalog reference?", asked by the
- * sweeper before it deletes the blob of an upload whose registration may have landed unanswered.
+ * sweeper before it deletes the blob of an upload whose registration may have landed unanswered,
+ * and its list of every referenced blob, page by page, which the reconciler walks.
  * No user is behind a sweep, so upload-service asks as itself: its client-credentials token (role
  * {@code stowage-service}), like towards signing-service; same base URL and timeouts as
  * {@link MetadataApi} (config key {@code metadata}); deadlines, retries and breakers: {@link CallBudgets}.
  */
 @RegisterRestClient(configKey = "metadata")
 @OidcClientFilter
-@Path("/internal/blobs/referenced")
+@Path("/internal/blobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 public interface BlobReferencesApi {
@@ -37,5 +40,15 @@ public interface BlobReferencesApi {
             delay = CallBudgets.BREAKER_DELAY_MS)
     @Timeout(CallBudgets.TIMEOUT_MS)
     @POST
+    @Path("referenced")
     Uni<Response> referenced(BlobReferences.Request request);
+
+    /** A question too: the referenced blobs after {@code after} in key order, at most {@code limit}. */
+    @Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
+            maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
+    @CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
+            delay = CallBudgets.BREAKER_DELAY_MS)
+    @Timeout(CallBudgets.TIMEOUT_MS)
+    @GET
+    Uni<Response> page(@QueryParam("after") String after, @QueryParam("limit") int limit);
 }

@@ -152,6 +152,21 @@ public class Upstreams {
         return calls.replaceWith(() -> Set.copyOf(referenced));
     }
 
+    /**
+     * The blobs the catalog references after {@code after} ("" from the start), {@link BlobReferences#MAX_KEYS} at most,
+     * asked with upload-service's own token. Fails unless the answer is a readable page.
+     */
+    public Uni<BlobReferences.Page> catalogBlobs(String after, int limit) {
+        return call("metadata-service", references.page(after, limit)).map(answer -> {
+            BlobReferences.Page page = answer.status() == 200 ? parse("metadata-service", answer.body(), BlobReferences.Page.class) : null;
+            if (page == null || page.blobs() == null) {
+                throw new UploadException(SharedErrorCode.UpstreamUnavailable,
+                        "metadata-service answered " + answer.status() + " to GET /internal/blobs without a page");
+            }
+            return page;
+        });
+    }
+
     /** A successful answer of another service: its status and its JSON body. */
     public record Answer(int status, String body) {
         public JsonNode json(ObjectMapper mapper) {

@@ -62,6 +62,26 @@ public interface UploadConfig {
         Duration drainTimeout();
     }
 
+    /** The reconciler: S3's blobs against the catalog's rows. */
+    Reconcile reconcile();
+
+    interface Reconcile {
+        /** How often each replica tries a run ({@code 6h}; {@code off} disables the schedule, the admin route still runs it). */
+        @WithDefault("6h")
+        String every();
+
+        /**
+         * How old a blob must be before, unreferenced and named by no pending upload, it is an orphan and deleted.
+         * Far beyond any registration's deadline, so no upload that may still register it is ever touched.
+         */
+        @WithDefault("P1D")
+        Duration grace();
+
+        /** A run another replica started this long ago and never finished is taken to have died with it. */
+        @WithDefault("PT1H")
+        Duration lease();
+    }
+
     /** Sweeper settings. */
     Sweep sweep();
 

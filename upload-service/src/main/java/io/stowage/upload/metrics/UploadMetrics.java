@@ -19,7 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>{@code stowage_upload_sweeper_expired_total{path}}: expired uploads the sweeper removed;</li>
  * <li>{@code stowage_upload_sweeper_referenced_total{path}}: expired unregistered uploads whose blob the catalog
  * references after all (a registration whose answer was lost): record removed, blob kept;</li>
- * <li>{@code stowage_events_consumed_total{type}}: object events read (same name and tag as image-service).</li>
+ * <li>{@code stowage_events_consumed_total{type}}: object events read (same name and tag as image-service);</li>
+ * <li>{@code stowage_reconcile_orphan_blobs} and {@code stowage_reconcile_dangling_rows}: what the last finished
+ * reconciliation this replica ran found; {@code stowage_reconcile_orphans_deleted_total}: orphan blobs it deleted;
+ * {@code stowage_reconcile_runs_total{outcome}}: runs by how they ended (finished, failed).</li>
  * </ul>
  * The series of every path and outcome are registered at start, so a dashboard shows zeros rather
  * than gaps before the first upload.
@@ -40,11 +43,16 @@ public class UploadMetrics {
     public static final String EXPIRED = "expired";
     public static final String ABORTED = "aborted";
 
+    public static final String RECONCILE_FINISHED = "finished";
+    public static final String RECONCILE_FAILED = "failed";
+
     private static final List<String> PATHS = List.of(PRESIGNED, MULTIPART, DIRECT, RESUMABLE);
     private static final List<String> OUTCOMES = List.of(REGISTERED, REFUSED, FAILED, EXPIRED, ABORTED);
 
     private final MeterRegistry registry;
     private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong orphanBlobs = new AtomicLong();
+    private final AtomicLong danglingRows = new AtomicLong();
 
     public UploadMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,6 +61,15 @@ public class UploadMetrics {
                 // held strongly: a weakly held value lets the series vanish once its first holder is collected
                 .strongReference(true)
                 .register(registry);
+        Gauge.builder("stowage.reconcile.orphan.blobs", orphanBlobs, AtomicLong::get)
+                .description("orphan blobs (in S3, unreferenced past the grace) the last finished reconciliation found")
+                .strongReference(true).register(registry);
+        Gauge.builder("stowage.reconcile.dangling.rows", danglingRows, AtomicLong::get)
+                .description("referenced blobs S3 does not hold, as the last finished reconciliation found")
+                .strongReference(true).register(registry);
+        orphansDeleted().increment(0);
+        reconcileRuns(RECONCILE_FINISHED).increment(0);
+        reconcileRuns(RECONCILE_FAILED).increment(0);
         for (String path : PATHS) {
             started(path, 0);
             bytes(path);
@@ -97,6 +114,25 @@ public class UploadMetrics {
 
     public void pendingAfterSweep(long count) {
         pending.set(count);
+    }
+
+    /** A reconciliation this replica ran ended ({@code finished} or {@code failed}); the gauges follow finished runs. */
+    public void reconciled(String outcome, long deleted, long orphans, long dangling) {
+        reconcileRuns(outcome).increment();
+        orphansDeleted().increment(deleted);
+        if (RECONCILE_FINISHED.equals(outcome)) {
+            orphanBlobs.set(orphans);
+            danglingRows.set(dangling);
+        }
+    }
+
+    private Counter orphansDeleted() {
+        return Counter.builder("stowage.reconcile.orphans.deleted").description("orphan blobs the reconciler deleted").register(registry);
+    }
+
+    private Counter reconcileRuns(String outcome) {
+        return Counter.builder("stowage.reconcile.runs").description("reconciliations by how they ended")
+                .tag("outcome", outcome).register(registry);
     }
 
     public void eventConsumed(String type) {
