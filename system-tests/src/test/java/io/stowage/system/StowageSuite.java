@@ -72,6 +72,9 @@ public final class StowageSuite {
         env.put("STOWAGE_TRACING_DISABLED", "false");
         // the sweepers look every few seconds, so that an expired upload is seen gone within a test
         env.put("STOWAGE_SWEEP_EVERY", "5s");
+        // the reconciler runs only when a test asks (POST /v1/admin/reconcile), and judges blobs a few seconds old
+        env.put("STOWAGE_RECONCILE_EVERY", "off");
+        env.put("STOWAGE_RECONCILE_GRACE", "PT8S");
         env.put("OTEL_EXPORTER_OTLP_ENDPOINT", traces.endpoint());
         env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "http/protobuf");
         // export within a moment instead of the default 5 s batches
