@@ -90,6 +90,7 @@ class DirectUploadTest {
         assertEquals(png.length, body.get("size").asLong());
         assertEquals("image/png", body.get("contentType").asText());
         assertTrue(body.get("notExists").asBoolean());
+        assertEquals("*", body.get("ifNoneMatch").asText());
         assertFalse(body.has("overwrite"));
         // the owner is the token's subject, which metadata-service takes itself
         assertFalse(body.has("owner"));

@@ -82,7 +82,8 @@ public class UploadClient {
                 out.putHeader("Cache-Control", upload.cacheControl());
             }
             if (as.createOnly()) {
-                out.putHeader("If-None-Match", "*");
+                // Supabase's refusal of a taken name is 409 (x-upsert: false), not HTTP's 412 of If-None-Match: *
+                out.putHeader("x-upsert", "false");
             }
             Future<HttpClientResponse> sent = out.send(body);
             if (body instanceof io.vertx.core.http.HttpServerRequest request) {

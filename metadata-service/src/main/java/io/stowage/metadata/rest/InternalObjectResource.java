@@ -40,7 +40,10 @@ public class InternalObjectResource {
         this.maxMetadataBytes = config.catalog().maxMetadataBytes();
     }
 
-    /** Registers an uploaded blob: 201 the first time, 200 with the same File when the upload id repeats. */
+    /**
+     * Registers an uploaded blob: 201 the first time, 200 with the same File when the upload id repeats. A
+     * taken name is 409, or 412 when the upload said {@code If-None-Match: *} ({@code ifNoneMatch}).
+     */
     @POST
     public Uni<RestResponse<FileView>> register(RegisterObjectRequest request) {
         if (request == null) {
@@ -49,6 +52,9 @@ public class InternalObjectResource {
         Caller caller = Caller.of(identity);
         request.requireWellFormedOwner();
         return catalog.register(caller, request.validated(maxMetadataBytes, owner(caller, request.owner())))
+                // If-None-Match: * that does not hold is HTTP's 412, whether the name was found taken or lost a race
+                .onFailure(e -> e instanceof CatalogException.Conflict && request.takenNameIsPreconditionFailure())
+                .transform(e -> new CatalogException.Precondition("If-None-Match: * does not hold: " + e.getMessage()))
                 .invoke(r -> {
                     if (r.created()) {
                         relay.nudge();

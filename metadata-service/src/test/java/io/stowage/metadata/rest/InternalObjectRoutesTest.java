@@ -178,6 +178,12 @@ class InternalObjectRoutesTest {
                 .then().statusCode(412);
         register(alice, bucket, "p.txt", Map.of("etag", "\"three\"", "overwrite", true)).then().statusCode(201);
         register(alice, bucket, "p.txt", Map.of("etag", "\"four\"", "notExists", true)).then().statusCode(409);
+        // HTTP's If-None-Match: * (a direct upload's header) that does not hold is 412, not the JSON routes' 409
+        register(alice, bucket, "p.txt", Map.of("etag", "\"four\"", "notExists", true, "ifNoneMatch", "*"))
+                .then().statusCode(412).body("error", equalTo("PreconditionFailed"));
+        register(alice, bucket, "p.txt", Map.of("etag", "\"four\"", "ifNoneMatch", "\"three\"")).then().statusCode(400);
+        register(alice, bucket, "p.txt", Map.of("etag", "\"four\"", "ifNoneMatch", "*", "overwrite", true)).then().statusCode(400);
+        register(alice, bucket, "fresh.txt", Map.of("ifNoneMatch", "*")).then().statusCode(201);
         register(alice, bucket, "absent.txt", Map.of("ifMatch", "\"one\"")).then().statusCode(412);
         register(user("bob"), bucket, "p.txt", Map.of("overwrite", true)).then().statusCode(409);
         fileByPath(alice, bucket, "p.txt").then().statusCode(200).body("etag", equalTo("\"three\""));

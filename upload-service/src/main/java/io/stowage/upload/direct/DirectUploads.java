@@ -116,7 +116,9 @@ public class DirectUploads {
                 stored.size(), target.contentType(), stored.etag(), target.visibility(),
                 target.overwrite() ? Boolean.TRUE : null, target.notExists() ? Boolean.TRUE : null, target.ifMatch(),
                 // On behalf of a user (the gateway's signed upload URL): the object is theirs, not the service's.
-                caller.onBehalf() ? caller.subject() : null, target.cacheControl(), target.metadata());
+                caller.onBehalf() ? caller.subject() : null, target.cacheControl(), target.metadata(),
+                // HTTP's If-None-Match: *: a taken name is a failed precondition (412), not the JSON routes' 409
+                target.notExists() ? "*" : null);
         return upstreams.registerObject(registration, caller.authorization())
                 .map(answer -> new Answer(answer.status(), answer.body()))
                 .onFailure(UpstreamRejection.class).call(refused -> {

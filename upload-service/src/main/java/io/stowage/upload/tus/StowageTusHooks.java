@@ -39,7 +39,7 @@ public class StowageTusHooks implements TusHooks {
         ObjectRegistration registration = new ObjectRegistration(upload.id(), upload.bucket(), upload.name(), upload.blobKey(),
                 upload.length(), upload.contentType(), upload.etag(), upload.visibility(),
                 upload.upsert() ? Boolean.TRUE : null, null, null,
-                upload.onBehalf() ? upload.owner() : null, upload.cacheControl(), upload.metadata());
+                upload.onBehalf() ? upload.owner() : null, upload.cacheControl(), upload.metadata(), null);
         return upstreams.registerObject(registration, caller.authorization()).replaceWithVoid();
     }
 
