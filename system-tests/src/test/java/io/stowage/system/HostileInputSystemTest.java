@@ -59,6 +59,10 @@ class HostileInputSystemTest {
         return new Case(request, who, body, List.of(headers));
     }
 
+    /** 1,001 file ids: one more than a batch of signed URLs may hold. */
+    private static final String THOUSAND_AND_ONE = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> "\"id" + i + "\"")
+            .collect(java.util.stream.Collectors.joining(","));
+
     /** The tus protocol version every resumable request but OPTIONS carries. */
     private static final String TUS = "Tus-Resumable: 1.0.0";
 
@@ -188,6 +192,55 @@ class HostileInputSystemTest {
                         "Upload-Offset: 0", "Content-Type: application/offset+octet-stream"),
                 refuse("HEAD /storage/v1/upload/resumable/not-an-id", Who.ALICE, null, TUS),
                 refuse("DELETE /storage/v1/upload/resumable/00000000-0000-0000-0000-000000000000", Who.FOREIGN_AUDIENCE, null, TUS),
+                // native signed URLs: wrong JSON types and ranges, 0 or 1,001 files, traversal and encodings in
+                // names and ids, missing and foreign tokens, forged and misused link tokens: nothing signed or written
+                refuse("POST /v1/files/abc/signed-url", Who.ALICE, "{\"expiresIn\":\"60\"}"),
+                refuse("POST /v1/files/abc/signed-url", Who.ALICE, "{\"expiresIn\":-5}"),
+                refuse("POST /v1/files/abc/signed-url", Who.ALICE, "{\"expiresIn\":99999999999}"),
+                refuse("POST /v1/files/abc/signed-url", Who.ALICE, "{\"expiresIn\":60,\"download\":[]}"),
+                refuse("POST /v1/files/abc/signed-url", Who.ALICE, "[]"),
+                refuse("POST /v1/files/..%2F..%2Fbuckets/signed-url", Who.ALICE, "{\"expiresIn\":60}"),
+                refuse("POST /v1/files/a%00b/signed-url", Who.ALICE, "{\"expiresIn\":60}"),
+                refuse("POST /v1/files/no-such-file/signed-url", Who.ALICE, "{\"expiresIn\":60}"),
+                refuse("POST /v1/files/abc/signed-url", Who.NOBODY, "{\"expiresIn\":60}"),
+                refuse("POST /v1/files/abc/signed-url", Who.FOREIGN_AUDIENCE, "{\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"ids\":[]}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"ids\":[" + THOUSAND_AND_ONE + "]}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"ids\":\"x\"}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"ids\":[1]}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":\"60\",\"ids\":[\"x\"]}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"bucket\":\"..\",\"names\":[\"x\"]}"),
+                refuse("POST /v1/files/signed-urls", Who.ALICE, "{\"expiresIn\":60,\"bucket\":\"{B}\",\"names\":\"x\"}"),
+                refuse("POST /v1/files/signed-urls", Who.NOBODY, "{\"expiresIn\":60,\"ids\":[\"x\"]}"),
+                refuse("POST /v1/files/signed-urls", Who.FOREIGN_AUDIENCE, "{\"expiresIn\":60,\"ids\":[\"x\"]}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"a/../../{V}/x\",\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"a\\u0000b\",\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"..\",\"path\":\"x\",\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":60,\"size\":\"5\"}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":60,\"size\":-5}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":0}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":5,\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-upload-url", Who.ALICE, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":60,\"upsert\":\"true\"}"),
+                refuse("POST /v1/files/signed-upload-url", Who.NOBODY, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":60}"),
+                refuse("POST /v1/files/signed-upload-url", Who.FOREIGN_AUDIENCE, "{\"bucket\":\"{B}\",\"path\":\"x\",\"expiresIn\":60}"),
+                refuse("GET /v1/files/abc/public-url", Who.NOBODY),
+                refuse("GET /v1/files/abc/public-url", Who.FOREIGN_AUDIENCE),
+                refuse("GET /v1/files/a%00b/public-url", Who.ALICE),
+                refuse("GET /v1/signed/{B}/ok.txt", Who.NOBODY),
+                refuse("GET /v1/signed/{B}/ok.txt?token=forged.token.value", Who.NOBODY),
+                refuse("HEAD /v1/signed/{B}/ok.txt?token=forged.token.value", Who.NOBODY),
+                refuse("GET /v1/signed/{B}/../{V}/x?token=forged.token.value", Who.NOBODY),
+                refuse("GET /v1/signed/{B}/a%00b?token=x", Who.NOBODY),
+                refuse("PUT /v1/signed/{V}/x?token=forged.token.value", Who.NOBODY, "planted"),
+                refuse("PUT /v1/signed/{B}/planted.txt", Who.ALICE, "planted"),
+                refuse("PUT /v1/signed/{B}/a%2F..%2F..%2F{V}/x?token=x", Who.NOBODY, "planted"),
+                // conditional requests that do not hold: 412, nothing replaced
+                refuse("PUT /v1/objects/{B}/ok.txt", Who.ALICE, "replaced", "If-None-Match: *"),
+                refuse("PUT /v1/objects/{B}/ok.txt", Who.ALICE, "replaced", "If-Match: \"not-its-etag\""),
+                refuse("PUT /v1/objects/{B}/ok.txt", Who.ALICE, "replaced", "If-None-Match: \"an-etag\""),
+                refuse("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Match: \"not-its-etag\""),
+                refuse("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT"),
+                refuse("HEAD /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Match: \"not-its-etag\""),
                 // requests the HTTP layer and the router refuse
                 refuse("GET /v1/buckets HTTP/1.1 NOHOST", Who.ALICE),
                 refuse("GET /nothing-here", Who.NOBODY),

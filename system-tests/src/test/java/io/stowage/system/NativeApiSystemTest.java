@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The native API's routes through the gateway to the real services: direct uploads, listing with
  * folders, metadata updates and access, copy, move, versions, deletes by path and by names, a
- * multipart upload, public buckets and emptying and deleting a bucket.
+ * multipart upload, public buckets and emptying and deleting a bucket, and conditional writes and reads
+ * (412 for a precondition header that does not hold, 304 for a current copy).
  */
 class NativeApiSystemTest {
 
@@ -122,6 +123,76 @@ class NativeApiSystemTest {
         assertEquals("done", state);
         ok(call("DELETE", "/v1/buckets/" + bucket, admin, null), 200);
         assertEquals(404, call("GET", "/v1/buckets/" + bucket, admin, null).statusCode());
+    }
+
+    private static HttpResponse<String> send(String method, String path, String body, String... headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + alice)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "text/plain");
+        }
+        for (int i = 0; i < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static void preconditionFailed(HttpResponse<String> response) throws Exception {
+        assertEquals(412, response.statusCode(), response.request().method() + " " + response.request().headers() + ": " + response.body());
+        if (!response.request().method().equals("HEAD")) {
+            JsonNode error = JSON.readTree(response.body());
+            assertEquals(412, error.get("statusCode").asInt());
+            assertEquals("PreconditionFailed", error.get("error").asText());
+        }
+    }
+
+    @Test
+    void conditionalWritesAnswer412AndConditionalReadsAreJudgedAgainstTheCatalog() throws Exception {
+        String bucket = "cond-" + System.nanoTime();
+        ok(call("POST", "/v1/buckets", admin, Map.of("name", bucket)), 201);
+        String path = "/v1/objects/" + bucket + "/c.txt";
+        JsonNode first = ok(send("PUT", path, "one", "If-None-Match", "*"), 201);
+        String firstEtag = "\"" + first.get("etag").asText().replace("\"", "") + "\"";
+
+        // a taken name: 412 under If-None-Match: *, 409 under x-upsert: false (no precondition header)
+        preconditionFailed(send("PUT", path, "two", "If-None-Match", "*"));
+        JsonNode taken = ok(send("PUT", path, "two", "x-upsert", "false"), 409);
+        assertEquals("ObjectAlreadyExists", taken.get("error").asText());
+        preconditionFailed(send("PUT", path, "two", "If-Match", "\"not-the-etag\""));
+        preconditionFailed(send("PUT", "/v1/objects/" + bucket + "/absent.txt", "two", "If-Match", firstEtag));
+        assertEquals("one", get(path, alice));
+
+        JsonNode second = ok(send("PUT", path, "two!", "If-Match", firstEtag), 201);
+        String etag = "\"" + second.get("etag").asText().replace("\"", "") + "\"";
+        // the object changed since firstEtag: a second writer with it loses
+        preconditionFailed(send("PUT", path, "three", "If-Match", firstEtag));
+        assertEquals("two!", get(path, alice));
+
+        // reads: every answer names the catalog's etag, whether from S3 or from the gateway's memory (twice)
+        for (int round = 0; round < 2; round++) {
+            HttpResponse<String> read = send("GET", path, null);
+            assertEquals(200, read.statusCode());
+            assertEquals(etag, read.headers().firstValue("ETag").orElseThrow());
+            String lastModified = read.headers().firstValue("Last-Modified").orElseThrow();
+            assertEquals(etag, send("HEAD", path, null).headers().firstValue("ETag").orElseThrow());
+            preconditionFailed(send("GET", path, null, "If-Match", firstEtag));
+            preconditionFailed(send("HEAD", path, null, "If-Match", firstEtag));
+            assertEquals("two!", send("GET", path, null, "If-Match", etag).body());
+            assertEquals(200, send("GET", path, null, "If-Match", "*").statusCode());
+            assertEquals(304, send("GET", path, null, "If-None-Match", etag).statusCode());
+            assertEquals(304, send("HEAD", path, null, "If-None-Match", etag).statusCode());
+            assertEquals(200, send("GET", path, null, "If-None-Match", firstEtag).statusCode());
+            preconditionFailed(send("GET", path, null, "If-Unmodified-Since", "Thu, 01 Jan 1970 00:00:00 GMT"));
+            assertEquals("two!", send("GET", path, null, "If-Unmodified-Since", lastModified).body());
+            assertEquals(304, send("GET", path, null, "If-Modified-Since", lastModified).statusCode());
+            assertEquals(200, send("GET", path, null, "If-Modified-Since", "Thu, 01 Jan 1970 00:00:00 GMT").statusCode());
+            // a range applies while If-Range holds, else the whole object
+            assertEquals("tw", send("GET", path, null, "Range", "bytes=0-1", "If-Range", etag).body());
+            HttpResponse<String> whole = send("GET", path, null, "Range", "bytes=0-1", "If-Range", firstEtag);
+            assertEquals(200, whole.statusCode());
+            assertEquals("two!", whole.body());
+        }
     }
 
     @Test

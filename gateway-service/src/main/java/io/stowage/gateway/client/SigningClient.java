@@ -42,6 +42,12 @@ public class SigningClient {
         return call("/v1/sign", gatewayAuthorization, requestId, request);
     }
 
+    /** Signs up to 1,000 requests in one call: {@code {"results": [...]}}, one answer or error per request, in order. */
+    public Future<Reply> signBatch(String requestId, io.vertx.core.json.JsonArray requests) {
+        return serviceToken.future().compose(gateway -> call("/v1/sign/batch", gateway, requestId,
+                new JsonObject().put("requests", requests)));
+    }
+
     /** Verifies a Stowage token for a scope, bucket and name; the answer names what it grants. */
     public Future<Reply> verify(String requestId, JsonObject request) {
         return serviceToken.future().compose(gateway -> call("/v1/verify", gateway, requestId, request));

@@ -66,6 +66,12 @@ public interface GatewayConfig {
     @WithDefault("3600")
     int publicMaxAge();
 
+    /**
+     * The gateway's public base URL ({@code https://storage.example.com}) that the signed and public URLs it
+     * hands out start with; unset, they are relative to the gateway's root ({@code /v1/signed/...}).
+     */
+    java.util.Optional<String> publicUrl();
+
     /** Largest JSON request body the gateway passes on (API calls; uploads go straight to S3). */
     @WithDefault("1048576")
     long maxJsonBody();

@@ -28,18 +28,16 @@ import java.util.List;
 /**
  * Downloads: metadata-service says whether the caller may read the object and where its blob is,
  * signing-service presigns a short-lived GET of the blob, and the gateway streams S3's answer (with
- * Range and conditional requests passed through) to the caller, or redirects the caller to it. The
- * gateway holds no S3 credentials.
+ * Range passed through) to the caller, or redirects the caller to it. Conditional requests are the
+ * gateway's to answer ({@link Preconditions}), against the catalog's etag and update time, which every
+ * answer names as its {@code ETag} and {@code Last-Modified}, whether the bytes come from memory or S3.
+ * The gateway holds no S3 credentials.
  */
 @ApplicationScoped
 public class Downloads {
 
-    /** Request headers that S3 answers itself: ranges and conditional GETs. */
-    private static final List<String> PASSED_TO_S3 = List.of("Range", "If-None-Match", "If-Match",
-            "If-Modified-Since", "If-Unmodified-Since", "If-Range");
-    /** Response headers of S3 that describe the bytes served. */
-    private static final List<String> PASSED_FROM_S3 = List.of("Content-Length", "Content-Range", "Accept-Ranges",
-            "ETag", "Last-Modified");
+    /** Response headers of S3 that describe the bytes served (the validators are the catalog's). */
+    private static final List<String> PASSED_FROM_S3 = List.of("Content-Length", "Content-Range", "Accept-Ranges");
 
     /** How the object is found and how its bytes are handed over. */
     public enum Mode {
@@ -127,17 +125,45 @@ public class Downloads {
             head(ctx, mode, object);
             return;
         }
-        if (mode != Mode.BY_ID && !conditionalOrRanged(ctx)) {
+        Preconditions.Outcome outcome = preconditions(ctx, object);
+        if (answered(ctx, mode, object, outcome)) {
+            return;
+        }
+        // a Range applies unless an If-Range no longer holds; a read of the whole object may come from memory
+        String range = outcome == Preconditions.Outcome.SERVE
+                ? ConditionalHeaders.readable("Range", ctx.request().getHeader("Range")) : null;
+        if (mode != Mode.BY_ID && range == null) {
             SmallBlobs.Held held = smallBlobs.get(object.getString("blobKey"));
             if (held != null) {
                 fromMemory(ctx, object, held, mode);
                 return;
             }
         }
-        presign(ctx, Proxy.requestId(ctx), object, mode);
+        presign(ctx, Proxy.requestId(ctx), object, mode, range);
     }
 
-    private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode) {
+    private static Preconditions.Outcome preconditions(RoutingContext ctx, JsonObject object) {
+        return Preconditions.evaluate(ctx.request()::getHeader, etag(object), lastModified(object));
+    }
+
+    /** Answers a 304 or a 412 when the preconditions say so; false when the read goes on. */
+    private boolean answered(RoutingContext ctx, Mode mode, JsonObject object, Preconditions.Outcome outcome) {
+        if (outcome != Preconditions.Outcome.NOT_MODIFIED && outcome != Preconditions.Outcome.FAILED) {
+            return false;
+        }
+        HttpServerResponse out = ctx.response();
+        validators(object, out);
+        if (outcome == Preconditions.Outcome.FAILED) {
+            ErrorResponse.send(ctx, SharedErrorCode.PreconditionFailed, "a precondition of the request does not hold"
+                    + " (If-Match or If-Unmodified-Since against the object's ETag and Last-Modified)");
+        } else {
+            out.putHeader("Cache-Control", cacheControl(mode, object));
+            out.setStatusCode(304).end();
+        }
+        return true;
+    }
+
+    private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode, String range) {
         boolean redirect = mode == Mode.BY_ID && !"false".equals(ctx.request().getParam("redirect"));
         JsonObject sign = new JsonObject()
                 .put("operation", "s3:GetObject")
@@ -151,7 +177,7 @@ public class Downloads {
         String blobKey = object.getString("blobKey");
         String kept = redirect ? null : presignedReads.of(blobKey);
         if (kept != null) {
-            stream(ctx, object, kept, mode, disposition);
+            stream(ctx, object, kept, mode, disposition, range);
             return;
         }
         // the gateway asks as itself: signing-service serves only Stowage's services
@@ -171,65 +197,60 @@ public class Downloads {
                                 ctx.response().setStatusCode(302).putHeader("Location", url)
                                         .putHeader("Cache-Control", "no-store").end();
                             } else {
-                                stream(ctx, object, url, mode, disposition);
+                                stream(ctx, object, url, mode, disposition, range);
                             }
                         }),
                 failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
     }
 
-    /** Answers a HEAD for {@code object}: its headers, no body. */
+    /** Answers a HEAD for {@code object}: its headers, no body (or 304/412 as its preconditions say). */
     public void head(RoutingContext ctx, Mode mode, JsonObject object) {
+        if (answered(ctx, mode, object, preconditions(ctx, object))) {
+            return;
+        }
         HttpServerResponse out = ctx.response();
         out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
         out.putHeader("Content-Length", String.valueOf(object.getLong("size", 0L)));
-        String etag = etag(object);
-        if (etag != null) {
-            out.putHeader("ETag", etag);
-        }
-        lastModified(object, out);
+        validators(object, out);
         out.putHeader("Accept-Ranges", "bytes");
         out.putHeader("Cache-Control", cacheControl(mode, object));
         out.setStatusCode(200).end();
     }
 
-    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl, Mode mode, String disposition) {
+    /** Streams the blob from S3, asking for {@code range} (null: the whole blob); S3 judges no precondition. */
+    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl, Mode mode, String disposition, String range) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(presignedUrl);
         proxy.watch("object store", proxy.open("object store", options).compose(request -> {
-            for (String header : PASSED_TO_S3) {
-                String value = ConditionalHeaders.readable(header, ctx.request().getHeader(header));
-                if (value != null) {
-                    request.putHeader(header, value);
-                }
+            if (range != null) {
+                request.putHeader("Range", range);
             }
             return request.send();
         })).onFailure(e -> proxy.failed(ctx, "object store", e))
-                .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition));
+                .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition, range != null));
     }
 
-    private void relayBlob(RoutingContext ctx, JsonObject object, HttpClientResponse s3, Mode mode, String disposition) {
+    private void relayBlob(RoutingContext ctx, JsonObject object, HttpClientResponse s3, Mode mode, String disposition,
+                           boolean ranged) {
         int status = s3.statusCode();
         HttpServerResponse out = ctx.response();
-        if (status == 200 || status == 206 || status == 304) {
+        if (status == 200 || status == 206) {
             for (String header : PASSED_FROM_S3) {
                 String value = s3.getHeader(header);
                 if (value != null) {
                     out.putHeader(header, value);
                 }
             }
+            validators(object, out);
             out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
             out.putHeader("Cache-Control", cacheControl(mode, object));
             if (disposition != null) {
                 out.putHeader("Content-Disposition", disposition);
             }
             out.setStatusCode(status);
-            if (status == 304) {
-                s3.body();
-                out.end();
-            } else if (status == 200 && !conditionalOrRanged(ctx) && smallBlobs.fits(declaredLength(s3))) {
+            if (status == 200 && !ranged && smallBlobs.fits(declaredLength(s3))) {
                 // small enough to keep whole (bounded by blob-cache-max-object): the next reads come from memory
                 s3.body().onFailure(e -> proxy.failed(ctx, "object store", e)).onSuccess(body -> {
-                    smallBlobs.keep(object.getString("blobKey"),
-                            new SmallBlobs.Held(body, s3.getHeader("ETag"), s3.getHeader("Last-Modified")));
+                    smallBlobs.keep(object.getString("blobKey"), new SmallBlobs.Held(body));
                     out.end(body).onSuccess(v -> metrics.bytesServed(mode.name().toLowerCase(java.util.Locale.ROOT), body.length()));
                 });
             } else {
@@ -240,7 +261,6 @@ public class Downloads {
         }
         s3.body().onComplete(ignored -> {
             switch (status) {
-                case 412 -> ErrorResponse.send(ctx, SharedErrorCode.PreconditionFailed, "a precondition of the request does not hold");
                 case 416 -> {
                     out.putHeader("Content-Range", "bytes */" + object.getLong("size", 0L));
                     ErrorResponse.send(ctx, GatewayErrorCode.RangeNotSatisfiable, "the range is outside the object");
@@ -251,17 +271,12 @@ public class Downloads {
         });
     }
 
-    /** Serves a small blob kept in memory, with the headers S3 gave it. */
+    /** Serves a small blob kept in memory, with the catalog's validators, as a read from S3 is served. */
     private void fromMemory(RoutingContext ctx, JsonObject object, SmallBlobs.Held held, Mode mode) {
         HttpServerResponse out = ctx.response();
         out.putHeader("Content-Length", String.valueOf(held.body().length()));
         out.putHeader("Accept-Ranges", "bytes");
-        if (held.etag() != null) {
-            out.putHeader("ETag", held.etag());
-        }
-        if (held.lastModified() != null) {
-            out.putHeader("Last-Modified", held.lastModified());
-        }
+        validators(object, out);
         out.putHeader("Content-Type", object.getString("contentType", "application/octet-stream"));
         out.putHeader("Cache-Control", cacheControl(mode, object));
         String disposition = contentDisposition(ctx.request().getParam("download"), object.getString("name", "download"));
@@ -270,16 +285,6 @@ public class Downloads {
         }
         out.setStatusCode(200).end(held.body())
                 .onSuccess(v -> metrics.bytesServed(mode.name().toLowerCase(java.util.Locale.ROOT), held.body().length()));
-    }
-
-    /** Ranges and conditional requests are S3's to answer: such a read never comes from memory. */
-    private static boolean conditionalOrRanged(RoutingContext ctx) {
-        for (String header : PASSED_TO_S3) {
-            if (ctx.request().getHeader(header) != null) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static long declaredLength(HttpClientResponse s3) {
@@ -327,15 +332,28 @@ public class Downloads {
         return etag.startsWith("\"") ? etag : "\"" + etag + "\"";
     }
 
-    private static void lastModified(JsonObject object, HttpServerResponse out) {
+    /** The catalog's validators of the object as {@code ETag} and {@code Last-Modified}: what preconditions are judged against. */
+    private static void validators(JsonObject object, HttpServerResponse out) {
+        String etag = etag(object);
+        if (etag != null) {
+            out.putHeader("ETag", etag);
+        }
+        Instant modified = lastModified(object);
+        if (modified != null) {
+            out.putHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME.format(modified.atOffset(ZoneOffset.UTC)));
+        }
+    }
+
+    /** The object's last change in the catalog, or null when it names none we can read (then not advertised). */
+    private static Instant lastModified(JsonObject object) {
         String updated = object.getString("updatedAt", object.getString("createdAt"));
-        if (updated != null) {
-            try {
-                out.putHeader("Last-Modified", DateTimeFormatter.RFC_1123_DATE_TIME
-                        .format(Instant.parse(updated).atOffset(ZoneOffset.UTC)));
-            } catch (RuntimeException ignored) {
-                // a timestamp we cannot read is simply not advertised
-            }
+        if (updated == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(updated);
+        } catch (RuntimeException e) {
+            return null;
         }
     }
 

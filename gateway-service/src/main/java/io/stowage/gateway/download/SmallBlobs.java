@@ -20,8 +20,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class SmallBlobs {
 
-    /** A blob's bytes with the headers S3 served them with. */
-    public record Held(Buffer body, String etag, String lastModified) {
+    /** A blob's bytes (the validators answered with them are the catalog's, from the lookup). */
+    public record Held(Buffer body) {
     }
 
     private final boolean enabled;

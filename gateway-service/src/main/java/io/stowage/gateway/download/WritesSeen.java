@@ -18,7 +18,8 @@ import java.util.Set;
 public class WritesSeen {
 
     /** POSTs that read only: they need not drop anything. */
-    private static final Set<String> READ_ONLY_POSTS = Set.of("/v1/files/presigned-url");
+    private static final Set<String> READ_ONLY_POSTS = Set.of("/v1/files/presigned-url", "/v1/files/signed-urls",
+            "/v1/files/signed-upload-url");
     /** Supabase's {@code /storage/v1/object/{word}/...} routes whose next segment is the bucket. */
     private static final Set<String> SUPABASE_OBJECT_WORDS = Set.of("public", "authenticated", "sign", "list", "info",
             "upload");
@@ -39,7 +40,7 @@ public class WritesSeen {
         if (method == HttpMethod.POST || method == HttpMethod.PUT || method == HttpMethod.PATCH
                 || method == HttpMethod.DELETE) {
             String path = ctx.request().path();
-            if (!READ_ONLY_POSTS.contains(path)) {
+            if (!READ_ONLY_POSTS.contains(path) && !(method == HttpMethod.POST && path.endsWith("/signed-url"))) {
                 boolean bucketRoute = bucketRoute(path);
                 ctx.addHeadersEndHandler(v -> {
                     if (ctx.response().getStatusCode() < 400) {
@@ -64,8 +65,8 @@ public class WritesSeen {
     /** The bucket a write's path names, as download paths carry it (still encoded); null when none. */
     static String bucketOf(String path) {
         String[] s = path.split("/", -1);
-        // ["", "v1", "objects", bucket, ...], ["", "v1", "buckets", bucket, ...]
-        if (s.length >= 4 && s[1].equals("v1") && (s[2].equals("objects") || s[2].equals("buckets"))) {
+        // ["", "v1", "objects", bucket, ...], ["", "v1", "buckets", bucket, ...], ["", "v1", "signed", bucket, ...]
+        if (s.length >= 4 && s[1].equals("v1") && (s[2].equals("objects") || s[2].equals("buckets") || s[2].equals("signed"))) {
             return s[3];
         }
         if (s.length >= 5 && s[1].equals("v1") && s[2].equals("files") && s[3].equals("by-path")) {

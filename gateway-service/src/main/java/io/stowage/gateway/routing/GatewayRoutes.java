@@ -7,6 +7,7 @@ import io.stowage.gateway.auth.Callers;
 import io.stowage.gateway.download.Downloads;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.resumable.ResumableRoutes;
+import io.stowage.gateway.signed.SignedLinks;
 import io.stowage.names.InvalidNameException;
 import io.stowage.names.RequestGuard;
 import io.stowage.names.RequestPaths;
@@ -26,7 +27,8 @@ public class GatewayRoutes {
 
     private static final String OBJECTS_PREFIX = "/v1/objects/";
     private static final String PUBLIC_PREFIX = "/v1/public/";
-    private static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
+    /** A file id as the catalog makes them: checked before it is put in a URL. */
+    static final java.util.regex.Pattern FILE_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     private final Proxy proxy;
     private final Downloads downloads;
@@ -36,9 +38,13 @@ public class GatewayRoutes {
 
     private final ResumableRoutes resumable;
     private final FileReads fileReads;
+    private final SigningRoutes signingRoutes;
+    private final SignedAccess signedAccess;
 
     public GatewayRoutes(Proxy proxy, Downloads downloads, GatewayConfig config, Callers callers, UploadChecks uploadChecks,
-                         ResumableRoutes resumable, FileReads fileReads) {
+                         ResumableRoutes resumable, FileReads fileReads, SigningRoutes signingRoutes, SignedAccess signedAccess) {
+        this.signingRoutes = signingRoutes;
+        this.signedAccess = signedAccess;
         this.fileReads = fileReads;
         this.resumable = resumable;
         this.uploadChecks = uploadChecks;
@@ -65,6 +71,10 @@ public class GatewayRoutes {
         router.post("/v1/files/presigned-url").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
         router.route("/v1/files/multipart/*").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
         router.post("/v1/files").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
+
+        // signed and public URLs (before the catalog's /v1/files/{id} routes, which would take their paths)
+        signingRoutes.register(router);
+        signedAccess.register(router);
 
         // catalog: files
         router.get("/v1/files").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
@@ -102,7 +112,8 @@ public class GatewayRoutes {
         if (!callers.admitIp(ctx)) {
             return;
         }
-        if (ctx.request().method() == HttpMethod.PUT && ctx.request().path().startsWith(OBJECTS_PREFIX)
+        if (ctx.request().method() == HttpMethod.PUT && (ctx.request().path().startsWith(OBJECTS_PREFIX)
+                || ctx.request().path().startsWith(SignedLinks.SIGNED_PREFIX))
                 || ResumableRoutes.carriesFileBytes(ctx.request().path())) {
             // a direct upload streams file bytes of any size; upload-service applies the bucket's own limit
             ctx.next();

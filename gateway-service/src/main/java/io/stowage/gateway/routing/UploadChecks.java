@@ -84,7 +84,7 @@ public class UploadChecks {
     }
 
     /** @return null when allowed, else "size:" or "type:" and the reason */
-    static String refusal(JsonObject bucket, String contentLength, String contentType) {
+    public static String refusal(JsonObject bucket, String contentLength, String contentType) {
         Long limit = bucket.getLong("fileSizeLimit");
         if (limit != null && contentLength != null) {
             try {

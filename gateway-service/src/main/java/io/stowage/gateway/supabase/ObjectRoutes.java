@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.gateway.routing.Fields;
 import io.stowage.contract.SharedErrorCode;
 import static io.stowage.gateway.supabase.SupabaseRequests.handler;
 import static io.stowage.gateway.supabase.SupabaseRequests.json;

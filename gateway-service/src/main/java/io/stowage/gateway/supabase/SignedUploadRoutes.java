@@ -6,11 +6,11 @@ import static io.stowage.gateway.supabase.SupabaseRequests.json;
 import static io.stowage.gateway.supabase.SupabaseRequests.rid;
 import static io.stowage.gateway.supabase.SupabaseRoutes.PREFIX;
 
-import io.stowage.gateway.client.MetadataClient;
 import io.stowage.gateway.client.SigningClient;
 import io.stowage.gateway.client.UploadClient.Uploader;
 import io.stowage.gateway.errors.ErrorResponse;
 import io.stowage.gateway.routing.UploadChecks;
+import io.stowage.gateway.signed.UploadGrants;
 import io.stowage.gateway.upstream.ServiceCalls.Reply;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -30,15 +30,15 @@ public class SignedUploadRoutes {
     private static final int SIGNED_UPLOAD_SECONDS = 7200;
 
     private final SupabaseRequests requests;
-    private final MetadataClient metadata;
+    private final UploadGrants grants;
     private final SigningClient signing;
     private final UploadChecks uploadChecks;
     private final ObjectUploads uploads;
 
-    public SignedUploadRoutes(SupabaseRequests requests, MetadataClient metadata, SigningClient signing,
+    public SignedUploadRoutes(SupabaseRequests requests, UploadGrants grants, SigningClient signing,
             UploadChecks uploadChecks, ObjectUploads uploads) {
         this.requests = requests;
-        this.metadata = metadata;
+        this.grants = grants;
         this.signing = signing;
         this.uploadChecks = uploadChecks;
         this.uploads = uploads;
@@ -50,10 +50,9 @@ public class SignedUploadRoutes {
     }
 
     /**
-     * The caller's right is checked now, as Supabase does: the bucket must be theirs to see, and with
-     * {@code x-upsert} an existing object they can see must be theirs (or they an admin: 403 otherwise).
-     * An object they cannot see is not there for them: the token is a create-only one, whatever
-     * {@code x-upsert} said.
+     * The caller's right is checked now, as Supabase does, by the one rule of signed uploads
+     * ({@link UploadGrants}): with {@code x-upsert} an existing object they can see must be theirs to
+     * replace; one they cannot see makes a create-only token.
      */
     private void signUpload(RoutingContext ctx, SupabasePath path) {
         if (!path.fits(5, ANY, "object", "upload", "sign")) {
@@ -65,43 +64,10 @@ public class SignedUploadRoutes {
         requests.userWithBody(ctx, (auth, body) -> {
             boolean upsert = "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert"));
             String owner = SupabaseRequests.identity(ctx).getPrincipal().getName();
-            String decodedBucket = SupabasePath.decode(bucket);
-            String decodedName = SupabasePath.decode(name);
-            metadata.bucket(auth, rid(ctx), bucket).onComplete(found -> requests.answer(ctx, found, ignored -> {
-                if (!upsert) {
-                    issueUploadToken(ctx, bucket, name, false, owner);
-                    return;
-                }
-                // whether the caller may replace what is there is the catalog's rule, asked as the caller: a
-                // free name is signed as a create (so nobody's object created meanwhile can be overwritten);
-                // a name taken by an object they may replace with upsert; one they may see but not change is
-                // 403; one they cannot see answers as taken (409) and is signed as a create, neither revealed
-                // now nor overwritten later (its upload meets the existing name as any create does: 409)
-                metadata.writeCheck(auth, rid(ctx), decodedBucket, decodedName, false).onComplete(free -> {
-                    if (free.succeeded() && free.result().ok()) {
-                        issueUploadToken(ctx, bucket, name, false, owner);
-                    } else if (free.succeeded() && free.result().status() == 409) {
-                        metadata.writeCheck(auth, rid(ctx), decodedBucket, decodedName, true).onComplete(replace -> {
-                            if (replace.succeeded() && replace.result().status() == 409) {
-                                issueUploadToken(ctx, bucket, name, false, owner);
-                            } else {
-                                requests.answer(ctx, replace, ok -> issueUploadToken(ctx, bucket, name, true, owner));
-                            }
-                        });
-                    } else {
-                        requests.answer(ctx, free, ok -> issueUploadToken(ctx, bucket, name, false, owner));
-                    }
-                });
-            }));
+            grants.grant(auth, rid(ctx), SupabasePath.decode(bucket), SupabasePath.decode(name), upsert, owner,
+                    SIGNED_UPLOAD_SECONDS, null).onComplete(signed -> requests.answer(ctx, signed, reply -> json(ctx, 200,
+                    new JsonObject().put("url", reply.json().getString("url")).put("token", reply.json().getString("token")))));
         });
-    }
-
-    private void issueUploadToken(RoutingContext ctx, String bucket, String name, boolean upsert, String owner) {
-        JsonObject request = new JsonObject().put("operation", "stowage:upload").put("bucket", SupabasePath.decode(bucket))
-                .put("name", SupabasePath.decode(name)).put("upsert", upsert).put("owner", owner)
-                .put("expiresIn", SIGNED_UPLOAD_SECONDS);
-        signing.sign(rid(ctx), request).onComplete(signed -> requests.answer(ctx, signed, reply -> json(ctx, 200,
-                new JsonObject().put("url", reply.json().getString("url")).put("token", reply.json().getString("token")))));
     }
 
     /**

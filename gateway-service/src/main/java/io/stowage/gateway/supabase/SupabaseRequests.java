@@ -1,5 +1,6 @@
 package io.stowage.gateway.supabase;
 
+import io.stowage.gateway.routing.Fields;
 import io.stowage.contract.SharedErrorCode;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.stowage.gateway.auth.Callers;

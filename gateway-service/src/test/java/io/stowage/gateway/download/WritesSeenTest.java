@@ -14,6 +14,7 @@ class WritesSeenTest {
         assertEquals("photos", WritesSeen.bucketOf("/v1/buckets/photos"));
         assertEquals("photos", WritesSeen.bucketOf("/v1/buckets/photos/empty"));
         assertEquals("photos", WritesSeen.bucketOf("/v1/files/by-path/photos/a.png"));
+        assertEquals("photos", WritesSeen.bucketOf("/v1/signed/photos/a.png"));
     }
 
     @Test

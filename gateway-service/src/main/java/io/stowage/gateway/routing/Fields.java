@@ -1,47 +1,47 @@
-package io.stowage.gateway.supabase;
+package io.stowage.gateway.routing;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * Typed reads of a JSON request body: a field of the wrong type is a {@link WrongType} naming the
+ * Typed reads of a JSON request body (the Supabase routes' and the native signing routes'): a field of the wrong type is a {@link WrongType} naming the
  * field (answered 400), never a ClassCastException that leaves the request unanswered. A field that
  * is missing or null reads as {@code absent}.
  */
-final class Fields {
+public final class Fields {
 
     private Fields() {
     }
 
     /** A field of the body has the wrong type. */
-    static final class WrongType extends RuntimeException {
-        WrongType(String field, String expected) {
+    public static final class WrongType extends RuntimeException {
+        public WrongType(String field, String expected) {
             super("body/" + field + " must be " + expected, null, false, false);
         }
     }
 
-    static String string(JsonObject body, String field) {
+    public static String string(JsonObject body, String field) {
         return string(body, field, null);
     }
 
-    static String string(JsonObject body, String field, String absent) {
+    public static String string(JsonObject body, String field, String absent) {
         return typed(body, field, absent, String.class, "a string");
     }
 
-    static Boolean bool(JsonObject body, String field) {
+    public static Boolean bool(JsonObject body, String field) {
         return bool(body, field, null);
     }
 
-    static Boolean bool(JsonObject body, String field, Boolean absent) {
+    public static Boolean bool(JsonObject body, String field, Boolean absent) {
         return typed(body, field, absent, Boolean.class, "a boolean");
     }
 
-    static JsonObject object(JsonObject body, String field, JsonObject absent) {
+    public static JsonObject object(JsonObject body, String field, JsonObject absent) {
         return typed(body, field, absent, JsonObject.class, "an object");
     }
 
     /** An integer field: a JSON number without a fraction that fits in an int. */
-    static Integer integer(JsonObject body, String field, Integer absent) {
+    public static Integer integer(JsonObject body, String field, Integer absent) {
         Number n = typed(body, field, null, Number.class, "an integer");
         if (n == null) {
             return absent;
@@ -53,8 +53,24 @@ final class Fields {
         return n.intValue();
     }
 
+    /** A count of bytes or the like: a JSON number without a fraction, 0 or more, that fits in a long. */
+    public static Long count(JsonObject body, String field) {
+        Number n = typed(body, field, null, Number.class, "a whole number, 0 or more");
+        if (n == null) {
+            return null;
+        }
+        if (n instanceof Double || n instanceof Float || n instanceof java.math.BigDecimal || n instanceof java.math.BigInteger
+                || n.longValue() < 0) {
+            double d = n.doubleValue();
+            if (d != Math.rint(d) || d < 0 || d >= 9.2e18) {
+                throw new WrongType(field, "a whole number, 0 or more");
+            }
+        }
+        return n.longValue();
+    }
+
     /** An array of strings. */
-    static JsonArray strings(JsonObject body, String field) {
+    public static JsonArray strings(JsonObject body, String field) {
         JsonArray array = typed(body, field, null, JsonArray.class, "an array of strings");
         if (array != null && !array.stream().allMatch(v -> v instanceof String)) {
             throw new WrongType(field, "an array of strings");
