@@ -241,6 +241,17 @@ class HostileInputSystemTest {
                 refuse("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Match: \"not-its-etag\""),
                 refuse("GET /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Unmodified-Since: Thu, 01 Jan 1970 00:00:00 GMT"),
                 refuse("HEAD /v1/objects/{B}/ok.txt", Who.ALICE, null, "If-Match: \"not-its-etag\""),
+                // the reconciler: administrators only, whatever the body or the token's audience
+                refuse("POST /v1/admin/reconcile", Who.ALICE),
+                refuse("POST /v1/admin/reconcile", Who.ALICE, "[]"),
+                refuse("GET /v1/admin/reconcile", Who.ALICE),
+                refuse("POST /v1/admin/reconcile", Who.NOBODY),
+                refuse("POST /v1/admin/reconcile", Who.FOREIGN_AUDIENCE),
+                refuse("POST /v1/admin/reconcile", Who.NO_AUDIENCE),
+                refuse("GET /v1/admin/reconcile", Who.EMPTY_BEARER),
+                refuse("POST /v1/admin/reconcile", Who.BASIC),
+                refuse("POST /v1/admin/reconcile/..%2F..%2Fbuckets", Who.ADMIN),
+                refuse("DELETE /v1/admin/reconcile", Who.ALICE),
                 // requests the HTTP layer and the router refuse
                 refuse("GET /v1/buckets HTTP/1.1 NOHOST", Who.ALICE),
                 refuse("GET /nothing-here", Who.NOBODY),
