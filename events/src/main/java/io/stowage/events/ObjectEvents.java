@@ -12,6 +12,23 @@ public final class ObjectEvents {
     public static final String CREATED = "io.stowage.object.created.v1";
     public static final String DELETED = "io.stowage.object.deleted.v1";
     /**
+     * An object's changeable metadata changed in place (visibility, share list, category, tags, user
+     * metadata, cache-control): same version, same blob. Data: {@link ObjectUpdateData}.
+     */
+    public static final String UPDATED = "io.stowage.object.updated.v1";
+
+    /** A bucket was created. Data: {@link BucketEventData}; key {@code {bucket}/}. */
+    public static final String BUCKET_CREATED = "io.stowage.bucket.created.v1";
+    /** A bucket's settings changed. Data: {@link BucketEventData}, {@code changed} naming the fields. */
+    public static final String BUCKET_UPDATED = "io.stowage.bucket.updated.v1";
+    /** An (empty) bucket was deleted. Data: {@link BucketEventData}, its last settings. */
+    public static final String BUCKET_DELETED = "io.stowage.bucket.deleted.v1";
+    /**
+     * A job emptying a bucket finished: every object and version it held was removed (each one's own
+     * deleted event came before). Data: {@link BucketEventData} with {@code jobId} and {@code removed}.
+     */
+    public static final String BUCKET_EMPTIED = "io.stowage.bucket.emptied.v1";
+    /**
      * A cache purge was asked for (Supabase's CDN purge routes): cached renditions of what it names are
      * dropped, and a CDN in front of Stowage can be purged by a consumer. Data: {@link PurgeNotice}.
      */
@@ -38,7 +55,7 @@ public final class ObjectEvents {
         return bucket + "/" + name;
     }
 
-    /** Record key and CloudEvent subject of a purge of a whole bucket: {@code {bucket}/}. */
+    /** Record key and CloudEvent subject of a bucket's own events and of a purge of a whole bucket: {@code {bucket}/}. */
     public static String bucketKey(String bucket) {
         return bucket + "/";
     }
@@ -48,6 +65,12 @@ public final class ObjectEvents {
 
     /** Whether a CloudEvent type is one of Stowage's object events (a change of an object). */
     public static boolean isObjectEvent(String type) {
-        return CREATED.equals(type) || DELETED.equals(type);
+        return CREATED.equals(type) || DELETED.equals(type) || UPDATED.equals(type);
+    }
+
+    /** Whether a CloudEvent type is one of Stowage's bucket events (keyed {@code {bucket}/}). */
+    public static boolean isBucketEvent(String type) {
+        return BUCKET_CREATED.equals(type) || BUCKET_UPDATED.equals(type) || BUCKET_DELETED.equals(type)
+                || BUCKET_EMPTIED.equals(type);
     }
 }

@@ -59,9 +59,28 @@ public record ReceivedEvent(String type, String id, String key, String value) {
         return ObjectEvents.PURGED.equals(type);
     }
 
+    public boolean isUpdated() {
+        return ObjectEvents.UPDATED.equals(type);
+    }
+
+    /** One of the bucket events (created, updated, deleted, emptied). */
+    public boolean isBucketEvent() {
+        return ObjectEvents.isBucketEvent(type);
+    }
+
     /** The data of an object event (created or deleted). */
     public ObjectEventData objectData() throws UnreadableEvent {
         return read(ObjectEventData.class);
+    }
+
+    /** The data of an {@link ObjectEvents#UPDATED} event. */
+    public ObjectUpdateData updateData() throws UnreadableEvent {
+        return read(ObjectUpdateData.class);
+    }
+
+    /** The data of a bucket event. */
+    public BucketEventData bucketData() throws UnreadableEvent {
+        return read(BucketEventData.class);
     }
 
     /** The data of a {@link ObjectEvents#PURGED} event. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ObjectEventsTest {
@@ -19,7 +20,50 @@ class ObjectEventsTest {
     void recognisesOnlyObjectEventTypes() {
         assertTrue(ObjectEvents.isObjectEvent("io.stowage.object.created.v1"));
         assertTrue(ObjectEvents.isObjectEvent("io.stowage.object.deleted.v1"));
+        assertTrue(ObjectEvents.isObjectEvent("io.stowage.object.updated.v1"));
         assertFalse(ObjectEvents.isObjectEvent("io.stowage.object.created.v2"));
+        assertFalse(ObjectEvents.isObjectEvent(ObjectEvents.BUCKET_CREATED), "a bucket event is no object's");
+    }
+
+    @Test
+    void recognisesTheFourBucketEventTypes() {
+        for (String type : new String[] {"io.stowage.bucket.created.v1", "io.stowage.bucket.updated.v1",
+                "io.stowage.bucket.deleted.v1", "io.stowage.bucket.emptied.v1"}) {
+            assertTrue(ObjectEvents.isBucketEvent(type), type);
+        }
+        assertFalse(ObjectEvents.isBucketEvent(ObjectEvents.PURGED));
+        assertFalse(ObjectEvents.isBucketEvent(ObjectEvents.CREATED));
+    }
+
+    @Test
+    void bucketDataIsKeyedByTheBucketAndSerialisesWithTheDocumentedFieldNames() throws Exception {
+        var data = new BucketEventData("photos", true, 1024L, List.of("image/*"), false, "root", List.of("public"), null, 0,
+                "root", 0).withSequence(4);
+        assertEquals("photos/", data.key());
+        JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(data));
+        assertEquals("photos", json.get("bucket").asText());
+        assertTrue(json.get("public").asBoolean());
+        assertEquals(1024, json.get("fileSizeLimit").asLong());
+        assertEquals("image/*", json.get("allowedMimeTypes").get(0).asText());
+        assertEquals("public", json.get("changed").get(0).asText());
+        assertEquals(4, json.get("sequence").asLong());
+        assertFalse(json.has("key"));
+        assertFalse(json.has("isPublic"));
+        assertEquals(11, json.size());
+    }
+
+    @Test
+    void updateDataCarriesTheObjectsMetadataAsJson() throws Exception {
+        ObjectMapper mapper = new ObjectMapper();
+        var data = new ObjectUpdateData("photos", "cat.png", "v1", 42, "image/png", "\"e\"", "alice", "shared", "blobs/1",
+                List.of("visibility", "metadata"), List.of("bob"), null, List.of("pets"), mapper.readTree("{\"k\":1}"),
+                "max-age=60", 9);
+        JsonNode json = mapper.readTree(mapper.writeValueAsString(data));
+        assertEquals(1, json.get("metadata").get("k").asInt());
+        assertEquals("bob", json.get("sharedWith").get(0).asText());
+        assertEquals("max-age=60", json.get("cacheControl").asText());
+        assertEquals(9, json.get("sequence").asLong());
+        assertEquals(16, json.size());
     }
 
     @Test

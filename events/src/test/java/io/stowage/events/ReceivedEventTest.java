@@ -51,6 +51,27 @@ class ReceivedEventTest {
     }
 
     @Test
+    void readsUpdateAndBucketDataAndTellsTheTypesApart() throws Exception {
+        ReceivedEvent updated = received(ObjectEvents.UPDATED, "photos/cat.png",
+                "{\"bucket\":\"photos\",\"name\":\"cat.png\",\"visibility\":\"public\",\"changed\":[\"visibility\"],"
+                        + "\"metadata\":{\"a\":\"b\"},\"sequence\":3}");
+        assertTrue(updated.isUpdated());
+        assertFalse(updated.isCreated() || updated.isDeleted() || updated.isBucketEvent());
+        ObjectUpdateData data = updated.updateData();
+        assertEquals("public", data.visibility());
+        assertEquals(java.util.List.of("visibility"), data.changed());
+        assertEquals("b", data.metadata().get("a").asText());
+
+        ReceivedEvent bucket = received(ObjectEvents.BUCKET_UPDATED, "photos/",
+                "{\"bucket\":\"photos\",\"public\":true,\"changed\":[\"public\"],\"sequence\":2}");
+        assertTrue(bucket.isBucketEvent());
+        assertFalse(bucket.isDeleted());
+        BucketEventData settings = bucket.bucketData();
+        assertTrue(settings.isPublic());
+        assertEquals(2, settings.sequence());
+    }
+
+    @Test
     void aRecordWithoutTypeIsUnknown() {
         ReceivedEvent event = received(null, "photos/cat.png", "{}");
         assertNull(event.type());

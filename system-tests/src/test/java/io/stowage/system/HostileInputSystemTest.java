@@ -144,6 +144,14 @@ class HostileInputSystemTest {
                 refuse("POST /storage/v1/object/sign/{B}/ok.txt", Who.ALICE, "{\"expiresIn\":60,\"transform\":{\"width\":\"wide\"}}"),
                 refuse("POST /storage/v1/object/sign/{B}/ok.txt", Who.ALICE, "{\"expiresIn\":60,\"transform\":{\"gravity\":5}}"),
                 refuse("GET /storage/v1/render/image/authenticated/{B}/ok.txt?width=10&gravity=fp&x_offset=9", Who.ALICE),
+                // If-Match on the native PATCH and DELETEs: a stale tag changes nothing (412), another user's object
+                // is still 404 whatever the tag, one that lists no tag is 400
+                refuse("DELETE /v1/files/by-path/{B}/ok.txt", Who.ALICE, null, "If-Match: \"stale\""),
+                refuse("DELETE /v1/files/by-path/{B}/ok.txt", Who.ALICE, null, "If-Match: W/\"stale\", \"also-stale\""),
+                refuse("DELETE /v1/files/by-path/{B}/ok.txt", Who.ALICE, null, "If-Match: ,"),
+                refuse("DELETE /v1/files/by-path/{V}/x", Who.ALICE, null, "If-Match: *"),
+                refuse("PATCH /v1/files/00000000-0000-0000-0000-000000000000", Who.ALICE, "{\"tags\":[\"x\"]}", "If-Match: *"),
+                refuse("DELETE /v1/files/by-path/{B}/ok.txt", Who.FOREIGN_AUDIENCE, null, "If-Match: *"),
                 // bad headers
                 refuse("PUT /v1/objects/{B}/typed.txt", Who.ALICE, "bytes", "Content-Type: text/plain; charset=\""),
                 refuse("GET /img/unsafe/0x0:99999999999x99999999999/100x100/{B}/ok.txt", Who.ALICE),

@@ -1,5 +1,6 @@
 package io.stowage.metadata.catalog;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -8,4 +9,22 @@ import java.util.Optional;
  */
 public record BucketChanges(Boolean isPublic, Optional<Long> fileSizeLimit, Optional<List<String>> allowedMimeTypes,
                             Boolean versioned) {
+
+    /** The fields this change names, in the wire names of the Bucket record (a bucket updated event's {@code changed}). */
+    public List<String> named() {
+        List<String> named = new ArrayList<>();
+        if (isPublic != null) {
+            named.add("public");
+        }
+        if (fileSizeLimit != null) {
+            named.add("fileSizeLimit");
+        }
+        if (allowedMimeTypes != null) {
+            named.add("allowedMimeTypes");
+        }
+        if (versioned != null) {
+            named.add("versioned");
+        }
+        return named;
+    }
 }

@@ -6,6 +6,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
+import io.stowage.events.ObjectEvents;
 import io.stowage.metadata.access.Caller;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.listing.ListingQuery;
@@ -16,11 +17,17 @@ import org.jboss.logging.Logger;
 import java.time.Instant;
 import java.util.List;
 
-/** The buckets of the catalog. */
+/** The buckets of the catalog. Every change writes its bucket event to the outbox in its transaction ({@link BucketEvents}). */
 @ApplicationScoped
 public class Buckets {
 
     private static final Logger LOG = Logger.getLogger(Buckets.class);
+
+    private final BucketEvents events;
+
+    public Buckets(BucketEvents events) {
+        this.events = events;
+    }
 
     @WithTransaction
     public Uni<BucketEntity> create(Caller caller, NewBucket request) {
@@ -39,7 +46,8 @@ public class Buckets {
                     bucket.owner = caller.subject();
                     bucket.createdAt = now;
                     bucket.updatedAt = now;
-                    return bucket.<BucketEntity>persistAndFlush();
+                    return bucket.<BucketEntity>persistAndFlush()
+                            .call(b -> events.emit(ObjectEvents.BUCKET_CREATED, b, List.of(), caller.subject()));
                 })
                 .onFailure(Constraints::isUniqueViolation).transform(e -> bucketExists(request.name()))
                 .invoke(b -> LOG.infof("bucket %s created by %s", b.name, caller.subject()));
@@ -78,7 +86,8 @@ public class Buckets {
                         b.versioned = changes.versioned();
                     }
                     b.updatedAt = CatalogTime.now();
-                    return b.persistAndFlush();
+                    return b.persistAndFlush()
+                            .call(() -> events.emit(ObjectEvents.BUCKET_UPDATED, b, changes.named(), caller.subject()));
                 })
                 .invoke(b -> LOG.infof("bucket %s updated by %s", name, caller.subject()));
     }
@@ -100,6 +109,7 @@ public class Buckets {
                                         "DELETE FROM objects WHERE bucket = :bucket RETURNING id", java.util.UUID.class)
                                 .setParameter("bucket", name)
                                 .getResultList())))
+                .call(b -> events.emit(ObjectEvents.BUCKET_DELETED, b, List.of(), caller.subject()))
                 .call(b -> b.delete())
                 .invoke(b -> LOG.infof("bucket %s deleted by %s", name, caller.subject()));
     }

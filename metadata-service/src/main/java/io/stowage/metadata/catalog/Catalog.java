@@ -1,6 +1,7 @@
 package io.stowage.metadata.catalog;
 
 import io.stowage.contract.SharedErrorCode;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Multi;
@@ -157,17 +158,36 @@ public class Catalog {
 
     // --- metadata -------------------------------------------------------------------------------
 
-    /** Changes an object's metadata and visibility: owner or admin. */
+    /**
+     * Changes an object's metadata and visibility: owner or admin, under the name's lock, with
+     * {@code ifMatch} (may be null) checked against the row as it is then. A change that names a field
+     * is announced ({@link Versions#emitUpdated}) in the same transaction.
+     */
     @WithTransaction
-    public Uni<ObjectEntity> update(Caller caller, UUID id, ObjectDetails changes) {
-        return ObjectEntity.<ObjectEntity>find("id = ?1 and deletedAt is null and deleteMarker = false", id)
-                .withLock(LockModeType.PESSIMISTIC_WRITE).firstResult()
-                .call(o -> requireWritable(caller, o, () -> CatalogException.NotFound.file(id.toString())))
+    public Uni<ObjectEntity> update(Caller caller, UUID id, ObjectDetails changes, IfMatch ifMatch) {
+        Supplier<CatalogException> notFound = () -> CatalogException.NotFound.file(id.toString());
+        return ObjectEntity.findLive(id)
+                .call(o -> requireWritable(caller, o, notFound))
+                .chain(o -> {
+                    String bucket = o.bucket;
+                    String name = o.name;
+                    return NameLocks.lock(bucket, name)
+                            // the row as it is under the lock: another change of it may have committed meanwhile
+                            .chain(() -> Panache.getSession().chain(s -> s.refresh(o, LockModeType.PESSIMISTIC_WRITE)))
+                            .replaceWith(o)
+                            .map(locked -> locked.isLive() && bucket.equals(locked.bucket) && name.equals(locked.name) ? locked : null);
+                })
+                .call(o -> requireWritable(caller, o, notFound))
                 .call(o -> {
+                    IfMatch.require(ifMatch, o, "file '" + id + "'");
                     changes.applyTo(o);
                     o.updatedAt = CatalogTime.now();
-                    return o.persistAndFlush();
-                });
+                    List<String> named = changes.named();
+                    return o.persistAndFlush().chain(() -> named.isEmpty()
+                            ? Uni.createFrom().voidItem()
+                            : versions.emitUpdated(o, named));
+                })
+                .invoke(o -> LOG.infof("object %s/%s updated by %s", o.bucket, o.name, caller.subject()));
     }
 
     // --- deletes --------------------------------------------------------------------------------
@@ -177,21 +197,24 @@ public class Catalog {
      * is a kept version, that version for good.
      */
     @WithTransaction
-    public Uni<ObjectEntity> delete(Caller caller, UUID id) {
+    public Uni<ObjectEntity> delete(Caller caller, UUID id, IfMatch ifMatch) {
         return ObjectEntity.<ObjectEntity>find("id = ?1 and (deletedAt is null or retained = true) and deleteMarker = false", id)
                 .firstResult()
                 .call(o -> requireWritable(caller, o, () -> CatalogException.NotFound.file(id.toString())))
-                .chain(o -> deleteLocked(caller, o.bucket, o.name, o.deletedAt == null ? null : o.versionId,
+                .chain(o -> deleteLocked(caller, o.bucket, o.name, o.deletedAt == null ? null : o.versionId, ifMatch,
                         () -> CatalogException.NotFound.file(id.toString())));
     }
 
-    /** Deletes the current object of a name, or with {@code versionId} that version for good. */
+    /**
+     * Deletes the current object of a name, or with {@code versionId} that version for good;
+     * {@code ifMatch} (may be null) must hold for the row deleted.
+     */
     @WithTransaction
-    public Uni<ObjectEntity> delete(Caller caller, String bucket, String name, String versionId) {
-        return deleteLocked(caller, bucket, name, versionId, () -> CatalogException.NotFound.object(bucket, name));
+    public Uni<ObjectEntity> delete(Caller caller, String bucket, String name, String versionId, IfMatch ifMatch) {
+        return deleteLocked(caller, bucket, name, versionId, ifMatch, () -> CatalogException.NotFound.object(bucket, name));
     }
 
-    private Uni<ObjectEntity> deleteLocked(Caller caller, String bucketName, String name, String versionId,
+    private Uni<ObjectEntity> deleteLocked(Caller caller, String bucketName, String name, String versionId, IfMatch ifMatch,
                                            Supplier<CatalogException> notFound) {
         return BucketEntity.findExisting(bucketName)
                 .call(() -> NameLocks.lock(bucketName, name))
@@ -200,6 +223,7 @@ public class Catalog {
                             ? ObjectEntity.findLive(bucketName, name)
                             : ObjectEntity.findVersion(bucketName, name, versionId);
                     return row.call(o -> requireWritable(caller, o, notFound))
+                            .invoke(o -> IfMatch.require(ifMatch, o, "object '" + name + "' in bucket '" + bucketName + "'"))
                             .chain(o -> versionId == null
                                     ? versions.deleteCurrent(bucket, o, CatalogTime.now())
                                     : versions.purgeVersion(bucket, o, CatalogTime.now()).replaceWith(o));

@@ -2,6 +2,7 @@ package io.stowage.metadata.catalog;
 
 import io.stowage.metadata.access.Visibility;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -14,6 +15,30 @@ public record ObjectDetails(Visibility visibility, List<String> sharedWith, Stri
                             String metadata, String cacheControl) {
 
     public static final ObjectDetails NONE = new ObjectDetails(null, null, null, null, null, null);
+
+    /** The fields this change names, in the wire names of the File record (an updated event's {@code changed}). */
+    public List<String> named() {
+        List<String> named = new ArrayList<>();
+        if (visibility != null) {
+            named.add("visibility");
+        }
+        if (sharedWith != null) {
+            named.add("sharedWith");
+        }
+        if (category != null) {
+            named.add("category");
+        }
+        if (tags != null) {
+            named.add("tags");
+        }
+        if (metadata != null) {
+            named.add("metadata");
+        }
+        if (cacheControl != null) {
+            named.add("cacheControl");
+        }
+        return named;
+    }
 
     void applyTo(ObjectEntity o) {
         if (visibility != null) {

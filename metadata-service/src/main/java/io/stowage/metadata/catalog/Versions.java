@@ -1,12 +1,17 @@
 package io.stowage.metadata.catalog;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.ObjectUpdateData;
 import io.stowage.metadata.outbox.OutboxWriter;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
+import java.util.List;
 
 /**
  * How the rows of one name change: its current object, the versions a versioned bucket keeps and
@@ -18,9 +23,11 @@ import java.time.Instant;
 public class Versions {
 
     private final OutboxWriter outbox;
+    private final ObjectMapper json;
 
-    public Versions(OutboxWriter outbox) {
+    public Versions(OutboxWriter outbox, ObjectMapper json) {
         this.outbox = outbox;
+        this.json = json;
     }
 
     /** Inserts a new current object, takes a reference on its blob and announces it. */
@@ -119,6 +126,30 @@ public class Versions {
     /** Announces an object's current state (created, or rewritten in place). */
     Uni<Void> emitCreated(ObjectEntity object) {
         return emit(ObjectEvents.CREATED, eventData(object, false));
+    }
+
+    /**
+     * Announces a change of the current object's metadata in place ({@code changed} names the fields),
+     * numbered by the name's sequence like its created and deleted events.
+     */
+    Uni<Void> emitUpdated(ObjectEntity o, List<String> changed) {
+        return EventSequences.next(o.bucket, o.name)
+                .chain(sequence -> outbox.append(new ObjectUpdateData(o.bucket, o.name, o.versionId, o.size, o.contentType,
+                        o.etag, o.owner, o.visibility, o.blobKey, List.copyOf(changed), List.of(o.sharedWith), o.category,
+                        List.of(o.tags), metadata(o.userMetadata), o.cacheControl, sequence), CatalogTime.now()))
+                .replaceWithVoid();
+    }
+
+    /** The stored user metadata (a JSON object the edge checked) as JSON, or null. */
+    private JsonNode metadata(String stored) {
+        if (stored == null) {
+            return null;
+        }
+        try {
+            return json.readTree(stored);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored user metadata is not JSON", e);
+        }
     }
 
     /** Appends an event to the outbox with the name's next sequence number. */

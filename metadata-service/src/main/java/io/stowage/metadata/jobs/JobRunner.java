@@ -4,6 +4,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.stowage.metadata.catalog.BucketEvents;
 import io.stowage.metadata.config.MetadataConfig;
 import io.stowage.metadata.outbox.OutboxRelay;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,11 +38,13 @@ public class JobRunner {
     private final Jobs jobs;
     private final OutboxRelay relay;
     private final MetadataConfig.Jobs config;
+    private final BucketEvents bucketEvents;
 
-    public JobRunner(Jobs jobs, OutboxRelay relay, MetadataConfig config) {
+    public JobRunner(Jobs jobs, OutboxRelay relay, MetadataConfig config, BucketEvents bucketEvents) {
         this.jobs = jobs;
         this.relay = relay;
         this.config = config.jobs();
+        this.bucketEvents = bucketEvents;
     }
 
     @Scheduled(every = "${stowage.jobs.poll-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -64,6 +67,7 @@ public class JobRunner {
                 : jobs.size(job).chain(total -> setTotal(job.id, total));
         return sized.chain(() -> batches(job))
                 .chain(() -> finish(job.id, "done", null))
+                .invoke(relay::nudge)
                 .onFailure().recoverWithUni(e -> {
                     LOG.errorf(e, "job %s failed", job.id);
                     return finish(job.id, "failed", e.getMessage());
@@ -84,6 +88,7 @@ public class JobRunner {
         }).replaceWithVoid();
     }
 
+    /** Marks the job finished; an emptying job that is done announces the emptied bucket in the same transaction. */
     @WithTransaction
     Uni<Void> finish(UUID id, String state, String error) {
         return JobEntity.<JobEntity>findById(id).call(j -> {
@@ -91,6 +96,8 @@ public class JobRunner {
             j.error = error;
             j.finishedAt = Instant.now();
             return j.persistAndFlush();
-        }).invoke(j -> LOG.infof("job %s %s: %d of %d", id, state, j.done, j.total)).replaceWithVoid();
+        }).call(j -> "done".equals(state) && JobEntity.EMPTY_BUCKET.equals(j.kind)
+                ? bucketEvents.emptied(j.bucket, j.id, j.done, j.caller)
+                : Uni.createFrom().voidItem()).invoke(j -> LOG.infof("job %s %s: %d of %d", id, state, j.done, j.total)).replaceWithVoid();
     }
 }

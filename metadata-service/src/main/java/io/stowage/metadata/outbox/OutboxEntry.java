@@ -24,11 +24,11 @@ public class OutboxEntry extends PanacheEntityBase {
     @Column(name = "event_type", nullable = false)
     public String eventType;
 
-    /** {@code {bucket}/{name}}: the record key and the CloudEvent subject. */
+    /** {@code {bucket}/{name}} (or {@code {bucket}/} for a bucket's events): the record key and the CloudEvent subject. */
     @Column(nullable = false)
     public String subject;
 
-    /** The JSON of {@link io.stowage.events.ObjectEventData}. */
+    /** The event's JSON data: {@link io.stowage.events.ObjectEventData} or another record of the events module. */
     @Column(nullable = false)
     public String payload;
 

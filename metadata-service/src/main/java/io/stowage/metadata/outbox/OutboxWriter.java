@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanContext;
 import io.smallrye.mutiny.Uni;
+import io.stowage.events.BucketEventData;
 import io.stowage.events.ObjectEventData;
 import io.stowage.events.ObjectEvents;
+import io.stowage.events.ObjectUpdateData;
 import io.stowage.events.PurgeNotice;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -28,6 +30,16 @@ public class OutboxWriter {
 
     public Uni<OutboxEntry> append(String eventType, ObjectEventData data, Instant occurredAt) {
         return append(eventType, ObjectEvents.key(data.bucket(), data.name()), data, occurredAt);
+    }
+
+    /** An object's metadata changed in place ({@link ObjectEvents#UPDATED}), keyed by the object. */
+    public Uni<OutboxEntry> append(ObjectUpdateData data, Instant occurredAt) {
+        return append(ObjectEvents.UPDATED, ObjectEvents.key(data.bucket(), data.name()), data, occurredAt);
+    }
+
+    /** A bucket event, keyed {@code {bucket}/}. */
+    public Uni<OutboxEntry> append(String eventType, BucketEventData data, Instant occurredAt) {
+        return append(eventType, data.key(), data, occurredAt);
     }
 
     /** A purge notice, keyed by what it purges. */
@@ -61,7 +73,7 @@ public class OutboxWriter {
         try {
             return json.writeValueAsString(data);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("object event data did not serialise", e);
+            throw new IllegalStateException("event data did not serialise", e);
         }
     }
 }

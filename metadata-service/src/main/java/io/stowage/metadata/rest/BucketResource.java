@@ -12,6 +12,7 @@ import io.stowage.metadata.api.UpdateBucketRequest;
 import io.stowage.metadata.catalog.Buckets;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.jobs.Jobs;
+import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import io.stowage.contract.Roles;
 import jakarta.annotation.security.RolesAllowed;
@@ -35,11 +36,13 @@ public class BucketResource {
     private final Buckets buckets;
     private final Jobs jobs;
     private final SecurityIdentity identity;
+    private final OutboxRelay relay;
 
-    public BucketResource(Buckets buckets, Jobs jobs, SecurityIdentity identity) {
+    public BucketResource(Buckets buckets, Jobs jobs, SecurityIdentity identity, OutboxRelay relay) {
         this.buckets = buckets;
         this.jobs = jobs;
         this.identity = identity;
+        this.relay = relay;
     }
 
     @POST
@@ -49,6 +52,7 @@ public class BucketResource {
             throw CatalogException.invalidRequest("a JSON body with the bucket's name is required");
         }
         return buckets.create(Caller.of(identity), request.validated())
+                .invoke(relay::nudge)
                 .map(b -> RestResponse.status(RestResponse.Status.CREATED, BucketView.of(b)));
     }
 
@@ -68,7 +72,8 @@ public class BucketResource {
     @Path("{name}")
     @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<BucketView> update(@PathParam("name") String name, JsonNode body) {
-        return buckets.update(Caller.of(identity), NameRules.requireBucket(name), UpdateBucketRequest.changes(body)).map(BucketView::of);
+        return buckets.update(Caller.of(identity), NameRules.requireBucket(name), UpdateBucketRequest.changes(body))
+                .invoke(relay::nudge).map(BucketView::of);
     }
 
     /** Deletes an empty bucket; 409 {@code BucketNotEmpty} otherwise. */
@@ -76,7 +81,7 @@ public class BucketResource {
     @Path("{name}")
     @RolesAllowed({Roles.STORAGE_ADMIN, Roles.SERVICE_ROLE})
     public Uni<BucketView> delete(@PathParam("name") String name) {
-        return buckets.delete(Caller.of(identity), NameRules.requireBucket(name)).map(BucketView::of);
+        return buckets.delete(Caller.of(identity), NameRules.requireBucket(name)).invoke(relay::nudge).map(BucketView::of);
     }
 
     /** Empties the bucket in the background: 202 with the job; follow it at {@code GET /v1/jobs/{id}}. */

@@ -12,6 +12,7 @@ import io.stowage.metadata.api.PageView;
 import io.stowage.metadata.api.TransferRequest;
 import io.stowage.metadata.api.UpdateFileRequest;
 import io.stowage.metadata.catalog.Catalog;
+import io.stowage.metadata.catalog.IfMatch;
 import io.stowage.metadata.catalog.Listing;
 import io.stowage.metadata.catalog.Transfer;
 import io.stowage.metadata.catalog.Transfers;
@@ -22,12 +23,14 @@ import io.stowage.metadata.outbox.OutboxRelay;
 import io.stowage.names.NameRules;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
@@ -105,31 +108,38 @@ public class FileResource {
                 .map(all -> all.stream().map(FileView::of).toList());
     }
 
+    /** Changes metadata in place; with {@code If-Match} only while the object still has that ETag or version id (else 412). */
     @PATCH
     @Path("{id}")
-    public Uni<FileView> update(@PathParam("id") String id, UpdateFileRequest request) {
+    public Uni<FileView> update(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch,
+                                UpdateFileRequest request) {
         UUID uuid = fileId(id);
         if (request == null) {
             throw CatalogException.invalidRequest("a JSON object with the fields to change is required");
         }
         var changes = request.validated(limits.maxMetadataBytes());
-        return callers.current().chain(caller -> catalog.update(caller, uuid, changes)).map(FileView::of);
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        return changed(caller -> catalog.update(caller, uuid, changes, precondition)).map(FileView::of);
     }
 
+    /** Deletes the object (or the kept version the id names); with {@code If-Match} only while it still matches (else 412). */
     @DELETE
     @Path("{id}")
-    public Uni<FileView> delete(@PathParam("id") String id) {
+    public Uni<FileView> delete(@PathParam("id") String id, @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         UUID uuid = fileId(id);
-        return changed(caller -> catalog.delete(caller, uuid)).map(FileView::of);
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        return changed(caller -> catalog.delete(caller, uuid, precondition)).map(FileView::of);
     }
 
     @DELETE
     @Path("by-path/{bucket}/{name: .+}")
     public Uni<FileView> deleteByPath(@PathParam("bucket") String bucket, @PathParam("name") String name,
-                                      @QueryParam("versionId") String versionId) {
+                                      @QueryParam("versionId") String versionId,
+                                      @HeaderParam(HttpHeaders.IF_MATCH) String ifMatch) {
         NameRules.requireBucket(bucket);
         NameRules.requireObject(name);
-        return changed(caller -> catalog.delete(caller, bucket, name, versionId)).map(FileView::of);
+        IfMatch precondition = IfMatch.parse(ifMatch);
+        return changed(caller -> catalog.delete(caller, bucket, name, versionId, precondition)).map(FileView::of);
     }
 
     /**

@@ -79,9 +79,11 @@ class InternalPurgeRoutesTest {
             assertEquals("service_role", purged.get("requestedBy").asText());
             assertTrue(purged.get("sequence").asLong() > created.get("sequence").asLong(), "ordered after the created event");
 
-            // a bucket and everything: one notice each, keyed "{bucket}/" and "*"
+            // a bucket and everything: one notice each, keyed "{bucket}/" (after the bucket's created event) and "*"
             as(admin()).body(Map.of("bucket", bucket)).post("/internal/purges").then().statusCode(200).body("scope", equalTo("bucket"));
-            ConsumerRecord<String, String> ofBucket = awaitRecords(consumer, bucket + "/", 1).get(0);
+            List<ConsumerRecord<String, String>> bucketEvents = awaitRecords(consumer, bucket + "/", 2);
+            assertCloudEvent(bucketEvents.get(0), ObjectEvents.BUCKET_CREATED, bucket + "/");
+            ConsumerRecord<String, String> ofBucket = bucketEvents.get(1);
             assertCloudEvent(ofBucket, ObjectEvents.PURGED, bucket + "/");
             assertFalse(readTree(ofBucket.value()).get("transformations").asBoolean());
             as(admin()).body(Map.of()).post("/internal/purges").then().statusCode(200).body("scope", equalTo("all"));
