@@ -115,6 +115,31 @@ class TokenRoutesTest {
     }
 
     @Test
+    void anUploadTokenBindsTheTypeAndLengthItWasSignedFor() {
+        JsonPath signed = SignResourceTest.sign(Map.of("operation", "stowage:upload", "bucket", "docs", "name", "notes.txt",
+                "contentType", "text/plain", "contentLength", 5));
+        verify(Map.of("token", signed.getString("token"), "scope", "upload", "bucket", "docs", "name", "notes.txt"))
+                .then().statusCode(200).body("contentType", equalTo("text/plain")).body("size", equalTo(5));
+        // bound in the signature: a token whose size claim was rewritten is refused
+        String tampered = tamper(signed.getString("token"), "\"size\":5", "\"size\":9");
+        refused(Map.of("token", tampered, "scope", "upload", "bucket", "docs", "name", "notes.txt"), 401, "InvalidToken");
+        // unbound: no claim, nothing answered
+        Response free = verify(Map.of("token", SignResourceTest.sign(Map.of("operation", "stowage:upload", "bucket", "docs",
+                "name", "any.txt")).getString("token"), "scope", "upload", "bucket", "docs", "name", "any.txt"));
+        free.then().statusCode(200);
+        assertTrue(!free.jsonPath().getMap("$").containsKey("contentType") && !free.jsonPath().getMap("$").containsKey("size"));
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("operation", "stowage:download", "bucket", "docs", "name", "a.txt", "contentType", "text/plain"),
+                Map.of("operation", "stowage:image", "bucket", "docs", "name", "a.png", "contentLength", 5),
+                Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.txt", "contentType", "not a type"),
+                Map.of("operation", "stowage:upload", "bucket", "docs", "name", "a.txt", "contentLength", -1))) {
+            given().auth().oauth2(token()).contentType(ContentType.JSON).body(bad)
+                    .when().post("/v1/sign")
+                    .then().statusCode(400).body("error", equalTo("InvalidRequest"));
+        }
+    }
+
+    @Test
     void refusesAnOwnerOnOtherTokensAndOneThatIsNotAUserId() {
         List<Map<String, Object>> bad = List.of(
                 Map.of("operation", "stowage:download", "bucket", "docs", "name", "a.pdf", "owner", "alice"),

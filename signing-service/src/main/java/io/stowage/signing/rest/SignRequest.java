@@ -5,8 +5,9 @@ package io.stowage.signing.rest;
  * docs/service-contracts.md. Which fields apply depends on {@code operation}:
  * S3 ({@code s3:GetObject|s3:PutObject|s3:UploadPart}): key, contentType, contentLength,
  * checksumSha256, responseContentType, responseContentDisposition, uploadId, partNumber;
- * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert and
- * owner (the last two on {@code stowage:upload} only);
+ * tokens ({@code stowage:download|stowage:upload|stowage:image}): bucket, name, versionId, upsert,
+ * owner, contentType and contentLength (the last four on {@code stowage:upload} only: the type and exact
+ * length the upload is bound to);
  * image URLs ({@code image:url}): path. {@code expiresIn} (seconds) applies to all but image URLs.
  * {@code transform} ({@code stowage:image} only): the rendition the token grants, as the render
  * route's query ({@code width=200&height=200&resize=cover}); it is signed into the token, so whoever

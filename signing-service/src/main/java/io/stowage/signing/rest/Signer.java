@@ -98,8 +98,16 @@ public class Signer {
             throw new SigningException.InvalidRequest("transform applies to stowage:image only");
         }
         String transform = transform(request.transform());
+        if (scope != TokenScope.UPLOAD && (request.contentType() != null || request.contentLength() != null)) {
+            throw new SigningException.InvalidRequest("contentType and contentLength apply to stowage:upload only among the tokens");
+        }
+        String contentType = mediaType("contentType", request.contentType());
+        if (request.contentLength() != null && request.contentLength() < 0) {
+            throw new SigningException.InvalidRequest("contentLength must not be negative");
+        }
         StowageTokens.Issued issued = tokens.issue(scope, bucket, name, versionId,
-                Boolean.TRUE.equals(request.upsert()), owner, transform, expiry(request.expiresIn()));
+                Boolean.TRUE.equals(request.upsert()), owner, transform, contentType, request.contentLength(),
+                expiry(request.expiresIn()));
         String route = switch (scope) {
             case DOWNLOAD -> "/object/sign/";
             case UPLOAD -> "/object/upload/sign/";

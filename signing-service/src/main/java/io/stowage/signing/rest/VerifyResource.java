@@ -44,7 +44,7 @@ public class VerifyResource {
         if ("image:url".equals(request.scope())) {
             String path = ImageUrlSigner.normalize(request.path());
             images.verify(request.signature(), path);
-            return new VerifyResponse(true, "image:url", null, null, null, null, null, null, null, null, path, null);
+            return new VerifyResponse(true, "image:url", null, null, null, null, null, null, null, null, path, null, null, null);
         }
         TokenScope scope = TokenScope.parse(request.scope()).orElseThrow(() -> new SigningException.InvalidRequest(
                 "scope must be download, upload, image or image:url (got '" + request.scope() + "')"));
@@ -56,6 +56,7 @@ public class VerifyResource {
         TokenClaims claims = tokens.verify(request.token(), scope, request.bucket(), request.name(), request.versionId());
         return new VerifyResponse(true, claims.scope().claim(), claims.bucket(), claims.name(), claims.versionId(),
                 claims.scope() == TokenScope.UPLOAD ? claims.upsert() : null, claims.owner(),
-                claims.issuedAt().toString(), claims.expiresAt().toString(), claims.kid(), null, claims.transform());
+                claims.issuedAt().toString(), claims.expiresAt().toString(), claims.kid(), null, claims.transform(),
+                claims.contentType(), claims.size());
     }
 }

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * header. Claims: {@code iss}, {@code iat}, {@code exp}, {@code jti}, {@code scope}
  * (download|upload|image), {@code bucket}, {@code name}, {@code versionId} when bound to a version,
  * {@code upsert} on upload tokens, {@code owner} on upload tokens made for a user,
- * {@code transform} on image tokens bound to one rendition. Anyone holding the JWKS can verify them; only this service can
+ * {@code transform} on image tokens bound to one rendition, {@code contentType} and {@code size} on upload
+ * tokens bound to the type and length of what may be uploaded. Anyone holding the JWKS can verify them; only this service can
  * mint them.
  */
 public final class StowageTokens {
@@ -70,6 +71,19 @@ public final class StowageTokens {
      */
     public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, String owner,
                         String transform, Duration ttl) {
+        return issue(scope, bucket, name, versionId, upsert, owner, transform, null, null, ttl);
+    }
+
+    /**
+     * @param contentType upload tokens only: the media type the upload must have, signed in as the claim
+     *                    {@code contentType}; ignored for other scopes
+     * @param size        upload tokens only: the exact length in bytes the upload must have, signed in as the
+     *                    claim {@code size}; ignored for other scopes
+     */
+    public Issued issue(TokenScope scope, String bucket, String name, String versionId, boolean upsert, String owner,
+                        String transform, String contentType, Long size, Duration ttl) {
+        String tokenContentType = scope == TokenScope.UPLOAD ? contentType : null;
+        Long tokenSize = scope == TokenScope.UPLOAD ? size : null;
         String tokenTransform = scope == TokenScope.IMAGE ? transform : null;
         String tokenOwner = scope == TokenScope.UPLOAD ? owner : null;
         SigningKey key = keys.get().current();
@@ -96,6 +110,12 @@ public final class StowageTokens {
         if (tokenTransform != null) {
             claims.put("transform", tokenTransform);
         }
+        if (tokenContentType != null) {
+            claims.put("contentType", tokenContentType);
+        }
+        if (tokenSize != null) {
+            claims.put("size", tokenSize);
+        }
         Map<String, Object> header = new LinkedHashMap<>();
         header.put("alg", key.algorithm().jwsName());
         header.put("typ", "JWT");
@@ -108,7 +128,7 @@ public final class StowageTokens {
             signer.update(signingInput.getBytes(StandardCharsets.US_ASCII));
             String token = signingInput + "." + B64URL.encodeToString(signer.sign());
             return new Issued(token, new TokenClaims(scope, bucket, name, versionId, scope == TokenScope.UPLOAD && upsert,
-                    tokenOwner, now, expiresAt, key.kid(), id, tokenTransform));
+                    tokenOwner, now, expiresAt, key.kid(), id, tokenTransform, tokenContentType, tokenSize));
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalStateException("could not sign a token with key " + key.kid(), e);
         }
@@ -181,9 +201,13 @@ public final class StowageTokens {
         if (bucket == null || name == null) {
             throw new SigningException.InvalidToken("the token names no object");
         }
+        boolean upload = scope == TokenScope.UPLOAD;
+        JsonNode size = claims.get("size");
         return new TokenClaims(scope, bucket, name, text(claims, "versionId"),
                 claims.path("upsert").asBoolean(false), text(claims, "owner"), Instant.ofEpochSecond(iat.asLong()), expiresAt,
-                key.kid(), text(claims, "jti"), scope == TokenScope.IMAGE ? text(claims, "transform") : null);
+                key.kid(), text(claims, "jti"), scope == TokenScope.IMAGE ? text(claims, "transform") : null,
+                upload ? text(claims, "contentType") : null,
+                upload && size != null && size.canConvertToLong() ? size.asLong() : null);
     }
 
     private static JsonNode json(String part) {

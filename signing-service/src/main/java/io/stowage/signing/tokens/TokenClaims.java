@@ -11,6 +11,8 @@ import java.time.Instant;
  * @param kid       the key that signed it
  * @param id        the token's unique id ({@code jti})
  * @param transform image tokens: the rendition they grant (the render route's query), or null for any
+ * @param contentType upload tokens: the media type the upload must have, or null for any the bucket allows
+ * @param size      upload tokens: the exact number of bytes the upload must have, or null for any
  */
 public record TokenClaims(TokenScope scope,
                           String bucket,
@@ -22,5 +24,7 @@ public record TokenClaims(TokenScope scope,
                           Instant expiresAt,
                           String kid,
                           String id,
-                          String transform) {
+                          String transform,
+                          String contentType,
+                          Long size) {
 }
