@@ -15,7 +15,10 @@ import java.util.regex.Pattern;
  * <p>Keyset pages seek with {@code (key, id) > (:k, :id)} on an index of (bucket, key, id), so a
  * page at any depth costs one index descent; the offset variant (kept for Supabase's API) scans
  * and discards {@code offset} rows. A prefix is the name range [prefix, successor(prefix)) of the
- * byte-ordered ("C" collation) name index, and search is an ILIKE with its wildcards escaped.
+ * byte-ordered ("C" collation) name index, and search is an ILIKE with its wildcards escaped, served by a
+ * trigram index. A non-admin's page of a bucket that is not public, by name, is the union of one ordered index
+ * scan per way a row may be readable (public, protected, own, shared with the caller), each stopping after a
+ * page; the other sort orders keep the access rule as a filter on their index.
  */
 public final class ListingQuery {
 
@@ -116,7 +119,40 @@ public final class ListingQuery {
 
     public Sql build() {
         Map<String, Object> p = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder("SELECT * FROM objects WHERE bucket = :bucket AND deleted_at IS NULL AND NOT delete_marker");
+        String where = conditions(p);
+        String direction = descending ? " DESC" : " ASC";
+        String order = " ORDER BY " + sort.column() + direction + (sort == SortKey.NAME ? "" : ", id" + direction);
+        StringBuilder sql = new StringBuilder();
+        if (filtered && sort == SortKey.NAME) {
+            // one branch per way a row may be readable, each an ordered scan of its own index that stops after a
+            // page: a page costs the same however many rows the caller may not read
+            List<String> branches = readableBranches(p);
+            sql.append("SELECT * FROM (");
+            for (int i = 0; i < branches.size(); i++) {
+                sql.append(i == 0 ? "" : " UNION ALL ").append("(SELECT * FROM objects WHERE ").append(where)
+                        .append(" AND ").append(branches.get(i)).append(order).append(" LIMIT :branchlimit)");
+            }
+            sql.append(") readable").append(order);
+            p.put("branchlimit", limit + (offset == null ? 0 : offset));
+        } else {
+            sql.append("SELECT * FROM objects WHERE ").append(where);
+            if (filtered) {
+                sql.append(" AND ").append(readableFilter(p));
+            }
+            sql.append(order);
+        }
+        sql.append(" LIMIT :limit");
+        p.put("limit", limit);
+        if (offset != null) {
+            sql.append(" OFFSET :offset");
+            p.put("offset", offset);
+        }
+        return new Sql(sql.toString(), p);
+    }
+
+    /** The conditions every row of the page meets, whoever asks: bucket, current, prefix, search, category, tag, position. */
+    private String conditions(Map<String, Object> p) {
+        StringBuilder sql = new StringBuilder("bucket = :bucket AND deleted_at IS NULL AND NOT delete_marker");
         p.put("bucket", bucket);
         if (prefix != null) {
             sql.append(" AND name >= :prefix");
@@ -128,6 +164,7 @@ public final class ListingQuery {
             }
         }
         if (search != null) {
+            // served by the trigram index objects_current_name_trgm
             sql.append(" AND name ILIKE :search ESCAPE '\\'");
             p.put("search", "%" + escapeLike(search) + "%");
         }
@@ -139,39 +176,45 @@ public final class ListingQuery {
             sql.append(" AND :tag = ANY (tags)");
             p.put("tag", tag);
         }
-        if (filtered) {
-            if (subject == null) {
-                sql.append(" AND visibility = 'public'");
-            } else {
-                sql.append(" AND (visibility IN ('public', 'protected') OR owner = :subject"
-                        + " OR (visibility = 'shared' AND :subject = ANY (shared_with)))");
-                p.put("subject", subject);
-            }
-        }
-        String column = sort.column();
-        String cmp = descending ? "<" : ">";
         if (after != null) {
+            String cmp = descending ? "<" : ">";
             if (sort == SortKey.NAME) {
                 // current names are unique in a bucket: the name alone is the position
                 sql.append(" AND name ").append(cmp).append(after.inclusive() ? "= " : " ").append(":k");
             } else {
-                sql.append(" AND (").append(column).append(", id) ").append(cmp).append(" (:k, :id)");
+                sql.append(" AND (").append(sort.column()).append(", id) ").append(cmp).append(" (:k, :id)");
                 p.put("id", after.id() == null ? new UUID(0, 0) : after.id());
             }
             p.put("k", after.keyValue());
         }
-        String direction = descending ? " DESC" : " ASC";
-        sql.append(" ORDER BY ").append(column).append(direction);
-        if (sort != SortKey.NAME) {
-            sql.append(", id").append(direction);
+        return sql.toString();
+    }
+
+    /**
+     * What a non-admin may read in a bucket that is not public, as one condition: anonymous callers the public
+     * objects; a signed-in caller also the protected ones, their own, and those shared with them.
+     */
+    private String readableFilter(Map<String, Object> p) {
+        if (subject == null) {
+            return "visibility = 'public'";
         }
-        sql.append(" LIMIT :limit");
-        p.put("limit", limit);
-        if (offset != null) {
-            sql.append(" OFFSET :offset");
-            p.put("offset", offset);
+        p.put("subject", subject);
+        return "(visibility IN ('public', 'protected') OR owner = :subject OR (visibility = 'shared' AND :subject = ANY (shared_with)))";
+    }
+
+    /**
+     * The same rule as {@link #readableFilter} split into conditions no two of which hold for one row, each
+     * served in name order by an index: (bucket, visibility, name) for the first two and the shared rows,
+     * (bucket, owner, name) for the caller's own.
+     */
+    private List<String> readableBranches(Map<String, Object> p) {
+        if (subject == null) {
+            return List.of("visibility = 'public'");
         }
-        return new Sql(sql.toString(), p);
+        p.put("subject", subject);
+        return List.of("visibility = 'public'", "visibility = 'protected'",
+                "owner = :subject AND visibility IN ('private', 'shared')",
+                "visibility = 'shared' AND owner <> :subject AND :subject = ANY (shared_with)");
     }
 
     /** Escapes LIKE's wildcards and its escape character, so a search matches its text literally. */

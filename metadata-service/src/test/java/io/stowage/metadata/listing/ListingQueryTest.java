@@ -50,11 +50,27 @@ class ListingQueryTest {
         assertTrue(keyset.text().contains("(size, id) < (:k, :id)"), keyset.text());
         assertTrue(keyset.text().endsWith("ORDER BY size DESC, id DESC LIMIT :limit"), keyset.text());
         ListingQuery.Jdbc jdbc = keyset.jdbc();
-        assertEquals(List.of("b", "p/", "p0", "%x\\%%", "alice", "alice", 42L, new UUID(0, 7), 11), jdbc.values());
+        assertEquals(List.of("b", "p/", "p0", "%x\\%%", 42L, new UUID(0, 7), "alice", "alice", 11), jdbc.values());
         assertTrue(!jdbc.text().contains(":"), jdbc.text());
 
         ListingQuery.Sql offset = new ListingQuery().bucket("b").limit(5).offset(20).build();
         assertTrue(offset.text().endsWith("ORDER BY name ASC LIMIT :limit OFFSET :offset"), offset.text());
         assertEquals(List.of("b", 5, 20), offset.jdbc().values());
+    }
+
+    @Test
+    void aNonAdminsPageByNameIsAUnionOfOneOrderedBranchPerWayARowIsReadable() {
+        ListingQuery.Sql sql = new ListingQuery().bucket("b").readableBy("alice").limit(11)
+                .after(new Cursor(SortKey.NAME, "m", null, false)).offset(20).build();
+        assertEquals(4, sql.text().split("UNION ALL", -1).length, sql.text());
+        assertTrue(sql.text().contains("owner = :subject AND visibility IN ('private', 'shared')"), sql.text());
+        assertTrue(sql.text().contains("visibility = 'shared' AND owner <> :subject AND :subject = ANY (shared_with)"), sql.text());
+        assertTrue(sql.text().endsWith(") readable ORDER BY name ASC LIMIT :limit OFFSET :offset"), sql.text());
+        // each branch stops after what the page (and the rows it skips) can need
+        assertEquals(31, sql.params().get("branchlimit"));
+        assertTrue(!sql.jdbc().text().contains(":"), sql.jdbc().text());
+
+        ListingQuery.Sql anonymous = new ListingQuery().bucket("b").readableBy(null).limit(5).build();
+        assertTrue(!anonymous.text().contains("UNION ALL") && anonymous.text().contains("visibility = 'public'"), anonymous.text());
     }
 }
