@@ -35,6 +35,11 @@ public enum SharedErrorCode implements ErrorCode {
     UploadExpired(410),
     PreconditionFailed(412),
     PayloadTooLarge(413),
+    /**
+     * A write would take a bucket or an owner over its quota of stored bytes or objects (metadata-service
+     * decides: at the write-check before any byte is sent, and again at registration).
+     */
+    QuotaExceeded(413),
     /** The bucket does not allow the content type. */
     InvalidMimeType(415),
     /** The HTTP layer's refusal of a body it cannot read (not a bucket's limit: that is InvalidMimeType). */

@@ -14,6 +14,8 @@ import java.util.List;
  * @param fileSizeLimit    largest object in bytes, or null
  * @param allowedMimeTypes the content types it takes, or null for any
  * @param versioned        whether it keeps every version
+ * @param maxBytes         its quota of stored bytes, or null
+ * @param maxObjects       its quota of stored objects, or null
  * @param owner            who created it
  * @param changed          on updates, the fields the change named; empty otherwise
  * @param jobId            on emptied, the job that emptied it; null otherwise
@@ -27,6 +29,8 @@ public record BucketEventData(
         Long fileSizeLimit,
         List<String> allowedMimeTypes,
         boolean versioned,
+        Long maxBytes,
+        Long maxObjects,
         String owner,
         List<String> changed,
         String jobId,
@@ -36,7 +40,7 @@ public record BucketEventData(
 
     /** The same data with its sequence number, taken when the event is written. */
     public BucketEventData withSequence(long number) {
-        return new BucketEventData(bucket, isPublic, fileSizeLimit, allowedMimeTypes, versioned, owner,
+        return new BucketEventData(bucket, isPublic, fileSizeLimit, allowedMimeTypes, versioned, maxBytes, maxObjects, owner,
                 changed, jobId, removed, requestedBy, number);
     }
 

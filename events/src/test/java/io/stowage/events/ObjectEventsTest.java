@@ -37,7 +37,7 @@ class ObjectEventsTest {
 
     @Test
     void bucketDataIsKeyedByTheBucketAndSerialisesWithTheDocumentedFieldNames() throws Exception {
-        var data = new BucketEventData("photos", true, 1024L, List.of("image/*"), false, "root", List.of("public"), null, 0,
+        var data = new BucketEventData("photos", true, 1024L, List.of("image/*"), false, 5000L, null, "root", List.of("public"), null, 0,
                 "root", 0).withSequence(4);
         assertEquals("photos/", data.key());
         JsonNode json = new ObjectMapper().readTree(new ObjectMapper().writeValueAsString(data));
@@ -49,7 +49,9 @@ class ObjectEventsTest {
         assertEquals(4, json.get("sequence").asLong());
         assertFalse(json.has("key"));
         assertFalse(json.has("isPublic"));
-        assertEquals(11, json.size());
+        assertEquals(5000, json.get("maxBytes").asLong());
+        assertTrue(json.get("maxObjects").isNull());
+        assertEquals(13, json.size());
     }
 
     @Test

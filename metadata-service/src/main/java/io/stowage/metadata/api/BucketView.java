@@ -5,7 +5,11 @@ import io.stowage.metadata.catalog.BucketEntity;
 
 import java.util.List;
 
-/** The contract's Bucket record; {@code id} equals {@code name}. */
+/**
+ * The contract's Bucket record; {@code id} equals {@code name}. {@code maxBytes}/{@code maxObjects} are
+ * its quotas; {@code ownerQuota} says that writes are also held to the default quota per owner, so
+ * that upload-service knows when to ask before the bytes are sent.
+ */
 public record BucketView(
         String id,
         String name,
@@ -13,12 +17,16 @@ public record BucketView(
         Long fileSizeLimit,
         List<String> allowedMimeTypes,
         boolean versioned,
+        Long maxBytes,
+        Long maxObjects,
+        boolean ownerQuota,
         String owner,
         String createdAt,
         String updatedAt) {
 
-    public static BucketView of(BucketEntity b) {
-        return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.owner,
+    /** {@code ownerQuota}: whether writes are also held to a default quota per owner (configuration). */
+    public static BucketView of(BucketEntity b, boolean ownerQuota) {
+        return new BucketView(b.name, b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.maxBytes, b.maxObjects, ownerQuota, b.owner,
                 b.createdAt.toString(), b.updatedAt.toString());
     }
 }

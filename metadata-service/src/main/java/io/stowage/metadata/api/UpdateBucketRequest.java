@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * {@code PATCH /v1/buckets/{name}} body: {@code {public?, fileSizeLimit?, allowedMimeTypes?, versioned?}}.
+ * {@code PATCH /v1/buckets/{name}} body: {@code {public?, fileSizeLimit?, allowedMimeTypes?, versioned?, maxBytes?, maxObjects?}}.
  * Read from the JSON tree, not bound to a record, because an absent field (left as it is) and a
  * {@code null} one (removes the limit) mean different things.
  */
@@ -25,14 +25,17 @@ public final class UpdateBucketRequest {
         }
         Boolean isPublic = bool(body, "public");
         Boolean versioned = bool(body, "versioned");
-        Optional<Long> limit = null;
-        if (body.has("fileSizeLimit")) {
-            JsonNode v = body.get("fileSizeLimit");
-            if (!v.isNull() && !v.canConvertToExactIntegral()) {
-                throw Details.invalid("fileSizeLimit must be a number of bytes or null");
-            }
-            limit = v.isNull() ? Optional.empty() : Optional.of(v.asLong());
+        Optional<Long> limit = wholeNumber(body, "fileSizeLimit");
+        if (limit != null) {
             CreateBucketRequest.checkFileSizeLimit(limit.orElse(null));
+        }
+        Optional<Long> maxBytes = wholeNumber(body, "maxBytes");
+        if (maxBytes != null) {
+            CreateBucketRequest.checkQuota("maxBytes", maxBytes.orElse(null));
+        }
+        Optional<Long> maxObjects = wholeNumber(body, "maxObjects");
+        if (maxObjects != null) {
+            CreateBucketRequest.checkQuota("maxObjects", maxObjects.orElse(null));
         }
         Optional<List<String>> types = null;
         if (body.has("allowedMimeTypes")) {
@@ -48,7 +51,22 @@ public final class UpdateBucketRequest {
                 throw Details.invalid("allowedMimeTypes must be a list or null");
             }
         }
-        return new BucketChanges(isPublic, limit, types, versioned);
+        return new BucketChanges(isPublic, limit, types, versioned, maxBytes, maxObjects);
+    }
+
+    /** A field that is a whole number that fits a long, or null (empty); the method returns null when the field is absent. */
+    private static Optional<Long> wholeNumber(JsonNode body, String field) {
+        if (!body.has(field)) {
+            return null;
+        }
+        JsonNode v = body.get(field);
+        if (v.isNull()) {
+            return Optional.empty();
+        }
+        if (!v.canConvertToExactIntegral() || !v.canConvertToLong() || !v.isNumber()) {
+            throw Details.invalid(field + " must be a whole number or null");
+        }
+        return Optional.of(v.asLong());
     }
 
     private static Boolean bool(JsonNode body, String field) {

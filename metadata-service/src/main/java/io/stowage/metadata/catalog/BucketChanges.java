@@ -8,7 +8,7 @@ import java.util.Optional;
  * A bucket update: a null field is left as it is; an empty Optional clears a limit.
  */
 public record BucketChanges(Boolean isPublic, Optional<Long> fileSizeLimit, Optional<List<String>> allowedMimeTypes,
-                            Boolean versioned) {
+                            Boolean versioned, Optional<Long> maxBytes, Optional<Long> maxObjects) {
 
     /** The fields this change names, in the wire names of the Bucket record (a bucket updated event's {@code changed}). */
     public List<String> named() {
@@ -24,6 +24,12 @@ public record BucketChanges(Boolean isPublic, Optional<Long> fileSizeLimit, Opti
         }
         if (versioned != null) {
             named.add("versioned");
+        }
+        if (maxBytes != null) {
+            named.add("maxBytes");
+        }
+        if (maxObjects != null) {
+            named.add("maxObjects");
         }
         return named;
     }

@@ -30,6 +30,14 @@ public class BucketEntity extends PanacheEntityBase {
     @Column(name = "allowed_mime_types")
     public String allowedMimeTypes;
 
+    /** Quota of stored bytes (current objects and kept versions); null: none. */
+    @Column(name = "max_bytes")
+    public Long maxBytes;
+
+    /** Quota of stored objects (current objects and kept versions); null: none. */
+    @Column(name = "max_objects")
+    public Long maxObjects;
+
     /** Keeps every version on overwrite and delete. */
     @Column(nullable = false)
     public boolean versioned;

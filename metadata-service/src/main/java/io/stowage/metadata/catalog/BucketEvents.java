@@ -50,7 +50,8 @@ public class BucketEvents {
     }
 
     private static BucketEventData data(BucketEntity b, List<String> changed, String jobId, long removed, String requestedBy) {
-        return new BucketEventData(b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.owner,
+        return new BucketEventData(b.name, b.isPublic, b.fileSizeLimit, b.allowedMimeTypeList(), b.versioned, b.maxBytes, b.maxObjects,
+                b.owner,
                 List.copyOf(changed), jobId, removed, requestedBy, 0);
     }
 }

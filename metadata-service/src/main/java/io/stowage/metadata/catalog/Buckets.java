@@ -43,6 +43,8 @@ public class Buckets {
                     bucket.fileSizeLimit = request.fileSizeLimit();
                     bucket.allowedMimeTypes = request.allowedMimeTypes() == null ? null : String.join(",", request.allowedMimeTypes());
                     bucket.versioned = request.versioned();
+                    bucket.maxBytes = request.maxBytes();
+                    bucket.maxObjects = request.maxObjects();
                     bucket.owner = caller.subject();
                     bucket.createdAt = now;
                     bucket.updatedAt = now;
@@ -84,6 +86,12 @@ public class Buckets {
                     }
                     if (changes.versioned() != null) {
                         b.versioned = changes.versioned();
+                    }
+                    if (changes.maxBytes() != null) {
+                        b.maxBytes = changes.maxBytes().orElse(null);
+                    }
+                    if (changes.maxObjects() != null) {
+                        b.maxObjects = changes.maxObjects().orElse(null);
                     }
                     b.updatedAt = CatalogTime.now();
                     return b.persistAndFlush()

@@ -30,7 +30,7 @@ import static io.stowage.metadata.catalog.ObjectGuards.requireWritable;
  * concurrent writers of one name queue up in the database: preconditions such as {@code notExists}
  * and {@code ifMatch} are checked under the lock, the unique index on current names backs that up,
  * and the name's events get their sequence numbers in commit order. Every change writes its events
- * to the outbox in the same transaction ({@link Versions}).
+ * to the outbox and its usage ({@link Usage}, quotas checked) in the same transaction ({@link Versions}).
  */
 @ApplicationScoped
 public class Catalog {
@@ -38,9 +38,11 @@ public class Catalog {
     private static final Logger LOG = Logger.getLogger(Catalog.class);
 
     private final Versions versions;
+    private final Usage usage;
 
-    public Catalog(Versions versions) {
+    public Catalog(Versions versions, Usage usage) {
         this.versions = versions;
+        this.usage = usage;
     }
 
     // --- registration ---------------------------------------------------------------------------
@@ -90,8 +92,10 @@ public class Catalog {
                             object.visibility = (request.details().visibility() == null
                                     ? Visibility.PRIVATE : request.details().visibility()).wire();
                             request.details().applyTo(object);
-                            return versions.replaceCurrent(bucket, current, now)
-                                    .chain(() -> versions.insertLive(object))
+                            UsageDelta delta = new UsageDelta();
+                            return versions.replaceCurrent(bucket, current, now, delta)
+                                    .chain(() -> versions.insertLive(object, delta))
+                                    .call(() -> usage.apply(delta, caller))
                                     .replaceWith(new Registration(object, true));
                         }))
                 .onFailure(Constraints::isUniqueViolation)
@@ -103,14 +107,23 @@ public class Catalog {
     }
 
     /**
-     * Whether a registration of {@code name} by {@code caller} would be refused for the name's sake (no
-     * bucket, the name taken without overwrite, someone else's object): the same rules, nothing written.
+     * Whether a registration of {@code name} by {@code caller} for {@code owner} would be refused now (no
+     * bucket, the name taken without overwrite, someone else's object, and a new object of {@code size}
+     * bytes over a quota): the same rules, nothing written. With {@code checkName} false only the bucket
+     * and the quotas are asked about (the name is decided at registration).
      */
     @WithSession
-    public Uni<Void> checkWrite(Caller caller, String bucket, String name, boolean overwrite) {
+    public Uni<Void> checkWrite(Caller caller, String bucket, String name, boolean overwrite, boolean checkName,
+                                String owner, long size) {
         return BucketEntity.findExisting(bucket).chain(found -> ObjectEntity.findCurrent(bucket, name)
-                .invoke(current -> ObjectGuards.checkReplaceable(caller, found, current, overwrite, null, bucket, name))
-                .replaceWithVoid());
+                .invoke(current -> {
+                    if (checkName) {
+                        ObjectGuards.checkReplaceable(caller, found, current, overwrite, null, bucket, name);
+                    }
+                })
+                // what an overwrite frees in a bucket that keeps no versions
+                .chain(current -> usage.checkFits(found, owner, size,
+                        checkName && overwrite && current != null && current.isLive() && !found.versioned ? current : null, caller)));
     }
 
     // --- reads ----------------------------------------------------------------------------------
@@ -222,11 +235,13 @@ public class Catalog {
                     Uni<ObjectEntity> row = versionId == null
                             ? ObjectEntity.findLive(bucketName, name)
                             : ObjectEntity.findVersion(bucketName, name, versionId);
+                    UsageDelta delta = new UsageDelta();
                     return row.call(o -> requireWritable(caller, o, notFound))
                             .invoke(o -> IfMatch.require(ifMatch, o, "object '" + name + "' in bucket '" + bucketName + "'"))
                             .chain(o -> versionId == null
-                                    ? versions.deleteCurrent(bucket, o, CatalogTime.now())
-                                    : versions.purgeVersion(bucket, o, CatalogTime.now()).replaceWith(o));
+                                    ? versions.deleteCurrent(bucket, o, CatalogTime.now(), delta)
+                                    : versions.purgeVersion(bucket, o, CatalogTime.now(), delta).replaceWith(o))
+                            .call(() -> usage.apply(delta, caller));
                 })
                 .invoke(o -> LOG.infof("object %s/%s%s deleted by %s", bucketName, name,
                         versionId == null ? "" : " version " + versionId, caller.subject()));
@@ -237,6 +252,7 @@ public class Catalog {
     public Uni<DeleteOutcome> deleteMany(Caller caller, String bucketName, List<String> names) {
         List<ObjectEntity> deleted = new ArrayList<>();
         List<DeleteOutcome.Failure> failed = new ArrayList<>();
+        UsageDelta delta = new UsageDelta();
         return BucketEntity.findExisting(bucketName).chain(bucket -> Multi.createFrom().iterable(names)
                 .onItem().transformToUniAndConcatenate(name -> NameLocks.lock(bucketName, name)
                         .chain(() -> ObjectEntity.findLive(bucketName, name))
@@ -251,9 +267,10 @@ public class Catalog {
                                         "only the owner or an admin may delete '" + name + "'"));
                                 return Uni.createFrom().voidItem();
                             }
-                            return versions.deleteCurrent(bucket, o, CatalogTime.now()).invoke(deleted::add).replaceWithVoid();
+                            return versions.deleteCurrent(bucket, o, CatalogTime.now(), delta).invoke(deleted::add).replaceWithVoid();
                         }))
                 .collect().last()
+                .call(() -> usage.apply(delta, caller))
                 .map(ignored -> new DeleteOutcome(deleted, failed)));
     }
 }

@@ -22,9 +22,11 @@ public class Transfers {
     private static final Logger LOG = Logger.getLogger(Transfers.class);
 
     private final Versions versions;
+    private final Usage usage;
 
-    public Transfers(Versions versions) {
+    public Transfers(Versions versions, Usage usage) {
         this.versions = versions;
+        this.usage = usage;
     }
 
     /**
@@ -74,10 +76,12 @@ public class Transfers {
                                     ObjectGuards.checkReplaceable(caller, destination, current, t.overwrite(), null,
                                             t.destinationBucket(), t.destinationName());
                                     Instant now = CatalogTime.now();
-                                    return versions.replaceCurrent(destination, current, now)
+                                    UsageDelta delta = new UsageDelta();
+                                    return versions.replaceCurrent(destination, current, now, delta)
                                             .chain(() -> move
-                                                    ? moveRow(source, o, t, now)
-                                                    : copyRow(caller, o, t, now));
+                                                    ? moveRow(source, o, t, now, delta)
+                                                    : copyRow(caller, o, t, now, delta))
+                                            .call(() -> usage.apply(delta, caller));
                                 }))))
                 .onFailure(Constraints::isUniqueViolation)
                 .transform(e -> CatalogException.Conflict.object(t.destinationBucket(), t.destinationName()))
@@ -124,30 +128,32 @@ public class Transfers {
                         + t.sourceName() + "' not found in bucket '" + t.sourceBucket() + "'");
     }
 
-    private Uni<ObjectEntity> moveRow(BucketEntity source, ObjectEntity object, Transfer t, Instant now) {
+    private Uni<ObjectEntity> moveRow(BucketEntity source, ObjectEntity object, Transfer t, Instant now, UsageDelta usage) {
         ObjectEventData movedOut = Versions.eventData(object, false);
         if (source.versioned) {
             ObjectEntity moved = cloneRow(object, t, now);
             moved.owner = object.owner;
-            return versions.deleteCurrent(source, object, now)
-                    .chain(() -> versions.insertLive(moved));
+            return versions.deleteCurrent(source, object, now, usage)
+                    .chain(() -> versions.insertLive(moved, usage));
         }
+        usage.movedOut(object, object.bucket);
         object.bucket = t.destinationBucket();
         object.name = t.destinationName();
         object.updatedAt = now;
+        usage.movedIn(object);
         return object.persistAndFlush()
                 .chain(() -> versions.emit(ObjectEvents.DELETED, movedOut))
                 .chain(() -> versions.emitCreated(object))
                 .replaceWith(object);
     }
 
-    private Uni<ObjectEntity> copyRow(Caller caller, ObjectEntity object, Transfer t, Instant now) {
+    private Uni<ObjectEntity> copyRow(Caller caller, ObjectEntity object, Transfer t, Instant now, UsageDelta usage) {
         ObjectEntity copy = cloneRow(object, t, now);
         copy.owner = caller.subject();
         if (t.overrides() != null) {
             t.overrides().applyTo(copy);
         }
-        return versions.insertLive(copy);
+        return versions.insertLive(copy, usage);
     }
 
     private static ObjectEntity cloneRow(ObjectEntity o, Transfer t, Instant now) {

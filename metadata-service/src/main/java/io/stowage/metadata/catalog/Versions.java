@@ -16,8 +16,9 @@ import java.util.List;
 /**
  * How the rows of one name change: its current object, the versions a versioned bucket keeps and
  * their delete markers. Each change counts the blob references ({@link BlobReferences}) and writes
- * its event to the outbox, numbered by the name's sequence, in the caller's transaction; the caller
- * holds the name's lock ({@link NameLocks}).
+ * its event to the outbox, numbered by the name's sequence, in the caller's transaction, and adds
+ * what it stores or frees to the caller's {@link UsageDelta} (applied by {@link Usage#apply} at the
+ * transaction's end); the caller holds the name's lock ({@link NameLocks}).
  */
 @ApplicationScoped
 public class Versions {
@@ -30,8 +31,9 @@ public class Versions {
         this.json = json;
     }
 
-    /** Inserts a new current object, takes a reference on its blob and announces it. */
-    Uni<ObjectEntity> insertLive(ObjectEntity object) {
+    /** Inserts a new current object, takes a reference on its blob, counts it in {@code usage} and announces it. */
+    Uni<ObjectEntity> insertLive(ObjectEntity object, UsageDelta usage) {
+        usage.counted(object);
         return object.<ObjectEntity>persistAndFlush()
                 .call(() -> BlobReferences.retain(object.blobKey))
                 .call(this::emitCreated);
@@ -39,9 +41,10 @@ public class Versions {
 
     /**
      * Takes a live current object away from its name: a versioned bucket keeps it as a version
-     * behind a delete marker, any other bucket drops it and its blob reference.
+     * behind a delete marker (still counted in the usage), any other bucket drops it, its blob
+     * reference and its usage.
      */
-    public Uni<ObjectEntity> deleteCurrent(BucketEntity bucket, ObjectEntity object, Instant now) {
+    public Uni<ObjectEntity> deleteCurrent(BucketEntity bucket, ObjectEntity object, Instant now, UsageDelta usage) {
         object.deletedAt = now;
         object.updatedAt = now;
         if (bucket.versioned) {
@@ -58,6 +61,7 @@ public class Versions {
                     .chain(() -> emit(ObjectEvents.DELETED, data))
                     .replaceWith(object);
         }
+        usage.uncounted(object);
         return object.persistAndFlush()
                 .chain(() -> BlobReferences.release(object.blobKey))
                 .chain(released -> emit(ObjectEvents.DELETED, eventData(object, released)))
@@ -68,8 +72,9 @@ public class Versions {
      * Removes one version for good. If it was the current row of a versioned bucket, the newest
      * kept version becomes current again (and announces itself if it is an object, not a marker).
      */
-    public Uni<Void> purgeVersion(BucketEntity bucket, ObjectEntity version, Instant now) {
+    public Uni<Void> purgeVersion(BucketEntity bucket, ObjectEntity version, Instant now, UsageDelta usage) {
         boolean wasCurrent = version.deletedAt == null;
+        usage.uncounted(version);
         if (wasCurrent) {
             version.deletedAt = now;
         }
@@ -104,7 +109,7 @@ public class Versions {
      * Moves the current row of a name out of the way of a new one: into the kept versions of a
      * versioned bucket, or out of the catalog (its blob reference released).
      */
-    Uni<Void> replaceCurrent(BucketEntity bucket, ObjectEntity current, Instant now) {
+    Uni<Void> replaceCurrent(BucketEntity bucket, ObjectEntity current, Instant now, UsageDelta usage) {
         if (current == null) {
             return Uni.createFrom().voidItem();
         }
@@ -118,6 +123,7 @@ public class Versions {
             current.retained = true;
             return current.persistAndFlush().chain(() -> emit(ObjectEvents.DELETED, eventData(current, false)));
         }
+        usage.uncounted(current);
         return current.persistAndFlush()
                 .chain(() -> BlobReferences.release(current.blobKey))
                 .chain(released -> emit(ObjectEvents.DELETED, eventData(current, released)));

@@ -16,6 +16,20 @@ public interface MetadataConfig {
 
     Catalog catalog();
 
+    Quota quota();
+
+    interface Quota {
+        /** The default quota of stored bytes per owner, over every bucket ({@code STOWAGE_QUOTA_OWNER_MAX_BYTES}); none when unset. */
+        java.util.Optional<Long> ownerMaxBytes();
+
+        /** The default quota of stored objects per owner, over every bucket ({@code STOWAGE_QUOTA_OWNER_MAX_OBJECTS}); none when unset. */
+        java.util.Optional<Long> ownerMaxObjects();
+
+        /** How often the usage gauges read the totals. */
+        @WithDefault("15s")
+        String gaugeInterval();
+    }
+
     interface Events {
         /** The object-events topic ({@code STOWAGE_EVENTS_TOPIC}). */
         @WithDefault(io.stowage.events.ObjectEvents.DEFAULT_TOPIC)

@@ -11,6 +11,8 @@ import io.stowage.metadata.catalog.BucketEntity;
 import io.stowage.metadata.catalog.CatalogTime;
 import io.stowage.metadata.catalog.NameLocks;
 import io.stowage.metadata.catalog.ObjectEntity;
+import io.stowage.metadata.catalog.Usage;
+import io.stowage.metadata.catalog.UsageDelta;
 import io.stowage.metadata.catalog.Versions;
 import io.stowage.metadata.error.CatalogException;
 import io.stowage.metadata.listing.ListingQuery;
@@ -30,9 +32,11 @@ public class Jobs {
     private static final Logger LOG = Logger.getLogger(Jobs.class);
 
     private final Versions versions;
+    private final Usage usage;
 
-    public Jobs(Versions versions) {
+    public Jobs(Versions versions, Usage usage) {
         this.versions = versions;
+        this.usage = usage;
     }
 
     /** Starts a background job that empties the bucket, every version included. */
@@ -96,12 +100,15 @@ public class Jobs {
                     ? ObjectEntity.<ObjectEntity>find("bucket = ?1 and (deletedAt is null or retained = true) order by name, id", job.bucket)
                             .page(0, batchSize).list()
                     : prefixRows(job, batchSize);
+            UsageDelta delta = new UsageDelta();
             return rows.chain(list -> Multi.createFrom().iterable(list)
                     .onItem().transformToUniAndConcatenate(o -> NameLocks.lock(o.bucket, o.name)
                             .chain(() -> empty
-                                    ? versions.purgeVersion(bucket, o, CatalogTime.now())
-                                    : versions.deleteCurrent(bucket, o, CatalogTime.now()).replaceWithVoid()))
+                                    ? versions.purgeVersion(bucket, o, CatalogTime.now(), delta)
+                                    : versions.deleteCurrent(bucket, o, CatalogTime.now(), delta).replaceWithVoid()))
                     .collect().last()
+                    // a job only takes away: no quota to check
+                    .call(() -> usage.apply(delta, null))
                     .chain(() -> JobEntity.<JobEntity>findById(job.id))
                     .call(j -> {
                         j.done += list.size();

@@ -65,9 +65,10 @@ public class InternalObjectResource {
     }
 
     /**
-     * Answers what a registration of {@code name} would answer now about the name itself (204 when it
-     * may be written; 404 no such bucket, 409 taken without overwrite, 403 someone else's), without
-     * writing anything: the check before the first byte of a resumable upload.
+     * Answers what a registration of {@code name} would answer now (204 when it may be written; 404 no
+     * such bucket, 409 taken without overwrite, 403 someone else's, 413 {@code QuotaExceeded} when a new
+     * object of {@code size} bytes would not fit the bucket's or the owner's quota), without writing
+     * anything: the check before the first byte of an upload.
      */
     @POST
     @Path("write-checks")
@@ -76,7 +77,10 @@ public class InternalObjectResource {
             throw CatalogException.invalidRequest("a JSON body {bucket, name, overwrite} is required");
         }
         WriteCheckRequest checked = request.validated();
-        return catalog.checkWrite(Caller.of(identity), checked.bucket(), checked.name(), checked.replaces())
+        Caller caller = Caller.of(identity);
+        String owner = owner(caller, checked.owner());
+        return catalog.checkWrite(caller, checked.bucket(), checked.name(), checked.replaces(), checked.checksName(), owner,
+                        checked.bytes())
                 .replaceWith(RestResponse.noContent());
     }
 

@@ -267,6 +267,11 @@ class ObjectEventsTest {
             public Catalog catalog() {
                 return real.catalog();
             }
+
+            @Override
+            public Quota quota() {
+                return real.quota();
+            }
         };
     }
 
