@@ -2,6 +2,7 @@ package io.stowage.system;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -152,6 +153,38 @@ class ReadFreshnessSystemTest {
         for (String[] read : reads) {
             assertWithinBound(read[0], read[1], read[0].startsWith("/storage") ? 400 : 404);
         }
+    }
+
+    @Test
+    void anOverwriteAroundThisGatewayWhoseOldBlobIsGoneIsServedFromTheNewVersionNeverA404() throws Exception {
+        // larger than the gateway keeps in memory, so the bytes come from S3 through the kept lookup's blob key
+        byte[] first = new byte[100 * 1024];
+        byte[] second = new byte[100 * 1024];
+        java.util.Arrays.fill(first, (byte) 'a');
+        java.util.Arrays.fill(second, (byte) 'b');
+        java.util.Set<String> before = blobKeys();
+        put("big.bin", first, "private");
+        java.util.Set<String> firstBlobs = blobKeys();
+        firstBlobs.removeAll(before);
+        assertEquals(1, firstBlobs.size(), firstBlobs.toString());
+        String path = "/v1/objects/" + bucket + "/big.bin";
+        assertArrayEquals(first, read(path, alice));
+
+        // overwritten at upload-service itself, as through another replica; the old blob released and deleted at once
+        HttpResponse<byte[]> overwritten = HTTP.send(HttpRequest.newBuilder(URI.create(suite.url("upload-service") + path))
+                        .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + alice)
+                        .header("Content-Type", "application/octet-stream").PUT(HttpRequest.BodyPublishers.ofByteArray(second)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertTrue(overwritten.statusCode() == 200 || overwritten.statusCode() == 201, new String(overwritten.body()));
+        suite.s3().client().deleteObject(r -> r.bucket(suite.s3().bucket()).key(firstBlobs.iterator().next()));
+
+        // within the bound the gateway may still hold the old lookup: its blob is gone, so it asks again
+        assertArrayEquals(second, read(path, alice));
+    }
+
+    private static java.util.Set<String> blobKeys() {
+        return suite.s3().client().listObjectsV2Paginator(r -> r.bucket(suite.s3().bucket()).prefix("blobs/")).contents().stream()
+                .map(o -> o.key()).collect(java.util.stream.Collectors.toCollection(java.util.HashSet::new));
     }
 
     /**

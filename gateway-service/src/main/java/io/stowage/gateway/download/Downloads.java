@@ -91,9 +91,18 @@ public class Downloads {
     private void serve(RoutingContext ctx, Mode mode, String locator, String authorization) {
         JsonObject kept = lookups.get(mode, authorization, locator);
         if (kept != null) {
-            found(ctx, mode, kept);
+            // a kept answer may name a blob released since (an overwrite or delete around this gateway within the
+            // bound): then it is dropped and the catalog asked again, so the caller gets the old or the new version
+            found(ctx, mode, kept, () -> {
+                lookups.forget(mode, authorization, locator);
+                lookUp(ctx, mode, locator, authorization);
+            });
             return;
         }
+        lookUp(ctx, mode, locator, authorization);
+    }
+
+    private void lookUp(RoutingContext ctx, Mode mode, String locator, String authorization) {
         String requestId = Proxy.requestId(ctx);
         ObjectLookups.Stamp stamp = lookups.stamp(mode, locator);
         Future<Reply> lookup = switch (mode) {
@@ -115,12 +124,15 @@ public class Downloads {
                     }
                     JsonObject object = meta.body().toJsonObject();
                     lookups.keep(mode, authorization, locator, stamp, object);
-                    found(ctx, mode, object);
+                    found(ctx, mode, object, null);
                 });
     }
 
-    /** The caller may read {@code object}: its headers, its bytes from memory, or a stream from S3. */
-    private void found(RoutingContext ctx, Mode mode, JsonObject object) {
+    /**
+     * The caller may read {@code object}: its headers, its bytes from memory, or a stream from S3. {@code gone}
+     * (null: none) runs instead of a 404 when S3 no longer holds the blob of an answer that was kept.
+     */
+    private void found(RoutingContext ctx, Mode mode, JsonObject object, Runnable gone) {
         if (ctx.request().method() == HttpMethod.HEAD) {
             head(ctx, mode, object);
             return;
@@ -139,7 +151,7 @@ public class Downloads {
                 return;
             }
         }
-        presign(ctx, Proxy.requestId(ctx), object, mode, range);
+        presign(ctx, Proxy.requestId(ctx), object, mode, range, gone);
     }
 
     private static Preconditions.Outcome preconditions(RoutingContext ctx, JsonObject object) {
@@ -163,7 +175,7 @@ public class Downloads {
         return true;
     }
 
-    private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode, String range) {
+    private void presign(RoutingContext ctx, String requestId, JsonObject object, Mode mode, String range, Runnable gone) {
         boolean redirect = mode == Mode.BY_ID && !"false".equals(ctx.request().getParam("redirect"));
         JsonObject sign = new JsonObject()
                 .put("operation", "s3:GetObject")
@@ -177,7 +189,7 @@ public class Downloads {
         String blobKey = object.getString("blobKey");
         String kept = redirect ? null : presignedReads.of(blobKey);
         if (kept != null) {
-            stream(ctx, object, kept, mode, disposition, range);
+            stream(ctx, object, kept, mode, disposition, range, gone);
             return;
         }
         // the gateway asks as itself: signing-service serves only Stowage's services
@@ -197,7 +209,7 @@ public class Downloads {
                                 ctx.response().setStatusCode(302).putHeader("Location", url)
                                         .putHeader("Cache-Control", "no-store").end();
                             } else {
-                                stream(ctx, object, url, mode, disposition, range);
+                                stream(ctx, object, url, mode, disposition, range, gone);
                             }
                         }),
                 failure -> ErrorResponse.upstreamUnavailable(ctx, "token issuer"));
@@ -218,7 +230,8 @@ public class Downloads {
     }
 
     /** Streams the blob from S3, asking for {@code range} (null: the whole blob); S3 judges no precondition. */
-    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl, Mode mode, String disposition, String range) {
+    private void stream(RoutingContext ctx, JsonObject object, String presignedUrl, Mode mode, String disposition, String range,
+                        Runnable gone) {
         RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(presignedUrl);
         proxy.watch("object store", proxy.open("object store", options).compose(request -> {
             if (range != null) {
@@ -226,11 +239,11 @@ public class Downloads {
             }
             return request.send();
         })).onFailure(e -> proxy.failed(ctx, "object store", e))
-                .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition, range != null));
+                .onSuccess(s3 -> relayBlob(ctx, object, s3, mode, disposition, range != null, gone));
     }
 
     private void relayBlob(RoutingContext ctx, JsonObject object, HttpClientResponse s3, Mode mode, String disposition,
-                           boolean ranged) {
+                           boolean ranged, Runnable gone) {
         int status = s3.statusCode();
         HttpServerResponse out = ctx.response();
         if (status == 200 || status == 206) {
@@ -265,7 +278,13 @@ public class Downloads {
                     out.putHeader("Content-Range", "bytes */" + object.getLong("size", 0L));
                     ErrorResponse.send(ctx, GatewayErrorCode.RangeNotSatisfiable, "the range is outside the object");
                 }
-                case 404 -> ErrorResponse.send(ctx, SharedErrorCode.ObjectNotFound, "the object's bytes are gone");
+                case 404 -> {
+                    if (gone != null) {
+                        gone.run();
+                    } else {
+                        ErrorResponse.send(ctx, SharedErrorCode.ObjectNotFound, "the object's bytes are gone");
+                    }
+                }
                 default -> ErrorResponse.send(ctx, SharedErrorCode.UpstreamUnavailable, "the object store answered " + status);
             }
         });

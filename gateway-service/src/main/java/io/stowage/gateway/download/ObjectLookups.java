@@ -137,6 +137,14 @@ public class ObjectLookups {
         return new Stamp(bucket, global.get(), current(buckets, bucket));
     }
 
+    /**
+     * Drops the kept answer for this caller and path: it named a blob that is gone (the object was overwritten or
+     * deleted around this gateway within the bound, and its old blob released), so the catalog is asked again.
+     */
+    public void forget(Downloads.Mode mode, String authorization, String locator) {
+        answers.invalidate(new Key(mode.name(), authorization, locator));
+    }
+
     /** Keeps a successful answer obtained after {@code stamp}. */
     public void keep(Downloads.Mode mode, String authorization, String locator, Stamp stamp, JsonObject object) {
         if (stamp != null) {
