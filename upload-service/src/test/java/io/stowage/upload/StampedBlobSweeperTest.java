@@ -178,9 +178,7 @@ class StampedBlobSweeperTest {
     }
 
     private static HttpResponse<String> put(String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path))
-                .header("Authorization", "Bearer " + token("alice")).header("Content-Type", "text/plain")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return UploadPathFixtures.putAsAlice(path, body);
     }
 
     private com.fasterxml.jackson.databind.JsonNode registration() throws Exception {

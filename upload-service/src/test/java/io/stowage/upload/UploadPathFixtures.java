@@ -228,6 +228,13 @@ final class UploadPathFixtures {
         return putPart(Map.of("url", issued.getString("url"), "headers", issued.getMap("headers")), body);
     }
 
+    /** A direct upload of {@code body} as text/plain by alice. */
+    static java.net.http.HttpResponse<String> putAsAlice(String path, String body) throws Exception {
+        return HTTP.send(java.net.http.HttpRequest.newBuilder(uri(path))
+                .header("Authorization", "Bearer " + CatalogStubs.token("alice")).header("Content-Type", "text/plain")
+                .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+    }
+
     static URI uri(String path) {
         return URI.create("http://127.0.0.1:" + RestAssured.port + path);
     }

@@ -31,24 +31,20 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Path("/internal/blobs")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
+// questions, not changes: each call tried again after a fast failure (each method has its own breaker)
+@Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
+        maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
+@CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
+        delay = CallBudgets.BREAKER_DELAY_MS)
+@Timeout(CallBudgets.TIMEOUT_MS)
 public interface BlobReferencesApi {
 
-    /** A question, not a change: tried again after a fast failure. */
-    @Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
-            maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
-    @CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
-            delay = CallBudgets.BREAKER_DELAY_MS)
-    @Timeout(CallBudgets.TIMEOUT_MS)
+    /** Which of these blobs the catalog references. */
     @POST
     @Path("referenced")
     Uni<Response> referenced(BlobReferences.Request request);
 
-    /** A question too: the referenced blobs after {@code after} in key order, at most {@code limit}. */
-    @Retry(maxRetries = CallBudgets.RETRIES, delay = CallBudgets.RETRY_DELAY_MS, jitter = CallBudgets.RETRY_JITTER_MS,
-            maxDuration = CallBudgets.RETRY_WITHIN_MS, abortOn = {TimeoutException.class, CircuitBreakerOpenException.class})
-    @CircuitBreaker(requestVolumeThreshold = CallBudgets.BREAKER_WINDOW, failureRatio = CallBudgets.BREAKER_FAILURE_RATIO,
-            delay = CallBudgets.BREAKER_DELAY_MS)
-    @Timeout(CallBudgets.TIMEOUT_MS)
+    /** The referenced blobs after {@code after} in key order, at most {@code limit}. */
     @GET
     Uni<Response> page(@QueryParam("after") String after, @QueryParam("limit") int limit);
 }
