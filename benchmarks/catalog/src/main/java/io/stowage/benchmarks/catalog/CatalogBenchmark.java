@@ -40,7 +40,9 @@ import java.util.UUID;
  * <ol>
  *   <li>fills one bucket with {@code bench.objects} objects (default 1,000,000) by COPY;</li>
  *   <li>prints the latency of the first page and of the last page (depth = all objects), keyset
- *       cursor vs offset, by name and by creation time;</li>
+ *       cursor vs offset, by name and by creation time; of a substring search (trigram index), rare and common;
+ *       and of a non-admin's first and deep page of the private bucket (one in a thousand objects public, one
+ *       in a thousand the caller's), against the same rule applied as a filter on the name index;</li>
  *   <li>prints the outbox relay's sustained events per second into Kafka, for {@code bench.events}
  *       waiting events (default 100,000), at the service's batch size and a larger one.</li>
  * </ol>
@@ -90,7 +92,7 @@ public final class CatalogBenchmark {
                 csv.append(UUID.randomUUID()).append(',').append(BUCKET).append(',').append(name(i)).append(',')
                         .append(UUID.randomUUID()).append(",blobs/").append(UUID.randomUUID()).append(',')
                         .append(1000 + (i * 7919L) % 1_000_000).append(",application/octet-stream,\"\"\"e").append(i)
-                        .append("\"\"\",owner-").append(i % 100).append(",private,").append(at).append(',').append(at).append('\n');
+                        .append("\"\"\",owner-").append(i % 1000).append(i % 1000 == 500 ? ",public," : ",private,").append(at).append(',').append(at).append('\n');
             }
             copy.copyIn("COPY objects (id, bucket, name, version_id, blob_key, size, content_type, etag, owner, visibility,"
                     + " created_at, updated_at) FROM STDIN (FORMAT csv)", new StringReader(csv.toString()));
@@ -111,7 +113,7 @@ public final class CatalogBenchmark {
         Cursor byCreated = new Cursor(SortKey.CREATED, ((OffsetDateTime) createdKey[0]).toInstant().toString(), (UUID) createdKey[1], false);
 
         System.out.printf("%nlisting %d objects a page, bucket of %,d objects (median / p95 of 20 runs after 5 warm-ups)%n", PAGE, objects);
-        System.out.printf("%-44s %12s %12s%n", "query", "median ms", "p95 ms");
+        System.out.printf("%-52s %12s %12s%n", "query", "median ms", "p95 ms");
         report(c, "keyset, by name, first page", new ListingQuery().bucket(BUCKET).limit(PAGE), name(0));
         report(c, "keyset, by name, page at depth " + deep, new ListingQuery().bucket(BUCKET).limit(PAGE).after(byName), name(deep));
         report(c, "offset, by name, first page", new ListingQuery().bucket(BUCKET).limit(PAGE).offset(0), name(0));
@@ -122,8 +124,78 @@ public final class CatalogBenchmark {
                 new ListingQuery().bucket(BUCKET).sort(SortKey.CREATED, false).limit(PAGE).offset(deep), name(deep));
         report(c, "keyset, by name, under a prefix, first page",
                 new ListingQuery().bucket(BUCKET).prefix(name(deep).substring(0, 10)).limit(PAGE), null);
-        report(c, "keyset, non-admin access filter, first page",
-                new ListingQuery().bucket(BUCKET).readableBy("owner-7").limit(PAGE), null);
+        // the old form of the rule: one filter on the ordered name index, which scans past what the caller may not read
+        String filtered = "SELECT * FROM objects WHERE bucket = ? AND deleted_at IS NULL AND NOT delete_marker AND name > ?"
+                + " AND (visibility IN ('public', 'protected') OR owner = ? OR (visibility = 'shared' AND ? = ANY (shared_with)))"
+                + " ORDER BY name ASC LIMIT " + PAGE;
+        int readableDepth = objects - 200_000;
+        String readableAfter = name(readableDepth - 1);
+        report(c, "non-admin (1/1000 public, 1/1000 own), first page",
+                new ListingQuery().bucket(BUCKET).readableBy("owner-7").limit(PAGE), firstReadable(0, objects));
+        report(c, "non-admin, page at depth " + readableDepth,
+                new ListingQuery().bucket(BUCKET).readableBy("owner-7").limit(PAGE)
+                        .after(new Cursor(SortKey.NAME, readableAfter, null, false)), firstReadable(readableDepth, objects));
+        // before: the rule as a filter, without the indexes V6 added for it (dropped in a transaction rolled back after)
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP INDEX objects_current_visibility_name, objects_current_owner_name");
+            report(c, "  before: the rule as a filter, first page",
+                    new ListingQuery.Jdbc(filtered, List.of(BUCKET, "", "owner-7", "owner-7")), firstReadable(0, objects));
+            report(c, "  before: the rule as a filter, at depth " + readableDepth,
+                    new ListingQuery.Jdbc(filtered, List.of(BUCKET, readableAfter, "owner-7", "owner-7")), firstReadable(readableDepth, objects));
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        // before: a search without the trigram index
+        c.setAutoCommit(false);
+        try (Statement st = c.createStatement()) {
+            st.execute("DROP INDEX objects_current_name_trgm");
+            report(c, "  before: search '1234' without the trigram index",
+                    new ListingQuery().bucket(BUCKET).search("1234").limit(PAGE), firstContaining("1234", objects));
+        } finally {
+            c.rollback();
+            c.setAutoCommit(true);
+        }
+        explain(c, "substring search '1234'", new ListingQuery().bucket(BUCKET).search("1234").limit(PAGE).build().jdbc());
+        report(c, "substring search '1234' (300 matches), first page",
+                new ListingQuery().bucket(BUCKET).search("1234").limit(PAGE), firstContaining("1234", objects));
+        report(c, "substring search '.bin' (every object), first page",
+                new ListingQuery().bucket(BUCKET).search(".bin").limit(PAGE), name(0));
+    }
+
+    /** Prints the plan PostgreSQL chose (EXPLAIN ANALYZE), its first lines. */
+    private static void explain(Connection c, String label, ListingQuery.Jdbc sql) throws SQLException {
+        try (PreparedStatement st = c.prepareStatement("EXPLAIN (ANALYZE, COSTS OFF) " + sql.text())) {
+            for (int i = 0; i < sql.values().size(); i++) {
+                st.setObject(i + 1, sql.values().get(i));
+            }
+            try (ResultSet rs = st.executeQuery()) {
+                System.out.println("  plan of " + label + ":");
+                for (int line = 0; rs.next() && line < 8; line++) {
+                    System.out.println("    " + rs.getString(1));
+                }
+            }
+        }
+    }
+
+    /** The first name from {@code from} on that owner-7 may read (public: i % 1000 == 500; its own: i % 1000 == 7). */
+    private static String firstReadable(int from, int objects) {
+        for (int i = from; i < objects; i++) {
+            if (i % 1000 == 500 || i % 1000 == 7) {
+                return name(i);
+            }
+        }
+        return null;
+    }
+
+    private static String firstContaining(String text, int objects) {
+        for (int i = 0; i < objects; i++) {
+            if (name(i).contains(text)) {
+                return name(i);
+            }
+        }
+        return null;
     }
 
     private static Object[] createdKeyOf(Connection c, String name) throws SQLException {
@@ -138,7 +210,10 @@ public final class CatalogBenchmark {
     }
 
     private static void report(Connection c, String label, ListingQuery query, String expectedFirst) throws SQLException {
-        ListingQuery.Jdbc sql = query.build().jdbc();
+        report(c, label, query.build().jdbc(), expectedFirst);
+    }
+
+    private static void report(Connection c, String label, ListingQuery.Jdbc sql, String expectedFirst) throws SQLException {
         double[] ms = new double[20];
         for (int run = -5; run < ms.length; run++) {
             long start = System.nanoTime();
@@ -168,7 +243,7 @@ public final class CatalogBenchmark {
             }
         }
         Arrays.sort(ms);
-        System.out.printf("%-44s %12.2f %12.2f%n", label, ms[ms.length / 2], ms[(int) Math.ceil(ms.length * 0.95) - 1]);
+        System.out.printf("%-52s %12.2f %12.2f%n", label, ms[ms.length / 2], ms[(int) Math.ceil(ms.length * 0.95) - 1]);
     }
 
     // --- outbox ---------------------------------------------------------------------------------
@@ -266,6 +341,11 @@ public final class CatalogBenchmark {
 
             @Override
             public Catalog catalog() {
+                throw new UnsupportedOperationException("not used by the relay");
+            }
+
+            @Override
+            public Quota quota() {
                 throw new UnsupportedOperationException("not used by the relay");
             }
         };
