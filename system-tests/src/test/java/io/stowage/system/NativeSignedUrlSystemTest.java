@@ -177,6 +177,12 @@ class NativeSignedUrlSystemTest {
                 "contentType", "text/plain", "size", 5, "expiresIn", 60)), 200);
         assertEquals("PUT", signed.get("method").asText());
         String url = link(signed);
+        // the declared type and length are signed into the link: another type or length is refused, nothing written
+        refused(call("PUT", url, null, "hello!"), 413, "PayloadTooLarge");
+        refused(call("PUT", url, null, "hell"), 400, "InvalidRequest");
+        refused(HTTP.send(HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + url)).header("Content-Type", "text/csv")
+                .PUT(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString()), 415, "InvalidMimeType");
+        assertEquals(404, call("GET", "/v1/objects/" + bucket + "/up/new%20file.txt", alice, null).statusCode());
         JsonNode created = ok(call("PUT", url, null, "hello"), 201);
         assertEquals(own.get("owner").asText(), created.get("owner").asText(), "the object belongs to the signer");
         assertEquals("up/new file.txt", created.get("name").asText());

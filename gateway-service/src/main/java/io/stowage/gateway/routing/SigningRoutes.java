@@ -85,7 +85,8 @@ public class SigningRoutes {
     /**
      * {@code POST /v1/files/signed-upload-url} {@code {bucket, path, contentType?, size?, upsert?, expiresIn}}
      * → {@code {url, method, expiresAt}}: the URL anyone may PUT {@code path} with until it expires, the
-     * object owned by the caller. A declared size or type the bucket refuses is refused now (413, 415).
+     * object owned by the caller. A declared size or type the bucket refuses is refused now (413, 415); one
+     * the bucket allows is signed into the token, and the PUT must have it ({@link SignedAccess}).
      */
     private void signUpload(RoutingContext ctx) {
         requests.userWithBody(ctx, (auth, identity, body) -> {
@@ -103,7 +104,8 @@ public class SigningRoutes {
                 return refusal == null ? null : UploadGrants.refusal(refusal.startsWith("size")
                         ? SharedErrorCode.PayloadTooLarge : SharedErrorCode.InvalidMimeType, refusal.substring(5));
             };
-            grants.grant(auth, Proxy.requestId(ctx), bucket, name, upsert, identity.getPrincipal().getName(), expiresIn, limits)
+            grants.grant(auth, Proxy.requestId(ctx), bucket, name, upsert, identity.getPrincipal().getName(), expiresIn,
+                    new UploadGrants.Bounds(contentType, size), limits)
                     .onFailure(e -> proxy.failed(ctx, "upstream", e))
                     .onSuccess(reply -> answer(ctx, !reply.ok() ? reply : json(new JsonObject()
                             .put("url", links.signed(bucket, name, reply.json().getString("token"), null))

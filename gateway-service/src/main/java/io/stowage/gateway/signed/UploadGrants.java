@@ -34,13 +34,19 @@ public class UploadGrants {
     public interface BucketCheck extends Function<JsonObject, Reply> {
     }
 
+    /** What an upload token binds the upload to: its media type and its exact length (each null: not bound). */
+    public record Bounds(String contentType, Long size) {
+
+        public static final Bounds NONE = new Bounds(null, null);
+    }
+
     /**
-     * Signs an upload token of {@code bucket}/{@code name} (as stored, decoded) for {@code owner}: the
-     * signing-service answer ({@code {token, url, expiresAt}}), or the refusal of the catalog or of
-     * {@code check} (null: none) as a non-2xx reply. Fails only when a service gave no answer.
+     * Signs an upload token of {@code bucket}/{@code name} (as stored, decoded) for {@code owner}, bound to
+     * {@code bounds}: the signing-service answer ({@code {token, url, expiresAt}}), or the refusal of the
+     * catalog or of {@code check} (null: none) as a non-2xx reply. Fails only when a service gave no answer.
      */
     public Future<Reply> grant(String authorization, String requestId, String bucket, String name, boolean upsert,
-                               String owner, int expiresIn, BucketCheck check) {
+                               String owner, int expiresIn, Bounds bounds, BucketCheck check) {
         return metadata.bucket(authorization, requestId, RequestPaths.encodeSegment(bucket)).compose(found -> {
             if (!found.ok()) {
                 return Future.succeededFuture(found);
@@ -50,7 +56,7 @@ public class UploadGrants {
                 return Future.succeededFuture(refused);
             }
             if (!upsert) {
-                return sign(requestId, bucket, name, false, owner, expiresIn);
+                return sign(requestId, bucket, name, false, owner, expiresIn, bounds);
             }
             // a free name is signed as a create (nobody's object created meanwhile can be overwritten); a name
             // taken by an object they may replace with upsert; one they may see but not change is 403; one they
@@ -58,16 +64,17 @@ public class UploadGrants {
             // later (its upload meets the existing name as any create does: 409)
             return metadata.writeCheck(authorization, requestId, bucket, name, false).compose(free -> {
                 if (free.ok()) {
-                    return sign(requestId, bucket, name, false, owner, expiresIn);
+                    return sign(requestId, bucket, name, false, owner, expiresIn, bounds);
                 }
                 if (free.status() != 409) {
                     return Future.succeededFuture(free);
                 }
                 return metadata.writeCheck(authorization, requestId, bucket, name, true).compose(replace -> {
                     if (replace.status() == 409) {
-                        return sign(requestId, bucket, name, false, owner, expiresIn);
+                        return sign(requestId, bucket, name, false, owner, expiresIn, bounds);
                     }
-                    return replace.ok() ? sign(requestId, bucket, name, true, owner, expiresIn) : Future.succeededFuture(replace);
+                    return replace.ok() ? sign(requestId, bucket, name, true, owner, expiresIn, bounds)
+                            : Future.succeededFuture(replace);
                 });
             });
         });
@@ -79,9 +86,16 @@ public class UploadGrants {
                 .toBuffer());
     }
 
-    private Future<Reply> sign(String requestId, String bucket, String name, boolean upsert, String owner, int expiresIn) {
+    private Future<Reply> sign(String requestId, String bucket, String name, boolean upsert, String owner, int expiresIn,
+                               Bounds bounds) {
         JsonObject request = new JsonObject().put("operation", "stowage:upload").put("bucket", bucket).put("name", name)
                 .put("upsert", upsert).put("owner", owner).put("expiresIn", expiresIn);
+        if (bounds.contentType() != null) {
+            request.put("contentType", bounds.contentType());
+        }
+        if (bounds.size() != null) {
+            request.put("contentLength", bounds.size());
+        }
         return signing.sign(requestId, request);
     }
 }

@@ -65,7 +65,7 @@ public class SignedUploadRoutes {
             boolean upsert = "true".equalsIgnoreCase(ctx.request().getHeader("x-upsert"));
             String owner = SupabaseRequests.identity(ctx).getPrincipal().getName();
             grants.grant(auth, rid(ctx), SupabasePath.decode(bucket), SupabasePath.decode(name), upsert, owner,
-                    SIGNED_UPLOAD_SECONDS, null).onComplete(signed -> requests.answer(ctx, signed, reply -> json(ctx, 200,
+                    SIGNED_UPLOAD_SECONDS, UploadGrants.Bounds.NONE, null).onComplete(signed -> requests.answer(ctx, signed, reply -> json(ctx, 200,
                     new JsonObject().put("url", reply.json().getString("url")).put("token", reply.json().getString("token")))));
         });
     }
