@@ -109,8 +109,9 @@ public class Catalog {
     /**
      * Whether a registration of {@code name} by {@code caller} for {@code owner} would be refused now (no
      * bucket, the name taken without overwrite, someone else's object, and a new object of {@code size}
-     * bytes over a quota): the same rules, nothing written. With {@code checkName} false only the bucket
-     * and the quotas are asked about (the name is decided at registration).
+     * bytes over a quota; with {@code overwrite}, the object it would replace no longer counts): the same
+     * rules, nothing written. With {@code checkName} false only the bucket and the quotas are asked about
+     * (the name is decided at registration).
      */
     @WithSession
     public Uni<Void> checkWrite(Caller caller, String bucket, String name, boolean overwrite, boolean checkName,
@@ -121,9 +122,10 @@ public class Catalog {
                         ObjectGuards.checkReplaceable(caller, found, current, overwrite, null, bucket, name);
                     }
                 })
-                // what an overwrite frees in a bucket that keeps no versions
+                // what an overwrite frees in a bucket that keeps no versions (without the name check too: the
+                // registration refuses a name the caller may not replace anyway)
                 .chain(current -> usage.checkFits(found, owner, size,
-                        checkName && overwrite && current != null && current.isLive() && !found.versioned ? current : null, caller)));
+                        overwrite && current != null && current.isLive() && !found.versioned ? current : null, caller)));
     }
 
     // --- reads ----------------------------------------------------------------------------------
