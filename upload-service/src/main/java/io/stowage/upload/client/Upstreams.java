@@ -122,6 +122,19 @@ public class Upstreams {
     }
 
     /**
+     * Before any byte: when a quota may apply to the bucket ({@link BucketInfo#quotaApplies()}), asks
+     * metadata-service whether a new object of {@code size} bytes (replacing the current one when
+     * {@code overwrite}; an upload that does not know yet counts as a new object) fits (413 {@code QuotaExceeded}
+     * otherwise, passed through); a bucket without quotas costs no call. The registration checks again.
+     */
+    public Uni<Void> checkQuota(BucketInfo bucket, String name, boolean overwrite, long size, String owner, String authorization) {
+        if (!bucket.quotaApplies()) {
+            return Uni.createFrom().voidItem();
+        }
+        return checkWrite(WriteCheck.quotaOnly(bucket.name(), name, overwrite, owner, size), authorization);
+    }
+
+    /**
      * The subset of {@code blobKeys} that some catalog row references, asked with upload-service's own
      * token, {@value BlobReferences#MAX_KEYS} keys per call. Fails (never answers "none") unless every
      * call got a readable 200: metadata-service unreachable, a 5xx, a refusal of our identity or a

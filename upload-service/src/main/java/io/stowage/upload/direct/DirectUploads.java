@@ -67,6 +67,8 @@ public class DirectUploads {
 
     Uni<Answer> upload(Caller caller, Target target, HttpServerRequest request, Context context, HttpServerResponse response) {
         return upstreams.bucket(target.bucket(), caller.authorization())
+                .call(bucket -> upstreams.checkQuota(bucket, target.name(), target.overwrite(), target.contentLength() == null ? 0 : target.contentLength(),
+                        caller.onBehalf() ? caller.subject() : null, caller.authorization()))
                 // the body is read on the request's own context
                 .emitOn(runnable -> context.runOnContext(v -> runnable.run()))
                 .chain(bucket -> {

@@ -101,6 +101,7 @@ public class MultipartUploads {
         int partCount = partCount(size, partSize);
         return upstreams.bucket(bucket, caller.authorization())
                 .invoke(info -> BucketLimits.check(info, size, contentType))
+                .call(info -> upstreams.checkQuota(info, path, false, size, null, caller.authorization()))
                 .chain(info -> {
                     String uploadId = UUID.randomUUID().toString();
                     String blobKey = "blobs/" + UUID.randomUUID();

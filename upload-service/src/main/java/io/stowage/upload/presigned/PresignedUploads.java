@@ -59,6 +59,7 @@ public class PresignedUploads {
     public Uni<IssuedUrl> issueUrl(Caller caller, UrlRequest request) {
         return upstreams.bucket(request.bucket(), caller.authorization())
                 .invoke(bucket -> BucketLimits.check(bucket, request.size(), request.contentType()))
+                .call(bucket -> upstreams.checkQuota(bucket, request.path(), false, request.size(), null, caller.authorization()))
                 .chain(bucket -> {
                     String uploadId = UUID.randomUUID().toString();
                     // Blob keys are opaque: the name lives in the catalog, so renames never touch S3.

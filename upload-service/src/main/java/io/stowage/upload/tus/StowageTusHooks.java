@@ -30,7 +30,7 @@ public class StowageTusHooks implements TusHooks {
                 .invoke(bucket -> BucketLimits.check(bucket, upload.length() == null ? 0 : upload.length(),
                         upload.contentType()))
                 .call(bucket -> upstreams.checkWrite(new WriteCheck(upload.bucket(), upload.name(), upload.upsert(),
-                        caller.onBehalf() ? caller.subject() : null), caller.authorization()))
+                        caller.onBehalf() ? caller.subject() : null, upload.length()), caller.authorization()))
                 .map(bucket -> bucket.fileSizeLimit() == null ? Long.MAX_VALUE : bucket.fileSizeLimit());
     }
 
