@@ -64,6 +64,8 @@ public class GatewayRoutes {
         router.route("/v1/buckets").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.route("/v1/buckets/*").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         router.get("/v1/jobs/:id").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
+        // usage per owner (a bucket's is under /v1/buckets/{name}/usage)
+        router.get("/v1/usage").handler(ctx -> toService(ctx, metadata, config.metadataUrl()));
         // the reconciler (admins): upload-service owns the blobs it walks
         router.route("/v1/admin/reconcile").handler(ctx -> toService(ctx, upload, config.uploadUrl()));
 
