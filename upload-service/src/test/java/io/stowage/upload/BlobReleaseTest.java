@@ -62,4 +62,29 @@ class BlobReleaseTest {
         awaitTrue(() -> !exists(released), "the released blob is deleted");
         assertTrue(exists(stillReferenced));
     }
+
+    @Test
+    void skipsEventTypesItDoesNotActOnByTheirTypeAlone() throws Exception {
+        String kept = "blobs/" + UUID.randomUUID();
+        String released = "blobs/" + UUID.randomUUID();
+        for (String key : List.of(kept, released)) {
+            s3.putObject(r -> r.bucket(physicalBucket).key(key), RequestBody.fromString("bytes"));
+        }
+        SharedInfra.kafka().createTopic(ObjectEvents.DEFAULT_TOPIC, 3);
+        try (KafkaProducer<String, String> producer = producer()) {
+            // data that would release the blob, under types that release nothing (an update, bucket events, one
+            // not invented yet): skipped by ce_type; then a real release on the same partition
+            for (String type : List.of(ObjectEvents.UPDATED, ObjectEvents.BUCKET_DELETED, ObjectEvents.BUCKET_EMPTIED,
+                    "io.stowage.object.archived.v1")) {
+                var record = deleted("docs/b.txt", kept, true);
+                record.headers().remove(ObjectEvents.HEADER_TYPE);
+                record.headers().add(ObjectEvents.HEADER_TYPE, type.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                producer.send(record).get();
+            }
+            producer.send(deleted("docs/b.txt", released, true)).get();
+        }
+
+        awaitTrue(() -> !exists(released), "the release after the skipped events is done");
+        assertTrue(exists(kept), "no other type releases a blob");
+    }
 }
