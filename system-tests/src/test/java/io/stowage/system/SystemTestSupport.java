@@ -52,6 +52,12 @@ final class SystemTestSupport {
     /** A request to the suite's gateway, as a caller with {@code token} (none when null); the whole answer. */
     static HttpResponse<byte[]> send(StowageSuite suite, String method, String path, String token, byte[] body,
                                      String contentType) throws Exception {
+        return send(suite, method, path, token, body, contentType, new String[0]);
+    }
+
+    /** As above, with more headers: names and values in turn. */
+    static HttpResponse<byte[]> send(StowageSuite suite, String method, String path, String token, byte[] body,
+                                     String contentType, String... headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         if (token != null) {
@@ -59,6 +65,9 @@ final class SystemTestSupport {
         }
         if (contentType != null) {
             request.header("Content-Type", contentType);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.header(headers[i], headers[i + 1]);
         }
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
     }
