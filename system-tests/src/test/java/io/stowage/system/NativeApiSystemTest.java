@@ -44,21 +44,11 @@ class NativeApiSystemTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String token, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return SystemTestSupport.call(suite, method, path, token, body, Map.of());
     }
 
     private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.request().method() + " " + response.request().uri() + ": " + response.body());
-        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return SystemTestSupport.ok(response, status);
     }
 
     private static JsonNode put(String bucket, String name, String text) throws Exception {

@@ -43,21 +43,11 @@ class NativeSignedUrlSystemTest {
     }
 
     private static HttpResponse<String> call(String method, String path, String token, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body instanceof String text ? text.getBytes() : JSON.writeValueAsBytes(body)));
-        if (body != null) {
-            request.header("Content-Type", body instanceof String ? "text/plain" : "application/json");
-        }
-        if (token != null) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return SystemTestSupport.call(suite, method, path, token, body, Map.of());
     }
 
     private static JsonNode ok(HttpResponse<String> response, int status) throws Exception {
-        assertEquals(status, response.statusCode(), response.request().method() + " " + response.request().uri() + ": " + response.body());
-        return response.body().isEmpty() ? JSON.nullNode() : JSON.readTree(response.body());
+        return SystemTestSupport.ok(response, status);
     }
 
     private static JsonNode refused(HttpResponse<String> response, int status, String code) throws Exception {

@@ -55,6 +55,34 @@ final class SystemTestSupport {
         return send(suite, method, path, token, body, contentType, new String[0]);
     }
 
+    /**
+     * A call to the gateway as {@code token} (null: none): a {@code body} that is a String goes as text/plain, any
+     * other (a map, a list) as JSON, null as none; {@code headers} are added.
+     */
+    static HttpResponse<String> call(StowageSuite suite, String method, String path, String token, Object body,
+                                     java.util.Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(suite.gatewayUrl() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(body instanceof String text
+                                ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8) : CALL_JSON.writeValueAsBytes(body)));
+        if (body != null) {
+            request.header("Content-Type", body instanceof String ? "text/plain" : "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        headers.forEach(request::header);
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The JSON body of a response that must have {@code status} (null JSON when it has none). */
+    static com.fasterxml.jackson.databind.JsonNode ok(HttpResponse<String> response, int status) throws Exception {
+        assertEquals(status, response.statusCode(), response.request().method() + " " + response.request().uri() + ": " + response.body());
+        return response.body().isEmpty() ? CALL_JSON.nullNode() : CALL_JSON.readTree(response.body());
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CALL_JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** As above, with more headers: names and values in turn. */
     static HttpResponse<byte[]> send(StowageSuite suite, String method, String path, String token, byte[] body,
                                      String contentType, String... headers) throws Exception {
