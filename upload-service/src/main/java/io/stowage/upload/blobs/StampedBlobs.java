@@ -105,15 +105,6 @@ public class StampedBlobs {
      * replica moved it first, which only means the same keys were looked at twice.
      */
     public Uni<Boolean> moveMark(Mark read, String after) {
-        return Uni.createFrom().completionStage(() -> s3.putObject(r -> {
-                            r.bucket(bucket).key(MARK).contentType("text/plain");
-                            if (read.etag() == null) {
-                                r.ifNoneMatch("*");
-                            } else {
-                                r.ifMatch(read.etag());
-                            }
-                        }, AsyncRequestBody.fromString(after)))
-                .replaceWith(true)
-                .onFailure(S3Failures::isPreconditionFailed).recoverWithItem(false);
+        return ConditionalPuts.putIfUnchanged(s3, bucket, MARK, read.etag(), "text/plain", AsyncRequestBody.fromString(after));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.stowage.upload.blobs.ConditionalPuts;
 import io.stowage.upload.blobs.S3Failures;
 import io.stowage.upload.config.BlobBucketConfig;
 import io.stowage.upload.config.UploadConfig;
@@ -116,16 +117,7 @@ public class ReconcileRuns {
 
     /** Writes the running report only if the stored one is still the one read; false when another replica won. */
     private Uni<Boolean> claim(String etag, ReconcileReport running) {
-        return Uni.createFrom().completionStage(() -> s3.putObject(r -> {
-                            r.bucket(bucket).key(REPORT).contentType("application/json");
-                            if (etag == null) {
-                                r.ifNoneMatch("*");
-                            } else {
-                                r.ifMatch(etag);
-                            }
-                        }, AsyncRequestBody.fromBytes(write(running))))
-                .replaceWith(true)
-                .onFailure(S3Failures::isPreconditionFailed).recoverWithItem(false);
+        return ConditionalPuts.putIfUnchanged(s3, bucket, REPORT, etag, "application/json", AsyncRequestBody.fromBytes(write(running)));
     }
 
     private Uni<Void> save(ReconcileReport report) {
