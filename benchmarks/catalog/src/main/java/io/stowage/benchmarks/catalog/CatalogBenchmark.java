@@ -349,7 +349,23 @@ public final class CatalogBenchmark {
 
             @Override
             public Quota quota() {
-                throw new UnsupportedOperationException("not used by the relay");
+                // the service's defaults: no per-owner quota (the relay reads none of it)
+                return new Quota() {
+                    @Override
+                    public java.util.Optional<Long> ownerMaxBytes() {
+                        return java.util.Optional.empty();
+                    }
+
+                    @Override
+                    public java.util.Optional<Long> ownerMaxObjects() {
+                        return java.util.Optional.empty();
+                    }
+
+                    @Override
+                    public String gaugeInterval() {
+                        return "15s";
+                    }
+                };
             }
         };
     }
